@@ -1,0 +1,89 @@
+//! Criterion benchmarks of every phase on the real dumps in `../shared/datasets`: reading the
+//! input, building the graph, SCC, reach, depth counts, PageRank, snapshot write and load, and
+//! `blast`. Skipped (with a message) when the datasets are absent.
+//!
+//! `cargo bench --bench pipeline`; `cargo bench --bench pipeline -- debian` for one dataset.
+
+use std::path::{Path, PathBuf};
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use keystone::analysis::{depth, pagerank, paths, reach};
+use keystone::graph::{builder, scc, snapshot, Graph};
+use keystone::ingest::{Format, ReadOptions};
+use keystone::model::Profile;
+use keystone::progress::NoProgress;
+
+fn dataset(relative: &str) -> Option<PathBuf> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/datasets")
+        .join(relative);
+    if !path.exists() {
+        eprintln!("skipping: {} is absent", path.display());
+    }
+    path.exists().then_some(path)
+}
+
+fn ingest(format: Format, path: &Path) -> Graph {
+    let input = format
+        .source()
+        .read(path, &ReadOptions::default(), &NoProgress)
+        .expect("dataset reads");
+    builder::build(&[input], Profile::default(), &NoProgress).expect("graph builds")
+}
+
+fn phases(c: &mut Criterion, name: &str, format: Format, relative: &str, hub: &str) {
+    let Some(path) = dataset(relative) else { return };
+    let mut group = c.benchmark_group(name);
+    group.sample_size(10);
+    group.bench_function("ingest", |b| b.iter(|| ingest(format, &path)));
+    let input = format
+        .source()
+        .read(&path, &ReadOptions::default(), &NoProgress)
+        .unwrap();
+    group.bench_function("build", |b| {
+        b.iter(|| builder::build(std::slice::from_ref(&input), Profile::default(), &NoProgress).unwrap())
+    });
+    let graph = builder::build(&[input], Profile::default(), &NoProgress).unwrap();
+    let (forward, reverse) = (graph.forward(), graph.reverse());
+    group.bench_function("scc", |b| b.iter(|| scc::components(reverse)));
+    group.bench_function("reach", |b| b.iter(|| reach::reach(reverse, &NoProgress)));
+    group.bench_function("depth", |b| b.iter(|| depth::depth_counts(reverse, &NoProgress)));
+    let opts = pagerank::PageRankOptions {
+        tolerance: 0.0,
+        max_iterations: 20,
+        ..Default::default()
+    };
+    group.bench_function("pagerank20", |b| {
+        b.iter(|| pagerank::pagerank(forward, reverse, &opts, &NoProgress))
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let snap = dir.path().join("bench.snap");
+    group.bench_function("snapshot_save", |b| b.iter(|| snapshot::save(&graph, &snap).unwrap()));
+    group.bench_function("snapshot_load", |b| b.iter(|| snapshot::load(&snap).unwrap()));
+    let x = graph.find(hub).unwrap();
+    group.bench_function("blast_hub", |b| b.iter(|| paths::blast(reverse, x, None)));
+    group.finish();
+}
+
+fn debian(c: &mut Criterion) {
+    phases(
+        c,
+        "debian",
+        Format::Debian,
+        "debian/bookworm_main_amd64_Packages.xz",
+        "libc6",
+    );
+}
+
+fn crates(c: &mut Criterion) {
+    phases(
+        c,
+        "crates2025",
+        Format::CratesIndex,
+        "cratesio/crates-io-index-2025-09-28.nocksum.jsonl.zst",
+        "unicode-ident",
+    );
+}
+
+criterion_group!(benches, debian, crates);
+criterion_main!(benches);

@@ -1,0 +1,124 @@
+//! Breadth-first search with parents: `blast` (who is affected if a package is compromised,
+//! at what depth, and one shortest chain each) and `why` (the chain that makes one package
+//! depend on another).
+
+use std::collections::VecDeque;
+
+use crate::graph::csr::Csr;
+
+/// A BFS from one source over some edge direction.
+#[derive(Debug, Clone)]
+pub struct Search {
+    /// The start node.
+    pub source: u32,
+    /// Every node reached, source excluded, in BFS order (by depth, then discovery).
+    pub reached: Vec<u32>,
+    depth: Vec<u32>,
+    parent: Vec<u32>,
+}
+
+const UNSEEN: u32 = u32::MAX;
+
+impl Search {
+    /// Searches `graph` from `source`, going at most `max_depth` edges deep, stopping early
+    /// once `target` is reached.
+    ///
+    /// Neighbours are visited in ascending id order, so each node's parent (and so its chain)
+    /// is deterministic. Time O(n + m) at worst.
+    pub fn run(graph: &Csr, source: u32, max_depth: Option<u32>, target: Option<u32>) -> Search {
+        let n = graph.len();
+        let mut depth = vec![UNSEEN; n];
+        let mut parent = vec![UNSEEN; n];
+        let mut reached = Vec::new();
+        let mut queue = VecDeque::from([source]);
+        depth[source as usize] = 0;
+        'search: while let Some(v) = queue.pop_front() {
+            let d = depth[v as usize];
+            if max_depth.is_some_and(|m| d >= m) {
+                continue;
+            }
+            for &w in graph.neighbors(v) {
+                if depth[w as usize] == UNSEEN {
+                    depth[w as usize] = d + 1;
+                    parent[w as usize] = v;
+                    reached.push(w);
+                    if target == Some(w) {
+                        break 'search;
+                    }
+                    queue.push_back(w);
+                }
+            }
+        }
+        Search {
+            source,
+            reached,
+            depth,
+            parent,
+        }
+    }
+
+    /// The depth at which `v` was reached (0 for the source), if it was.
+    pub fn depth(&self, v: u32) -> Option<u32> {
+        Some(self.depth[v as usize]).filter(|&d| d != UNSEEN)
+    }
+
+    /// The chain of nodes from `v` back to the source (`v` first), if `v` was reached.
+    pub fn chain(&self, v: u32) -> Option<Vec<u32>> {
+        self.depth(v)?;
+        let mut chain = vec![v];
+        let mut at = v;
+        while at != self.source {
+            at = self.parent[at as usize];
+            chain.push(at);
+        }
+        Some(chain)
+    }
+
+    /// How many reached nodes lie at each depth: index 0 is depth 1.
+    pub fn per_depth(&self) -> Vec<u64> {
+        let mut counts: Vec<u64> = Vec::new();
+        for &v in &self.reached {
+            let d = self.depth[v as usize] as usize;
+            if counts.len() < d {
+                counts.resize(d, 0);
+            }
+            counts[d - 1] += 1;
+        }
+        counts
+    }
+}
+
+/// Everything that transitively depends on `x`, with shortest depths and chains, searching the
+/// dependency → dependent edges `reverse`. Each chain runs from the affected package to `x`.
+///
+/// ```
+/// use keystone::graph::csr::Csr;
+/// use keystone::analysis::paths::blast;
+/// let forward = Csr::from_edges(3, &[(0, 1), (1, 2)]);
+/// let b = blast(&forward.transpose(), 2, None);
+/// assert_eq!(b.reached, vec![1, 0]);
+/// assert_eq!(b.chain(0), Some(vec![0, 1, 2]));
+/// ```
+pub fn blast(reverse: &Csr, x: u32, max_depth: Option<u32>) -> Search {
+    Search::run(reverse, x, max_depth, None)
+}
+
+/// One shortest chain `from → … → to` along dependent → dependency edges `forward`, or `None`
+/// if `from` does not depend on `to`.
+///
+/// ```
+/// use keystone::graph::csr::Csr;
+/// use keystone::analysis::paths::why;
+/// let forward = Csr::from_edges(3, &[(0, 1), (1, 2)]);
+/// assert_eq!(why(&forward, 0, 2), Some(vec![0, 1, 2]));
+/// assert_eq!(why(&forward, 2, 0), None);
+/// ```
+pub fn why(forward: &Csr, from: u32, to: u32) -> Option<Vec<u32>> {
+    if from == to {
+        return None;
+    }
+    let search = Search::run(forward, from, None, Some(to));
+    let mut chain = search.chain(to)?;
+    chain.reverse();
+    Some(chain)
+}

@@ -1,0 +1,88 @@
+//! Slow, obvious versions of the fast algorithms, for tests and benchmarks to compare against.
+//! Each is written for clarity, not speed: do not call them on real ecosystems.
+
+use std::collections::VecDeque;
+
+use crate::graph::csr::Csr;
+
+/// All nodes reachable from `source` along `graph`'s edges, `source` excluded; and their
+/// shortest distances (`u32::MAX` where unreachable).
+pub fn bfs_distances(graph: &Csr, source: u32) -> Vec<u32> {
+    let mut dist = vec![u32::MAX; graph.len()];
+    dist[source as usize] = 0;
+    let mut queue = VecDeque::from([source]);
+    while let Some(v) = queue.pop_front() {
+        for &w in graph.neighbors(v) {
+            if dist[w as usize] == u32::MAX {
+                dist[w as usize] = dist[v as usize] + 1;
+                queue.push_back(w);
+            }
+        }
+    }
+    dist
+}
+
+/// Reach by one BFS per node over the dependency → dependent edges `reverse`.
+pub fn reach(reverse: &Csr) -> Vec<u32> {
+    (0..reverse.len() as u32)
+        .map(|x| {
+            bfs_distances(reverse, x)
+                .iter()
+                .filter(|&&d| d != u32::MAX && d > 0)
+                .count() as u32
+        })
+        .collect()
+}
+
+/// Dependents at shortest depth 1, 2, 3 by one full BFS per node.
+pub fn depth_counts(reverse: &Csr) -> Vec<[u32; 3]> {
+    (0..reverse.len() as u32)
+        .map(|x| {
+            let mut counts = [0u32; 3];
+            for d in bfs_distances(reverse, x) {
+                if (1..=3).contains(&d) {
+                    counts[d as usize - 1] += 1;
+                }
+            }
+            counts
+        })
+        .collect()
+}
+
+/// Strongly connected components as a partition label per node: two nodes share a label iff
+/// each reaches the other. The label is the smallest node id of the component.
+pub fn scc_labels(graph: &Csr) -> Vec<u32> {
+    let n = graph.len();
+    let reaches: Vec<Vec<u32>> = (0..n as u32).map(|v| bfs_distances(graph, v)).collect();
+    (0..n)
+        .map(|v| {
+            (0..n)
+                .find(|&u| reaches[v][u] != u32::MAX && reaches[u][v] != u32::MAX)
+                .unwrap_or(v) as u32
+        })
+        .collect()
+}
+
+/// PageRank by plain sequential push iteration along dependent → dependency edges, a fixed
+/// number of rounds.
+pub fn pagerank(forward: &Csr, damping: f64, rounds: usize) -> Vec<f64> {
+    let n = forward.len();
+    let mut scores = vec![1.0 / n as f64; n];
+    for _ in 0..rounds {
+        let mut next = vec![(1.0 - damping) / n as f64; n];
+        for v in 0..n as u32 {
+            let out = forward.neighbors(v);
+            if out.is_empty() {
+                for x in next.iter_mut() {
+                    *x += damping * scores[v as usize] / n as f64;
+                }
+            } else {
+                for &w in out {
+                    next[w as usize] += damping * scores[v as usize] / out.len() as f64;
+                }
+            }
+        }
+        scores = next;
+    }
+    scores
+}

@@ -1,0 +1,40 @@
+//! `keystone ingest`: read raw inputs into a snapshot file.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Result;
+use keystone::graph::{builder, snapshot};
+
+use super::{CliProgress, GraphArgs};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Raw inputs (all of one --format, or each recognisable by name).
+    #[arg(required = true)]
+    inputs: Vec<PathBuf>,
+    /// The snapshot file to write.
+    #[arg(short, long)]
+    output: PathBuf,
+    #[command(flatten)]
+    graph: GraphArgs,
+}
+
+pub fn run(args: Args, progress: &CliProgress) -> Result<ExitCode> {
+    let ingested = args
+        .inputs
+        .iter()
+        .map(|path| args.graph.read(path, progress))
+        .collect::<Result<Vec<_>>>()?;
+    let graph = builder::build(&ingested, args.graph.profile(), progress)?;
+    progress.phase_start("write snapshot");
+    snapshot::save(&graph, &args.output)?;
+    progress.message(&format!(
+        "{}: {} packages, {} edges ({} dependencies)",
+        args.output.display(),
+        graph.node_count(),
+        graph.edge_count(),
+        graph.profile().describe()
+    ));
+    Ok(ExitCode::SUCCESS)
+}

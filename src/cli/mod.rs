@@ -1,0 +1,188 @@
+//! The command-line layer: argument structs (clap), loading a graph from a snapshot or a raw
+//! input, progress bars, and one module per subcommand. Errors get context here (anyhow).
+
+mod blast;
+mod edges;
+mod ingest;
+mod progress;
+mod rank;
+mod stats;
+mod why;
+
+use std::io::Cursor;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{bail, Context, Result};
+use clap::{Args, Parser, Subcommand};
+use keystone::graph::{builder, snapshot, Graph};
+use keystone::ingest::{debian::Debian, decompress, Format, ReadOptions};
+use keystone::model::{Ingested, Profile};
+
+pub use progress::CliProgress;
+
+/// keystone: which packages does a whole ecosystem stand on, and what breaks if one falls?
+#[derive(Debug, Parser)]
+#[command(name = "keystone", version, about, long_about = None)]
+pub struct Cli {
+    /// Print each phase's time and the peak memory to stderr.
+    #[arg(short, long, global = true)]
+    verbose: bool,
+    /// Worker threads (default: one per core).
+    #[arg(long, global = true, value_name = "N")]
+    threads: Option<usize>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Read dumps into a snapshot file that every other command loads fast.
+    Ingest(ingest::Args),
+    /// Rank every package by reach (transitive dependents) and write CSV.
+    Rank(rank::Args),
+    /// What breaks if PACKAGE is compromised: every affected package, its depth and one chain.
+    Blast(blast::Args),
+    /// The shortest chain that makes FROM depend on TO.
+    Why(why::Args),
+    /// Size, cycles, roots and leaves of a graph.
+    Stats(stats::Args),
+    /// Write the graph as a `dependent,dependency` edge list CSV.
+    Edges(edges::Args),
+}
+
+/// How to read a raw input; ignored for snapshots, which fix their graph at ingest.
+#[derive(Debug, Args, Clone)]
+pub struct GraphArgs {
+    /// Input format, when it cannot be told from the file name: crates-index, crates-dump,
+    /// debian, edges, cargo-metadata.
+    #[arg(long, short = 'f', value_parser = parse_format, value_name = "FORMAT")]
+    format: Option<Format>,
+    /// Also follow dev dependencies.
+    #[arg(long)]
+    with_dev: bool,
+    /// Also follow optional dependencies.
+    #[arg(long)]
+    with_optional: bool,
+    /// Also follow Debian Recommends.
+    #[arg(long)]
+    with_recommends: bool,
+    /// Skip malformed records (and report how many) instead of stopping at the first.
+    #[arg(long)]
+    skip_bad: bool,
+}
+
+fn parse_format(s: &str) -> Result<Format, String> {
+    s.parse().map_err(|e: keystone::error::Error| e.to_string())
+}
+
+impl GraphArgs {
+    fn profile(&self) -> Profile {
+        Profile {
+            with_dev: self.with_dev,
+            with_optional: self.with_optional,
+            with_recommends: self.with_recommends,
+        }
+    }
+
+    /// Reads one raw input.
+    fn read(&self, path: &Path, progress: &CliProgress) -> Result<Ingested> {
+        let format = match self.format.or_else(|| Format::guess(path)) {
+            Some(f) => f,
+            None => bail!(
+                "{}: cannot tell the format from the name; pass --format with one of: {}",
+                path.display(),
+                Format::ALL.map(|f| f.as_str()).join(", ")
+            ),
+        };
+        let opts = ReadOptions {
+            skip_bad: self.skip_bad,
+        };
+        let ingested = format.source().read(path, &opts, progress)?;
+        report_skipped(path, &ingested, progress);
+        Ok(ingested)
+    }
+
+    /// Loads the graph of `input`: a snapshot, a raw input, or (none) the embedded default.
+    fn load(&self, input: Option<&Path>, progress: &CliProgress) -> Result<Graph> {
+        let ingested = match input {
+            Some(path) if snapshot::is_snapshot(path) => {
+                progress.phase_start("load snapshot");
+                let graph = snapshot::load(path)?;
+                if self.format.is_some() || self.profile() != Profile::default() && self.profile() != graph.profile() {
+                    bail!(
+                        "{}: is a snapshot built with {} dependencies; --format and --with-* apply when ingesting",
+                        path.display(),
+                        graph.profile().describe()
+                    );
+                }
+                return Ok(graph);
+            }
+            Some(path) => self.read(path, progress)?,
+            None => {
+                let name = Path::new(keystone::DEFAULT_DATASET_NAME);
+                let reader = decompress::wrap(Cursor::new(keystone::DEFAULT_DATASET), name)?;
+                Debian.read_from(
+                    reader,
+                    name,
+                    &ReadOptions {
+                        skip_bad: self.skip_bad,
+                    },
+                    progress,
+                )?
+            }
+        };
+        Ok(builder::build(&[ingested], self.profile(), progress)?)
+    }
+}
+
+fn report_skipped(path: &Path, ingested: &Ingested, progress: &CliProgress) {
+    if ingested.skipped.count > 0 {
+        progress.message(&format!(
+            "{}: skipped {} bad records; the first: {}",
+            path.display(),
+            ingested.skipped.count,
+            ingested.skipped.first.as_deref().unwrap_or("")
+        ));
+    }
+}
+
+/// Where a command writes its CSV: a file (atomically) or stdout.
+fn write_output(
+    output: Option<&PathBuf>,
+    write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> Result<()> {
+    match output {
+        Some(path) => keystone::export::write_atomic(path, write)?,
+        None => {
+            let stdout = std::io::stdout();
+            let mut lock = stdout.lock();
+            match write(&mut lock) {
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+                other => other.context("writing to stdout")?,
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Runs the parsed command line.
+pub fn run(cli: Cli) -> Result<ExitCode> {
+    if let Some(threads) = cli.threads {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build_global()
+            .context("starting the thread pool")?;
+    }
+    let progress = CliProgress::new(cli.verbose);
+    let code = match cli.command {
+        Command::Ingest(args) => ingest::run(args, &progress),
+        Command::Rank(args) => rank::run(args, &progress),
+        Command::Blast(args) => blast::run(args, &progress),
+        Command::Why(args) => why::run(args, &progress),
+        Command::Stats(args) => stats::run(args, &progress),
+        Command::Edges(args) => edges::run(args, &progress),
+    };
+    progress.finish();
+    code
+}

@@ -1,0 +1,119 @@
+//! Typed library errors. Every error that comes from input data carries a [`Location`] and
+//! renders as `path:line: message` (or `path: record N: message`), so the CLI can print it as
+//! is and the user can open the file at the right place.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// Where in an input a problem was found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    /// The file (or archive member, shown as `archive:member`).
+    pub path: PathBuf,
+    /// 1-based line number, when the format is line-oriented.
+    pub line: Option<u64>,
+}
+
+impl Location {
+    /// A location at `line` of `path`.
+    pub fn line(path: impl Into<PathBuf>, line: u64) -> Self {
+        Location {
+            path: path.into(),
+            line: Some(line),
+        }
+    }
+
+    /// A whole-file location.
+    pub fn file(path: impl Into<PathBuf>) -> Self {
+        Location {
+            path: path.into(),
+            line: None,
+        }
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "{}:{}", self.path.display(), line),
+            None => write!(f, "{}", self.path.display()),
+        }
+    }
+}
+
+/// Everything the library can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// An I/O error while reading or writing `path`.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file involved.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// Input that does not follow its format: `at` says where, `message` what was expected.
+    #[error("{at}: {message}")]
+    Parse {
+        /// Where the bad record is.
+        at: Location,
+        /// What was found and what was expected.
+        message: String,
+    },
+    /// A snapshot file that is not one, is damaged, or was written by another format version.
+    #[error("{path}: {message}")]
+    Snapshot {
+        /// The snapshot file.
+        path: PathBuf,
+        /// What is wrong with it.
+        message: String,
+    },
+    /// A package name that is not in the graph.
+    #[error("no package named `{name}` in the graph{}", suggest(.suggestions))]
+    UnknownPackage {
+        /// The name asked for.
+        name: String,
+        /// Close names that do exist, best first.
+        suggestions: Vec<String>,
+    },
+    /// A package name that matches packages of several ecosystems.
+    #[error("`{name}` names packages in several ecosystems: {}; write one of them", .candidates.join(", "))]
+    AmbiguousPackage {
+        /// The name asked for.
+        name: String,
+        /// The qualified names it could mean.
+        candidates: Vec<String>,
+    },
+    /// A request that cannot be carried out as asked (bad option value, unsupported input).
+    #[error("{0}")]
+    Invalid(String),
+}
+
+fn suggest(suggestions: &[String]) -> String {
+    if suggestions.is_empty() {
+        String::new()
+    } else {
+        format!("; did you mean: {}?", suggestions.join(", "))
+    }
+}
+
+impl Error {
+    /// An I/O error on `path`.
+    pub fn io(path: &Path, source: std::io::Error) -> Self {
+        Error::Io {
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+
+    /// A format error at `at`.
+    pub fn parse(at: Location, message: impl Into<String>) -> Self {
+        Error::Parse {
+            at,
+            message: message.into(),
+        }
+    }
+}
+
+/// The library's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

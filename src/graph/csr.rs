@@ -1,0 +1,151 @@
+//! Compressed sparse rows: the adjacency of every node as one flat `u32` array.
+//!
+//! Invariants (checked by [`Csr::validate`] for untrusted data, upheld by the constructors):
+//! - `offsets.len() == n + 1`, `offsets[0] == 0`, offsets never decrease, and
+//!   `offsets[n] == targets.len()`;
+//! - every target is `< n`;
+//! - each row is strictly increasing (sorted, no duplicate edges) and has no self-loop.
+
+use rayon::prelude::*;
+
+/// A directed graph over nodes `0..n` in compressed-sparse-row form.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Csr {
+    offsets: Vec<u32>,
+    targets: Vec<u32>,
+}
+
+impl Csr {
+    /// Builds the graph of `n` nodes from `edges` (source, target) with a two-pass counting
+    /// sort; self-loops are dropped and duplicates merged.
+    ///
+    /// # Panics
+    /// If an endpoint is `>= n` or there are `u32::MAX` edges or more (callers check both).
+    pub fn from_edges(n: usize, edges: &[(u32, u32)]) -> Csr {
+        let mut offsets = vec![0u32; n + 1];
+        for &(s, t) in edges {
+            assert!((t as usize) < n, "edge target {t} out of range");
+            offsets[s as usize + 1] += 1;
+        }
+        for i in 0..n {
+            offsets[i + 1] += offsets[i];
+        }
+        let mut fill = offsets.clone();
+        let mut targets = vec![0u32; edges.len()];
+        for &(s, t) in edges {
+            targets[fill[s as usize] as usize] = t;
+            fill[s as usize] += 1;
+        }
+        // Sort each row, then compact away duplicates and self-loops.
+        let mut rows: Vec<&mut [u32]> = Vec::with_capacity(n);
+        let mut rest = targets.as_mut_slice();
+        for i in 0..n {
+            let (row, tail) = rest.split_at_mut((offsets[i + 1] - offsets[i]) as usize);
+            rows.push(row);
+            rest = tail;
+        }
+        rows.par_iter_mut().for_each(|row| row.sort_unstable());
+        let mut write = 0usize;
+        for i in 0..n {
+            let (start, end) = (offsets[i] as usize, offsets[i + 1] as usize);
+            offsets[i] = write as u32;
+            let mut last = None;
+            for k in start..end {
+                let t = targets[k];
+                if t as usize != i && last != Some(t) {
+                    targets[write] = t;
+                    write += 1;
+                    last = Some(t);
+                }
+            }
+        }
+        offsets[n] = write as u32;
+        targets.truncate(write);
+        Csr { offsets, targets }
+    }
+
+    /// The transpose: an edge `t → s` for every edge `s → t`. Rows come out sorted.
+    pub fn transpose(&self) -> Csr {
+        let n = self.len();
+        let mut offsets = vec![0u32; n + 1];
+        for &t in &self.targets {
+            offsets[t as usize + 1] += 1;
+        }
+        for i in 0..n {
+            offsets[i + 1] += offsets[i];
+        }
+        let mut fill = offsets.clone();
+        let mut targets = vec![0u32; self.targets.len()];
+        for s in 0..n {
+            for &t in self.neighbors(s as u32) {
+                targets[fill[t as usize] as usize] = s as u32;
+                fill[t as usize] += 1;
+            }
+        }
+        Csr { offsets, targets }
+    }
+
+    /// Wraps raw arrays after checking every invariant; the error says which one fails.
+    pub fn from_parts(offsets: Vec<u32>, targets: Vec<u32>) -> Result<Csr, String> {
+        let csr = Csr { offsets, targets };
+        csr.validate()?;
+        Ok(csr)
+    }
+
+    /// Checks the invariants listed in the module docs.
+    pub fn validate(&self) -> Result<(), String> {
+        let n = self.offsets.len().checked_sub(1).ok_or("offsets are empty")?;
+        if self.offsets[0] != 0 || self.offsets[n] as usize != self.targets.len() {
+            return Err("offsets do not span the targets".into());
+        }
+        for v in 0..n {
+            let (start, end) = (self.offsets[v], self.offsets[v + 1]);
+            if start > end {
+                return Err(format!("offsets decrease at node {v}"));
+            }
+            let row = &self.targets[start as usize..end as usize];
+            if row.iter().any(|&t| t as usize >= n || t as usize == v) {
+                return Err(format!("node {v} has an edge out of range or to itself"));
+            }
+            if row.windows(2).any(|w| w[0] >= w[1]) {
+                return Err(format!("node {v}'s edges are not strictly increasing"));
+            }
+        }
+        Ok(())
+    }
+
+    /// Number of nodes.
+    pub fn len(&self) -> usize {
+        self.offsets.len().saturating_sub(1)
+    }
+
+    /// Whether the graph has no nodes.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Number of edges.
+    pub fn edge_count(&self) -> usize {
+        self.targets.len()
+    }
+
+    /// The targets of `v`'s edges, ascending.
+    pub fn neighbors(&self, v: u32) -> &[u32] {
+        &self.targets[self.offsets[v as usize] as usize..self.offsets[v as usize + 1] as usize]
+    }
+
+    /// Out-degree of `v`.
+    pub fn degree(&self, v: u32) -> usize {
+        (self.offsets[v as usize + 1] - self.offsets[v as usize]) as usize
+    }
+
+    /// The raw offsets array (`n + 1` entries).
+    pub fn offsets(&self) -> &[u32] {
+        &self.offsets
+    }
+
+    /// The raw targets array.
+    pub fn targets(&self) -> &[u32] {
+        &self.targets
+    }
+}

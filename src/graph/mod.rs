@@ -1,0 +1,249 @@
+//! The compact graph every analysis runs on: `u32` node ids, interned names, and the edges as a
+//! forward CSR (dependent → dependency) and its transpose (dependency → dependents).
+//!
+//! Invariants of [`Graph`]:
+//! - nodes are sorted by (ecosystem, name), strictly, so ids are deterministic and a name is
+//!   found by binary search;
+//! - `forward` and `reverse` satisfy the [`csr`] invariants and are each other's transpose.
+
+pub mod builder;
+pub mod csr;
+pub mod scc;
+pub mod snapshot;
+
+use crate::error::{Error, Result};
+use crate::model::{Ecosystem, Profile};
+use csr::Csr;
+
+/// Strings `0..n` stored back to back: string `i` is `bytes[offsets[i]..offsets[i + 1]]`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct StrTable {
+    bytes: String,
+    offsets: Vec<u32>,
+}
+
+impl StrTable {
+    /// Packs `strings` into one table.
+    pub fn new<'a>(strings: impl IntoIterator<Item = &'a str>) -> Result<StrTable> {
+        let mut table = StrTable {
+            bytes: String::new(),
+            offsets: vec![0],
+        };
+        for s in strings {
+            table.bytes.push_str(s);
+            let end = u32::try_from(table.bytes.len())
+                .map_err(|_| Error::Invalid("more than 4 GiB of package names".to_string()))?;
+            table.offsets.push(end);
+        }
+        Ok(table)
+    }
+
+    /// Wraps raw parts after checking that every string lies on character boundaries.
+    pub fn from_parts(bytes: String, offsets: Vec<u32>) -> Result<StrTable, String> {
+        if offsets.first() != Some(&0) || offsets.last().map(|&o| o as usize) != Some(bytes.len()) {
+            return Err("string offsets do not span the string bytes".into());
+        }
+        if offsets
+            .windows(2)
+            .any(|w| w[0] > w[1] || !bytes.is_char_boundary(w[1] as usize))
+        {
+            return Err("string offsets are not increasing character boundaries".into());
+        }
+        Ok(StrTable { bytes, offsets })
+    }
+
+    /// String `i`.
+    pub fn get(&self, i: u32) -> &str {
+        &self.bytes[self.offsets[i as usize] as usize..self.offsets[i as usize + 1] as usize]
+    }
+
+    /// Number of strings.
+    pub fn len(&self) -> usize {
+        self.offsets.len() - 1
+    }
+
+    /// Whether there are no strings.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub(crate) fn parts(&self) -> (&str, &[u32]) {
+        (&self.bytes, &self.offsets)
+    }
+}
+
+/// A dependency graph over packages of one or more ecosystems.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Graph {
+    ecosystems: Vec<Ecosystem>,
+    names: StrTable,
+    versions: StrTable,
+    forward: Csr,
+    reverse: Csr,
+    profile: Profile,
+}
+
+impl Graph {
+    /// Assembles a graph from its parts, checking every invariant (used for untrusted data).
+    pub fn from_parts(
+        ecosystems: Vec<Ecosystem>,
+        names: StrTable,
+        versions: StrTable,
+        forward: Csr,
+        profile: Profile,
+    ) -> Result<Graph, String> {
+        let n = ecosystems.len();
+        if names.len() != n || versions.len() != n || forward.len() != n {
+            return Err("node tables differ in length".into());
+        }
+        forward.validate()?;
+        for i in 1..n as u32 {
+            if (ecosystems[i as usize - 1], names.get(i - 1)) >= (ecosystems[i as usize], names.get(i)) {
+                return Err(format!("package names are not strictly sorted at node {i}"));
+            }
+        }
+        let reverse = forward.transpose();
+        Ok(Graph {
+            ecosystems,
+            names,
+            versions,
+            forward,
+            reverse,
+            profile,
+        })
+    }
+
+    /// Number of packages.
+    pub fn node_count(&self) -> usize {
+        self.ecosystems.len()
+    }
+
+    /// Number of dependency edges.
+    pub fn edge_count(&self) -> usize {
+        self.forward.edge_count()
+    }
+
+    /// Edges from each dependent to its dependencies.
+    pub fn forward(&self) -> &Csr {
+        &self.forward
+    }
+
+    /// Edges from each dependency to its direct dependents.
+    pub fn reverse(&self) -> &Csr {
+        &self.reverse
+    }
+
+    /// Which dependencies the edges follow.
+    pub fn profile(&self) -> Profile {
+        self.profile
+    }
+
+    /// Package `v`'s name within its ecosystem.
+    pub fn name(&self, v: u32) -> &str {
+        self.names.get(v)
+    }
+
+    /// Package `v`'s ecosystem.
+    pub fn ecosystem(&self, v: u32) -> Ecosystem {
+        self.ecosystems[v as usize]
+    }
+
+    /// The version of `v` whose dependencies the graph holds, if known.
+    pub fn version(&self, v: u32) -> Option<&str> {
+        Some(self.versions.get(v)).filter(|s| !s.is_empty())
+    }
+
+    /// The ecosystems present, ascending.
+    pub fn ecosystems(&self) -> Vec<Ecosystem> {
+        let mut present: Vec<Ecosystem> = Vec::new();
+        for &e in &self.ecosystems {
+            if present.last() != Some(&e) {
+                present.push(e);
+            }
+        }
+        present
+    }
+
+    /// How `v` is named to users: the bare name when the graph holds one ecosystem, else
+    /// `ecosystem/name`.
+    pub fn display_name(&self, v: u32) -> String {
+        let single = self.ecosystems.first() == self.ecosystems.last();
+        if single {
+            self.name(v).to_string()
+        } else {
+            format!("{}/{}", self.ecosystem(v), self.name(v))
+        }
+    }
+
+    /// The node of `ecosystem/name`, if present.
+    pub fn lookup(&self, ecosystem: Ecosystem, name: &str) -> Option<u32> {
+        let n = self.node_count() as u32;
+        let (mut lo, mut hi) = (0u32, n);
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            if (self.ecosystem(mid), self.name(mid)) < (ecosystem, name) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        (lo < n && self.ecosystem(lo) == ecosystem && self.name(lo) == name).then_some(lo)
+    }
+
+    /// Finds the package a user means by `query`: a bare name, or `ecosystem/name`
+    /// (`crates/serde`, `debian/libssl3`). An unknown name's error carries close names.
+    pub fn find(&self, query: &str) -> Result<u32> {
+        if let Some((prefix, rest)) = query.split_once('/') {
+            if let Ok(eco) = prefix.parse::<Ecosystem>() {
+                return self.lookup(eco, rest).ok_or_else(|| self.unknown(query, rest));
+            }
+        }
+        let hits: Vec<u32> = self
+            .ecosystems()
+            .into_iter()
+            .filter_map(|e| self.lookup(e, query))
+            .collect();
+        match hits.as_slice() {
+            [one] => Ok(*one),
+            [] => Err(self.unknown(query, query)),
+            many => Err(Error::AmbiguousPackage {
+                name: query.to_string(),
+                candidates: many
+                    .iter()
+                    .map(|&v| format!("{}/{}", self.ecosystem(v), self.name(v)))
+                    .collect(),
+            }),
+        }
+    }
+
+    /// The error for an unknown `query`, with up to five names close to `name`: names that
+    /// start with it (shortest first), then names with a Jaro-Winkler similarity of 0.85 or more.
+    fn unknown(&self, query: &str, name: &str) -> Error {
+        let mut scored: Vec<(bool, usize, f64, u32)> = (0..self.node_count() as u32)
+            .filter_map(|v| {
+                let candidate = self.name(v);
+                let prefix = candidate.starts_with(name);
+                let similarity = strsim::jaro_winkler(name, candidate);
+                (prefix || similarity >= 0.85).then_some((!prefix, candidate.len(), -similarity, v))
+            })
+            .collect();
+        scored.sort_by(|a, b| {
+            (a.0, a.1)
+                .cmp(&(b.0, b.1))
+                .then(a.2.total_cmp(&b.2))
+                .then(a.3.cmp(&b.3))
+        });
+        Error::UnknownPackage {
+            name: query.to_string(),
+            suggestions: scored
+                .into_iter()
+                .take(5)
+                .map(|(_, _, _, v)| self.display_name(v))
+                .collect(),
+        }
+    }
+
+    pub(crate) fn tables(&self) -> (&[Ecosystem], &StrTable, &StrTable) {
+        (&self.ecosystems, &self.names, &self.versions)
+    }
+}

@@ -1,0 +1,127 @@
+//! `cargo metadata` of a workspace: a saved `--format-version 1` JSON file, or a `Cargo.toml`
+//! on which `cargo metadata` is run. Parsed with the `cargo_metadata` crate.
+//!
+//! When the JSON holds the resolved graph (`resolve`), edges are the resolved dependencies with
+//! their kinds, so optional dependencies appear exactly when a feature switched them on. Saved
+//! with `--no-deps`, it has no `resolve`, and the declared dependencies of the workspace members
+//! are used instead. A crate present in several versions is one package: the union of their
+//! dependencies, shown at its highest version.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use cargo_metadata::{DependencyKind, Metadata, MetadataCommand, Package, PackageId};
+
+use super::{ReadOptions, Source};
+use crate::error::{Error, Location, Result};
+use crate::model::{DepKind, Dependency, Ecosystem, Ingested, PackageRecord, Skipped};
+use crate::progress::Progress;
+
+/// The `cargo metadata` format.
+#[derive(Debug, Clone, Copy)]
+pub struct CargoMetadata;
+
+impl Source for CargoMetadata {
+    fn ecosystem(&self) -> Ecosystem {
+        Ecosystem::Crates
+    }
+
+    fn read(&self, path: &Path, _opts: &ReadOptions, progress: &dyn Progress) -> Result<Ingested> {
+        let metadata = if path.file_name().is_some_and(|n| n == "Cargo.toml") {
+            progress.phase("run cargo metadata", None);
+            MetadataCommand::new()
+                .manifest_path(path)
+                .exec()
+                .map_err(|e| Error::parse(Location::file(path), format!("`cargo metadata` failed: {e}")))?
+        } else {
+            progress.phase("read cargo metadata JSON", None);
+            let reader = super::decompress::open(path)?;
+            serde_json::from_reader::<_, Metadata>(reader).map_err(|e| {
+                Error::parse(
+                    Location::line(path, e.line() as u64),
+                    format!("expected `cargo metadata --format-version 1` JSON: {e}"),
+                )
+            })?
+        };
+        let packages = records(&metadata).map_err(|m| Error::parse(Location::file(path), m))?;
+        Ok(Ingested {
+            ecosystem: Ecosystem::Crates,
+            packages,
+            skipped: Skipped::default(),
+        })
+    }
+}
+
+fn kind_of(kind: DependencyKind) -> DepKind {
+    match kind {
+        DependencyKind::Development => DepKind::Dev,
+        DependencyKind::Build => DepKind::Build,
+        DependencyKind::Normal | DependencyKind::Unknown => DepKind::Normal,
+    }
+}
+
+fn records(metadata: &Metadata) -> Result<Vec<PackageRecord>, String> {
+    let by_id: HashMap<&PackageId, &Package> = metadata.packages.iter().map(|p| (&p.id, p)).collect();
+    let package = |id: &PackageId| {
+        by_id
+            .get(id)
+            .copied()
+            .ok_or_else(|| format!("`resolve` names package `{id}`, which `packages` does not list"))
+    };
+    let mut by_name: HashMap<String, (semver::Version, PackageRecord)> = HashMap::new();
+    let mut add = |name: &str, version: &semver::Version, deps: Vec<Dependency>| {
+        let entry = by_name.entry(name.to_string()).or_insert_with(|| {
+            let record = PackageRecord {
+                name: name.to_string(),
+                version: None,
+                deps: Vec::new(),
+                provides: Vec::new(),
+            };
+            (version.clone(), record)
+        });
+        if *version >= entry.0 {
+            entry.0 = version.clone();
+        }
+        entry.1.version = Some(entry.0.to_string());
+        entry.1.deps.extend(deps);
+    };
+    match &metadata.resolve {
+        Some(resolve) => {
+            for node in &resolve.nodes {
+                let node_package = package(&node.id)?;
+                let mut deps = Vec::new();
+                for dep in &node.deps {
+                    let name = package(&dep.pkg)?.name.to_string();
+                    let kinds: Vec<DepKind> = if dep.dep_kinds.is_empty() {
+                        vec![DepKind::Normal]
+                    } else {
+                        dep.dep_kinds.iter().map(|k| kind_of(k.kind)).collect()
+                    };
+                    deps.extend(kinds.into_iter().map(|kind| Dependency {
+                        name: name.clone(),
+                        kind,
+                        optional: false,
+                    }));
+                }
+                add(&node_package.name, &node_package.version, deps);
+            }
+        }
+        None => {
+            for package in &metadata.packages {
+                let deps = package
+                    .dependencies
+                    .iter()
+                    .map(|d| Dependency {
+                        name: d.name.clone(),
+                        kind: kind_of(d.kind),
+                        optional: d.optional,
+                    })
+                    .collect();
+                add(&package.name, &package.version, deps);
+            }
+        }
+    }
+    let mut packages: Vec<PackageRecord> = by_name.into_values().map(|(_, r)| r).collect();
+    packages.sort_unstable_by(|a, b| a.name.cmp(&b.name));
+    Ok(packages)
+}

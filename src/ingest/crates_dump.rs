@@ -1,0 +1,226 @@
+//! The official crates.io database dump: `db-dump.tar.gz` (streamed, never extracted) or its
+//! extracted folder. Three of its Postgres-CSV tables are read, by header name so that columns
+//! added in newer dumps are tolerated: `crates.csv` (`id`, `name`), `versions.csv` (`id`,
+//! `crate_id`, `num`, `yanked`) and `dependencies.csv` (`version_id` = the dependent release,
+//! `crate_id` = the dependency, `kind` 0 normal / 1 build / 2 dev, `optional` `t`/`f`).
+//!
+//! Latest releases are chosen as for the index ([`super::crates_index`]). Renamed dependencies
+//! need no care here: `crate_id` is always the real crate. A tarball is read twice, since the
+//! dependencies can only be kept once every crate's latest release is known.
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use super::crates_index::{version_rank, Rank};
+use super::{decompress, BadRecords, ReadOptions, Source};
+use crate::error::{Error, Location, Result};
+use crate::model::{DepKind, Dependency, Ecosystem, Ingested, PackageRecord};
+use crate::progress::Progress;
+
+/// The crates.io db-dump format.
+#[derive(Debug, Clone, Copy)]
+pub struct CratesDump;
+
+/// A CSV table of the dump with the positions of the columns asked for.
+struct Table<R: Read> {
+    csv: csv::Reader<R>,
+    at: PathBuf,
+    columns: Vec<usize>,
+}
+
+impl<R: Read> Table<R> {
+    fn open(reader: R, at: PathBuf, wanted: &[&str]) -> Result<Self> {
+        let mut csv = csv::Reader::from_reader(reader);
+        let headers = csv
+            .headers()
+            .map_err(|e| Error::parse(Location::line(&at, 1), format!("expected a CSV header: {e}")))?;
+        let columns = wanted
+            .iter()
+            .map(|w| {
+                headers.iter().position(|h| h == *w).ok_or_else(|| {
+                    Error::parse(Location::line(&at, 1), format!("expected a column `{w}` in the header"))
+                })
+            })
+            .collect::<Result<_>>()?;
+        Ok(Table { csv, at, columns })
+    }
+
+    /// Calls `row` with the wanted fields of each row, in the order asked for, and its line.
+    fn rows(mut self, bad: &mut BadRecords, mut row: impl FnMut(&[&str]) -> Result<(), String>) -> Result<()> {
+        let mut record = csv::StringRecord::new();
+        loop {
+            let line = self.csv.position().line();
+            match self.csv.read_record(&mut record) {
+                Ok(false) => return Ok(()),
+                Ok(true) => {}
+                Err(e) => {
+                    bad.record(Error::parse(
+                        Location::line(&self.at, line),
+                        format!("expected a CSV row: {e}"),
+                    ))?;
+                    continue;
+                }
+            }
+            let line = record.position().map_or(line, |p| p.line());
+            let fields: Vec<&str> = self.columns.iter().map_while(|&c| record.get(c)).collect();
+            let result = if fields.len() == self.columns.len() {
+                row(&fields)
+            } else {
+                Err(format!(
+                    "expected at least {} fields, found {}",
+                    self.columns.iter().max().map_or(0, |m| m + 1),
+                    record.len()
+                ))
+            };
+            if let Err(message) = result {
+                bad.record(Error::parse(Location::line(&self.at, line), message))?;
+            }
+        }
+    }
+}
+
+fn id(field: &str, column: &str) -> Result<u64, String> {
+    field
+        .parse()
+        .map_err(|_| format!("`{column}` is `{field}`, expected an integer id"))
+}
+
+fn flag(field: &str, column: &str) -> Result<bool, String> {
+    match field {
+        "t" => Ok(true),
+        "f" => Ok(false),
+        _ => Err(format!("`{column}` is `{field}`, expected `t` or `f`")),
+    }
+}
+
+/// What the first pass learns: crate names and each crate's latest release.
+#[derive(Default)]
+struct Releases {
+    names: HashMap<u64, String>,
+    latest: HashMap<u64, (Rank, u64, String)>,
+}
+
+impl Source for CratesDump {
+    fn ecosystem(&self) -> Ecosystem {
+        Ecosystem::Crates
+    }
+
+    fn read(&self, path: &Path, opts: &ReadOptions, progress: &dyn Progress) -> Result<Ingested> {
+        let mut bad = BadRecords::new(opts);
+        let mut releases = Releases::default();
+        progress.phase("read crates.io db-dump crates and versions", None);
+        each_table(path, &["crates.csv", "versions.csv"], |name, reader, at| match name {
+            "crates.csv" => Table::open(reader, at, &["id", "name"])?.rows(&mut bad, |f| {
+                releases.names.insert(id(f[0], "id")?, f[1].to_string());
+                Ok(())
+            }),
+            _ => Table::open(reader, at, &["id", "crate_id", "num", "yanked"])?.rows(&mut bad, |f| {
+                let (version_id, crate_id) = (id(f[0], "id")?, id(f[1], "crate_id")?);
+                let rank = version_rank(f[2], flag(f[3], "yanked")?)?;
+                match releases.latest.get(&crate_id) {
+                    Some((best, _, _)) if *best >= rank => {}
+                    _ => {
+                        releases.latest.insert(crate_id, (rank, version_id, f[2].to_string()));
+                    }
+                }
+                Ok(())
+            }),
+        })?;
+
+        let chosen: HashMap<u64, u64> = releases
+            .latest
+            .iter()
+            .filter(|(_, (rank, _, _))| rank.is_some())
+            .map(|(&crate_id, &(_, version_id, _))| (version_id, crate_id))
+            .collect();
+        let mut deps: HashMap<u64, Vec<Dependency>> = HashMap::new();
+        progress.phase("read crates.io db-dump dependencies", None);
+        each_table(path, &["dependencies.csv"], |_, reader, at| {
+            Table::open(reader, at, &["version_id", "crate_id", "kind", "optional"])?.rows(&mut bad, |f| {
+                let Some(&dependent) = chosen.get(&id(f[0], "version_id")?) else {
+                    return Ok(());
+                };
+                let target = id(f[1], "crate_id")?;
+                let name = releases
+                    .names
+                    .get(&target)
+                    .ok_or_else(|| format!("`crate_id` {target} is not in crates.csv"))?;
+                let kind = match f[2] {
+                    "0" => DepKind::Normal,
+                    "1" => DepKind::Build,
+                    "2" => DepKind::Dev,
+                    other => {
+                        return Err(format!(
+                            "`kind` is `{other}`, expected 0 (normal), 1 (build) or 2 (dev)"
+                        ))
+                    }
+                };
+                let optional = flag(f[3], "optional")?;
+                deps.entry(dependent).or_default().push(Dependency {
+                    name: name.clone(),
+                    kind,
+                    optional,
+                });
+                Ok(())
+            })
+        })?;
+
+        let mut packages: Vec<PackageRecord> = releases
+            .names
+            .iter()
+            .map(|(crate_id, name)| {
+                let latest = releases.latest.get(crate_id).filter(|(rank, _, _)| rank.is_some());
+                PackageRecord {
+                    name: name.clone(),
+                    version: latest.map(|(_, _, num)| num.clone()),
+                    deps: deps.remove(crate_id).unwrap_or_default(),
+                    provides: Vec::new(),
+                }
+            })
+            .collect();
+        packages.sort_unstable_by(|a, b| a.name.cmp(&b.name));
+        Ok(Ingested {
+            ecosystem: Ecosystem::Crates,
+            packages,
+            skipped: bad.finish(),
+        })
+    }
+}
+
+/// Calls `each` with every table of `wanted` found in the dump at `path` (a folder, or a tarball
+/// read in one pass), naming each by its location; a wanted table that is missing is an error.
+fn each_table(
+    path: &Path,
+    wanted: &[&str],
+    mut each: impl FnMut(&str, &mut dyn Read, PathBuf) -> Result<()>,
+) -> Result<()> {
+    let mut missing: Vec<&str> = wanted.to_vec();
+    if path.is_dir() {
+        for name in wanted {
+            let file = path.join("data").join(name);
+            let mut reader = File::open(&file).map_err(|e| Error::io(&file, e))?;
+            each(name, &mut reader, file)?;
+        }
+        return Ok(());
+    }
+    let mut archive = tar::Archive::new(decompress::open(path)?);
+    for entry in archive.entries().map_err(|e| Error::io(path, e))? {
+        let mut entry = entry.map_err(|e| Error::io(path, e))?;
+        let member = entry.path().map_err(|e| Error::io(path, e))?.into_owned();
+        let Some(pos) = missing.iter().position(|w| member.ends_with(Path::new("data").join(w))) else {
+            continue;
+        };
+        let name = missing.remove(pos);
+        let at = PathBuf::from(format!("{}:{}", path.display(), member.display()));
+        each(name, &mut entry, at)?;
+    }
+    match missing.first() {
+        None => Ok(()),
+        Some(name) => Err(Error::parse(
+            Location::file(path),
+            format!("expected a member `data/{name}` in the archive"),
+        )),
+    }
+}

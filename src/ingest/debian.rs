@@ -1,0 +1,178 @@
+//! Debian `Packages` files (plain, xz or gzip): RFC 822 stanzas separated by blank lines, read
+//! one stanza at a time and parsed with `deb822-fast`.
+//!
+//! Each binary package's record is its highest version (Debian ordering) when it appears in
+//! several stanzas. `Depends` and `Pre-Depends` are [`DepKind::Normal`], `Recommends` is
+//! [`DepKind::Recommends`]; every alternative of `a | b` is a dependency; version constraints,
+//! `:arch` qualifiers and `[arch]`/`<profile>` restrictions are dropped. `Provides` names become
+//! [`PackageRecord::provides`], so that the graph builder can resolve virtual names.
+
+use std::collections::HashMap;
+use std::io::BufRead;
+use std::path::Path;
+use std::str::FromStr;
+
+use deb822_fast::borrowed::BorrowedParser;
+
+use super::{decompress, BadRecords, ReadOptions, Source};
+use crate::error::{Error, Location, Result};
+use crate::model::{DepKind, Dependency, Ecosystem, Ingested, PackageRecord};
+use crate::progress::Progress;
+
+/// The Debian `Packages` format.
+#[derive(Debug, Clone, Copy)]
+pub struct Debian;
+
+impl Source for Debian {
+    fn ecosystem(&self) -> Ecosystem {
+        Ecosystem::Debian
+    }
+
+    fn read(&self, path: &Path, opts: &ReadOptions, progress: &dyn Progress) -> Result<Ingested> {
+        self.read_from(decompress::open(path)?, path, opts, progress)
+    }
+}
+
+impl Debian {
+    /// Reads a `Packages` stream (already decompressed); `path` names it in errors.
+    pub fn read_from(
+        &self,
+        mut reader: impl BufRead,
+        path: &Path,
+        opts: &ReadOptions,
+        progress: &dyn Progress,
+    ) -> Result<Ingested> {
+        progress.phase("read Debian Packages", None);
+        let mut bad = BadRecords::new(opts);
+        let mut best: HashMap<String, (debversion::Version, PackageRecord)> = HashMap::new();
+        let mut stanza: Vec<u8> = Vec::new();
+        let (mut line_no, mut stanza_line) = (0u64, 1u64);
+        let mut line = Vec::new();
+        loop {
+            line.clear();
+            let n = reader.read_until(b'\n', &mut line).map_err(|e| Error::io(path, e))?;
+            line_no += 1;
+            let blank = line.iter().all(u8::is_ascii_whitespace);
+            if !blank {
+                if stanza.is_empty() {
+                    stanza_line = line_no;
+                }
+                stanza.extend_from_slice(&line);
+                if !stanza.ends_with(b"\n") {
+                    stanza.push(b'\n');
+                }
+            }
+            if (blank || n == 0) && !stanza.is_empty() {
+                progress.advance(stanza.len() as u64);
+                match parse_stanza(&stanza) {
+                    Ok((version, record)) => match best.get(&record.name) {
+                        Some((have, _)) if *have >= version => {}
+                        _ => {
+                            best.insert(record.name.clone(), (version, record));
+                        }
+                    },
+                    Err(message) => bad.record(Error::parse(Location::line(path, stanza_line), message))?,
+                }
+                stanza.clear();
+            }
+            if n == 0 {
+                break;
+            }
+        }
+        let mut packages: Vec<PackageRecord> = best.into_values().map(|(_, r)| r).collect();
+        packages.sort_unstable_by(|a, b| a.name.cmp(&b.name));
+        Ok(Ingested {
+            ecosystem: Ecosystem::Debian,
+            packages,
+            skipped: bad.finish(),
+        })
+    }
+}
+
+fn parse_stanza(bytes: &[u8]) -> Result<(debversion::Version, PackageRecord), String> {
+    let text = std::str::from_utf8(bytes).map_err(|e| format!("stanza is not valid UTF-8: {e}"))?;
+    let mut paragraphs = BorrowedParser::new(text)
+        .parse_all()
+        .map_err(|e| format!("expected an RFC 822 stanza of `Field: value` lines: {e}"))?;
+    let para = paragraphs
+        .pop()
+        .filter(|_| paragraphs.is_empty())
+        .ok_or("expected exactly one stanza")?;
+    let field = |name: &str| para.get(name).map(|lines| lines.join(" "));
+    let name = field("Package")
+        .ok_or("stanza has no `Package` field")?
+        .trim()
+        .to_string();
+    if !is_package_name(&name) {
+        return Err(format!("`Package: {name}` is not a valid Debian package name"));
+    }
+    let version_text = field("Version").ok_or_else(|| format!("package `{name}` has no `Version` field"))?;
+    let version = debversion::Version::from_str(version_text.trim())
+        .map_err(|e| format!("package `{name}` has `Version: {version_text}`, not a Debian version: {e}"))?;
+    let mut deps = Vec::new();
+    for (field_name, kind) in [
+        ("Pre-Depends", DepKind::Normal),
+        ("Depends", DepKind::Normal),
+        ("Recommends", DepKind::Recommends),
+    ] {
+        if let Some(value) = field(field_name) {
+            for target in relation_names(&value, field_name, true)? {
+                deps.push(Dependency {
+                    name: target,
+                    kind,
+                    optional: false,
+                });
+            }
+        }
+    }
+    let provides = match field("Provides") {
+        Some(value) => relation_names(&value, "Provides", false)?,
+        None => Vec::new(),
+    };
+    Ok((
+        version,
+        PackageRecord {
+            name,
+            version: Some(version_text.trim().to_string()),
+            deps,
+            provides,
+        },
+    ))
+}
+
+/// The package names of a relationship field (`a (>= 1) | b:any, c [amd64]`).
+fn relation_names(value: &str, field: &str, alternatives: bool) -> Result<Vec<String>, String> {
+    let mut names = Vec::new();
+    for clause in value.split(',').map(str::trim).filter(|c| !c.is_empty()) {
+        let options: Vec<&str> = if alternatives {
+            clause.split('|').collect()
+        } else {
+            vec![clause]
+        };
+        for option in options {
+            let option = option.trim();
+            let end = option
+                .find(|c: char| c.is_whitespace() || "([<".contains(c))
+                .unwrap_or(option.len());
+            let name = option[..end].split(':').next().unwrap_or_default();
+            if !is_package_name(name) {
+                return Err(format!(
+                    "`{field}` has `{option}`, expected a package name with optional `(op version)`"
+                ));
+            }
+            names.push(name.to_string());
+        }
+    }
+    Ok(names)
+}
+
+/// Debian policy 5.6.1: lower-case letters, digits, `+ - .`; at least two characters, starting
+/// with an alphanumeric. (One-letter names are tolerated: old archives hold a few.)
+fn is_package_name(name: &str) -> bool {
+    name.chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "+-.".contains(c))
+}

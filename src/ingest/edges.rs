@@ -1,0 +1,106 @@
+//! A generic edge list: CSV rows `dependent,dependency[,kind]`, with an optional header row of
+//! exactly those words. `kind` is `normal` (the default when absent or empty), `build`, `dev`,
+//! `recommends`, or `optional` (a normal dependency that is optional). Names belong to the
+//! `generic` ecosystem.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use super::{decompress, BadRecords, ReadOptions, Source};
+use crate::error::{Error, Location, Result};
+use crate::model::{DepKind, Dependency, Ecosystem, Ingested, PackageRecord};
+use crate::progress::Progress;
+
+/// The edge-list format.
+#[derive(Debug, Clone, Copy)]
+pub struct Edges;
+
+impl Source for Edges {
+    fn ecosystem(&self) -> Ecosystem {
+        Ecosystem::Generic
+    }
+
+    fn read(&self, path: &Path, opts: &ReadOptions, progress: &dyn Progress) -> Result<Ingested> {
+        progress.phase("read edge list", None);
+        let mut csv = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(decompress::open(path)?);
+        let mut bad = BadRecords::new(opts);
+        let mut packages: BTreeMap<String, Vec<Dependency>> = BTreeMap::new();
+        let mut row = csv::StringRecord::new();
+        let mut first = true;
+        loop {
+            let line = csv.position().line();
+            match csv.read_record(&mut row) {
+                Ok(false) => break,
+                Ok(true) => {}
+                Err(e) => {
+                    let at = e.position().map_or(line, |p| p.line());
+                    bad.record(Error::parse(
+                        Location::line(path, at),
+                        format!("expected a CSV row: {e}"),
+                    ))?;
+                    continue;
+                }
+            }
+            let line = row.position().map_or(line, |p| p.line());
+            progress.advance(1);
+            let is_header = first && &row[0] == "dependent" && row.get(1) == Some("dependency");
+            first = false;
+            if is_header {
+                continue;
+            }
+            match parse_row(&row) {
+                Ok((dependent, dep)) => {
+                    packages.entry(dep.name.clone()).or_default();
+                    packages.entry(dependent).or_default().push(dep);
+                }
+                Err(message) => bad.record(Error::parse(Location::line(path, line), message))?,
+            }
+        }
+        let packages = packages
+            .into_iter()
+            .map(|(name, deps)| PackageRecord {
+                name,
+                version: None,
+                deps,
+                provides: Vec::new(),
+            })
+            .collect();
+        Ok(Ingested {
+            ecosystem: Ecosystem::Generic,
+            packages,
+            skipped: bad.finish(),
+        })
+    }
+}
+
+fn parse_row(row: &csv::StringRecord) -> Result<(String, Dependency), String> {
+    if !(2..=3).contains(&row.len()) {
+        return Err(format!(
+            "expected 2 or 3 fields `dependent,dependency[,kind]`, found {}",
+            row.len()
+        ));
+    }
+    let (dependent, dependency) = (row[0].trim(), row[1].trim());
+    if dependent.is_empty() || dependency.is_empty() {
+        return Err("expected non-empty `dependent` and `dependency` names".to_string());
+    }
+    let (kind, optional) = match row.get(2).map(str::trim).unwrap_or_default() {
+        "" => (DepKind::Normal, false),
+        "optional" => (DepKind::Normal, true),
+        other => (
+            other.parse::<DepKind>().map_err(|e| format!("{e}, or optional"))?,
+            false,
+        ),
+    };
+    Ok((
+        dependent.to_string(),
+        Dependency {
+            name: dependency.to_string(),
+            kind,
+            optional,
+        },
+    ))
+}

@@ -1,0 +1,64 @@
+//! Line-oriented inputs read in large batches on a read-ahead thread, so that decompression of
+//! the next batch overlaps with parsing of the current one. Each batch ends at a line boundary
+//! and knows the number of its first line, for error locations.
+
+use std::io::{BufRead, Read};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+
+use crate::error::{Error, Result};
+
+/// Bytes per batch (plus the rest of the last line).
+const BATCH_BYTES: u64 = 8 << 20;
+
+/// A run of whole lines.
+pub(crate) struct Batch {
+    /// 1-based number of the first line in `data`.
+    pub first_line: u64,
+    /// The lines, each ending in `\n` except perhaps the input's last.
+    pub data: Vec<u8>,
+}
+
+impl Batch {
+    /// The lines with their 1-based numbers, without line terminators.
+    pub fn lines(&self) -> impl Iterator<Item = (u64, &[u8])> {
+        let data = self.data.strip_suffix(b"\n").unwrap_or(&self.data);
+        data.split(|&b| b == b'\n')
+            .enumerate()
+            .map(move |(i, line)| (self.first_line + i as u64, line.strip_suffix(b"\r").unwrap_or(line)))
+    }
+}
+
+/// Reads `reader` as batches of whole lines on a separate thread.
+pub(crate) fn batches(mut reader: Box<dyn BufRead + Send>, path: &Path) -> impl Iterator<Item = Result<Batch>> {
+    let (tx, rx) = mpsc::sync_channel::<Result<Batch>>(2);
+    let path: PathBuf = path.to_path_buf();
+    std::thread::spawn(move || {
+        let mut first_line = 1;
+        loop {
+            let mut data = Vec::with_capacity(BATCH_BYTES as usize + (64 << 10));
+            let read = (&mut reader).take(BATCH_BYTES).read_to_end(&mut data).and_then(|n| {
+                if n > 0 && data.last() != Some(&b'\n') {
+                    reader.read_until(b'\n', &mut data)
+                } else {
+                    Ok(0)
+                }
+            });
+            let batch = match read {
+                Ok(_) if data.is_empty() => return,
+                Ok(_) => {
+                    let lines = memchr::memchr_iter(b'\n', &data).count() as u64;
+                    let batch = Batch { first_line, data };
+                    first_line += lines;
+                    Ok(batch)
+                }
+                Err(e) => Err(Error::io(&path, e)),
+            };
+            let failed = batch.is_err();
+            if tx.send(batch).is_err() || failed {
+                return;
+            }
+        }
+    });
+    rx.into_iter()
+}

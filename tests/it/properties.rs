@@ -1,0 +1,155 @@
+//! The fast algorithms against their slow references on seeded random graphs with cycles.
+
+use keystone::analysis::{depth, pagerank, paths, reach, reference};
+use keystone::graph::csr::Csr;
+use keystone::graph::scc::components;
+use keystone::progress::NoProgress;
+use proptest::prelude::*;
+
+/// Random graphs of up to 60 nodes: sparse enough for long chains, dense enough for cycles.
+fn graphs() -> impl Strategy<Value = Csr> {
+    (1usize..60).prop_flat_map(|n| {
+        prop::collection::vec((0..n as u32, 0..n as u32), 0..n * 3).prop_map(move |edges| Csr::from_edges(n, &edges))
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    #[test]
+    fn csr_has_its_invariants_and_transposes_back(g in graphs()) {
+        prop_assert!(g.validate().is_ok());
+        prop_assert!(g.transpose().validate().is_ok());
+        prop_assert_eq!(g.transpose().transpose(), g);
+    }
+
+    #[test]
+    fn scc_matches_mutual_reachability_and_petgraph(g in graphs()) {
+        let fast = components(&g);
+        let labels = reference::scc_labels(&g);
+        for u in 0..g.len() {
+            for v in 0..g.len() {
+                prop_assert_eq!(fast.component[u] == fast.component[v], labels[u] == labels[v]);
+            }
+        }
+        // Numbering is a reverse topological order.
+        for u in 0..g.len() as u32 {
+            for &v in g.neighbors(u) {
+                prop_assert!(fast.component[u as usize] >= fast.component[v as usize]);
+            }
+        }
+        let mut pg = petgraph::graph::DiGraph::<(), ()>::new();
+        let nodes: Vec<_> = (0..g.len()).map(|_| pg.add_node(())).collect();
+        for u in 0..g.len() as u32 {
+            for &v in g.neighbors(u) {
+                pg.add_edge(nodes[u as usize], nodes[v as usize], ());
+            }
+        }
+        prop_assert_eq!(petgraph::algo::kosaraju_scc(&pg).len(), fast.count as usize);
+    }
+
+    #[test]
+    fn reach_matches_bfs_with_sparse_and_dense_sets(g in graphs()) {
+        let reverse = g.transpose();
+        let expected = reference::reach(&reverse);
+        prop_assert_eq!(&reach::reach(&reverse, &NoProgress), &expected);
+        prop_assert_eq!(&reach::reach_with_threshold(&reverse, 0, &NoProgress), &expected);
+        prop_assert_eq!(&reach::reach_with_threshold(&reverse, 3, &NoProgress), &expected);
+        prop_assert_eq!(&reach::reach_with_threshold(&reverse, usize::MAX, &NoProgress), &expected);
+    }
+
+    #[test]
+    fn depth_counts_match_bfs(g in graphs()) {
+        let reverse = g.transpose();
+        prop_assert_eq!(depth::depth_counts(&reverse, &NoProgress), reference::depth_counts(&reverse));
+    }
+
+    #[test]
+    fn pagerank_matches_plain_iteration(g in graphs()) {
+        let opts = pagerank::PageRankOptions { tolerance: 1e-13, max_iterations: 1000, ..Default::default() };
+        let fast = pagerank::pagerank(&g, &g.transpose(), &opts, &NoProgress);
+        let slow = reference::pagerank(&g, 0.85, 1000);
+        prop_assert!(fast.converged);
+        for (a, b) in fast.scores.iter().zip(&slow) {
+            prop_assert!((a - b).abs() < 1e-9, "{} vs {}", a, b);
+        }
+        prop_assert!((fast.scores.iter().sum::<f64>() - 1.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn blast_and_why_give_real_shortest_chains(g in graphs(), x in 0u32..60) {
+        let x = x % g.len() as u32;
+        let reverse = g.transpose();
+        let search = paths::blast(&reverse, x, None);
+        let dist = reference::bfs_distances(&reverse, x);
+        prop_assert_eq!(search.reached.len() as u32, reference::reach(&reverse)[x as usize]);
+        for &a in &search.reached {
+            let chain = search.chain(a).unwrap();
+            prop_assert_eq!(chain.len() as u32 - 1, dist[a as usize]);
+            prop_assert_eq!(*chain.last().unwrap(), x);
+            for pair in chain.windows(2) {
+                prop_assert!(g.neighbors(pair[0]).contains(&pair[1]), "{:?} is not an edge", pair);
+            }
+            let why = paths::why(&g, a, x).unwrap();
+            prop_assert_eq!(why.len(), chain.len());
+        }
+        let limited = paths::blast(&reverse, x, Some(2));
+        prop_assert_eq!(limited.reached.len(), dist.iter().filter(|&&d| d == 1 || d == 2).count());
+    }
+}
+
+#[test]
+fn parallel_results_equal_sequential() {
+    // A larger seeded graph, run on 1 and on 4 threads: identical results, bit for bit.
+    let mut state = 0x9e3779b97f4a7c15u64;
+    let mut next = || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let n = 5000;
+    let edges: Vec<(u32, u32)> = (0..20000)
+        .map(|_| {
+            let a = (next() % n) as u32;
+            // Mostly towards lower ids (a DAG-like shape with hubs), sometimes back (cycles).
+            let b = if next() % 10 == 0 {
+                (next() % n) as u32
+            } else {
+                ((next() % (a as u64 + 1)) as f64).sqrt() as u32
+            };
+            (a, b)
+        })
+        .collect();
+    let g = Csr::from_edges(n as usize, &edges);
+    let reverse = g.transpose();
+    let run = |threads| {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+        pool.install(|| {
+            let opts = pagerank::PageRankOptions::default();
+            (
+                reach::reach(&reverse, &NoProgress),
+                depth::depth_counts(&reverse, &NoProgress),
+                pagerank::pagerank(&g, &reverse, &opts, &NoProgress).scores,
+            )
+        })
+    };
+    let one = run(1);
+    assert_eq!(one, run(4));
+    assert_eq!(one.0, reference::reach(&reverse));
+}
+
+#[test]
+fn deep_chains_do_not_overflow_the_stack() {
+    let n = 200_000u32;
+    let edges: Vec<(u32, u32)> = (1..n).map(|v| (v, v - 1)).chain([(0, n - 1)]).collect();
+    let g = Csr::from_edges(n as usize, &edges);
+    let c = components(&g);
+    assert_eq!(c.count, 1);
+    // Reach along a chain (20k long: every set is a union along the whole chain).
+    let m = 20_000u32;
+    let chain: Vec<(u32, u32)> = (1..m).map(|v| (v, v - 1)).collect();
+    let r = reach::reach(&Csr::from_edges(m as usize, &chain).transpose(), &NoProgress);
+    assert_eq!(r[0], m - 1);
+    assert_eq!(r[m as usize - 1], 0);
+}
