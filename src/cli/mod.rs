@@ -121,7 +121,7 @@ impl GraphArgs {
             Some(path) => self.read(path, progress)?,
             None => {
                 let name = Path::new(keystone::DEFAULT_DATASET_NAME);
-                let reader = decompress::wrap(Cursor::new(keystone::DEFAULT_DATASET), name)?;
+                let reader = decompress::read_ahead(decompress::wrap(Cursor::new(keystone::DEFAULT_DATASET), name)?);
                 Debian.read_from(
                     reader,
                     name,

@@ -205,7 +205,7 @@ fn each_table(
         }
         return Ok(());
     }
-    let mut archive = tar::Archive::new(decompress::open(path)?);
+    let mut archive = tar::Archive::new(decompress::read_ahead(decompress::open(path)?));
     for entry in archive.entries().map_err(|e| Error::io(path, e))? {
         let mut entry = entry.map_err(|e| Error::io(path, e))?;
         let member = entry.path().map_err(|e| Error::io(path, e))?.into_owned();

@@ -11,8 +11,8 @@
 //! `yanked`; only the lines that beat the best version seen so far for their crate are parsed
 //! again in full. Crates' lines are grouped in real dumps, so few lines are parsed twice.
 
+use rustc_hash::FxHashMap as HashMap;
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -91,7 +91,7 @@ impl Source for CratesIndex {
         let mut reader = Reader {
             progress,
             bad: BadRecords::new(opts),
-            best: HashMap::new(),
+            best: HashMap::default(),
         };
         if path.is_dir() {
             let mut files = Vec::new();
@@ -184,7 +184,7 @@ impl Reader<'_> {
             .collect();
 
         // The best line of each crate within this batch, crates in first-seen order.
-        let mut local: HashMap<&str, (usize, &Rank)> = HashMap::new();
+        let mut local: HashMap<&str, (usize, &Rank)> = HashMap::default();
         let mut order: Vec<&str> = Vec::new();
         for (i, head) in heads.iter().enumerate() {
             match head {

@@ -7,7 +7,7 @@
 //! `:arch` qualifiers and `[arch]`/`<profile>` restrictions are dropped. `Provides` names become
 //! [`PackageRecord::provides`], so that the graph builder can resolve virtual names.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::io::BufRead;
 use std::path::Path;
 use std::str::FromStr;
@@ -29,7 +29,7 @@ impl Source for Debian {
     }
 
     fn read(&self, path: &Path, opts: &ReadOptions, progress: &dyn Progress) -> Result<Ingested> {
-        self.read_from(decompress::open(path)?, path, opts, progress)
+        self.read_from(decompress::read_ahead(decompress::open(path)?), path, opts, progress)
     }
 }
 
@@ -44,7 +44,7 @@ impl Debian {
     ) -> Result<Ingested> {
         progress.phase("read Debian Packages", None);
         let mut bad = BadRecords::new(opts);
-        let mut best: HashMap<String, (debversion::Version, PackageRecord)> = HashMap::new();
+        let mut best: HashMap<String, (debversion::Version, PackageRecord)> = HashMap::default();
         let mut stanza: Vec<u8> = Vec::new();
         let (mut line_no, mut stanza_line) = (0u64, 1u64);
         let mut line = Vec::new();
@@ -71,7 +71,10 @@ impl Debian {
                             best.insert(record.name.clone(), (version, record));
                         }
                     },
-                    Err(message) => bad.record(Error::parse(Location::line(path, stanza_line), message))?,
+                    Err((field, message)) => {
+                        let line = stanza_line + field.map_or(0, |f| line_of_field(&stanza, f));
+                        bad.record(Error::parse(Location::line(path, line), message))?
+                    }
                 }
                 stanza.clear();
             }
@@ -89,26 +92,46 @@ impl Debian {
     }
 }
 
-fn parse_stanza(bytes: &[u8]) -> Result<(debversion::Version, PackageRecord), String> {
-    let text = std::str::from_utf8(bytes).map_err(|e| format!("stanza is not valid UTF-8: {e}"))?;
+/// The 0-based line within `stanza` on which `field` starts (0 if it is not found).
+fn line_of_field(stanza: &[u8], field: &str) -> u64 {
+    stanza
+        .split(|&b| b == b'\n')
+        .position(|line| {
+            line.strip_prefix(field.as_bytes())
+                .is_some_and(|rest| rest.starts_with(b":"))
+        })
+        .unwrap_or(0) as u64
+}
+
+/// A stanza's record and version, or the field at fault (if one is) and what is wrong.
+fn parse_stanza(bytes: &[u8]) -> Result<(debversion::Version, PackageRecord), (Option<&'static str>, String)> {
+    let whole = |message: String| (None, message);
+    let text = std::str::from_utf8(bytes).map_err(|e| whole(format!("stanza is not valid UTF-8: {e}")))?;
     let mut paragraphs = BorrowedParser::new(text)
         .parse_all()
-        .map_err(|e| format!("expected an RFC 822 stanza of `Field: value` lines: {e}"))?;
+        .map_err(|e| whole(format!("expected an RFC 822 stanza of `Field: value` lines: {e}")))?;
     let para = paragraphs
         .pop()
         .filter(|_| paragraphs.is_empty())
-        .ok_or("expected exactly one stanza")?;
+        .ok_or_else(|| whole("expected exactly one stanza".into()))?;
     let field = |name: &str| para.get(name).map(|lines| lines.join(" "));
     let name = field("Package")
-        .ok_or("stanza has no `Package` field")?
+        .ok_or_else(|| whole("stanza has no `Package` field".into()))?
         .trim()
         .to_string();
     if !is_package_name(&name) {
-        return Err(format!("`Package: {name}` is not a valid Debian package name"));
+        return Err((
+            Some("Package"),
+            format!("`Package: {name}` is not a valid Debian package name"),
+        ));
     }
-    let version_text = field("Version").ok_or_else(|| format!("package `{name}` has no `Version` field"))?;
-    let version = debversion::Version::from_str(version_text.trim())
-        .map_err(|e| format!("package `{name}` has `Version: {version_text}`, not a Debian version: {e}"))?;
+    let version_text = field("Version").ok_or_else(|| whole(format!("package `{name}` has no `Version` field")))?;
+    let version = debversion::Version::from_str(version_text.trim()).map_err(|e| {
+        (
+            Some("Version"),
+            format!("package `{name}` has `Version: {version_text}`, not a Debian version: {e}"),
+        )
+    })?;
     let mut deps = Vec::new();
     for (field_name, kind) in [
         ("Pre-Depends", DepKind::Normal),
@@ -116,7 +139,7 @@ fn parse_stanza(bytes: &[u8]) -> Result<(debversion::Version, PackageRecord), St
         ("Recommends", DepKind::Recommends),
     ] {
         if let Some(value) = field(field_name) {
-            for target in relation_names(&value, field_name, true)? {
+            for target in relation_names(&value, field_name, true).map_err(|m| (Some(field_name), m))? {
                 deps.push(Dependency {
                     name: target,
                     kind,
@@ -126,7 +149,7 @@ fn parse_stanza(bytes: &[u8]) -> Result<(debversion::Version, PackageRecord), St
         }
     }
     let provides = match field("Provides") {
-        Some(value) => relation_names(&value, "Provides", false)?,
+        Some(value) => relation_names(&value, "Provides", false).map_err(|m| (Some("Provides"), m))?,
         None => Vec::new(),
     };
     Ok((

@@ -1,10 +1,12 @@
 //! Opening inputs that may be compressed. The compression is recognised by magic bytes, not by
 //! the file name: zstd (with the 2^27 long-distance window the crates.io dumps use), xz and gzip;
-//! anything else is read as is.
+//! anything else is read as is. [`read_ahead`] moves the decompression onto a thread of its
+//! own, a few megabytes ahead of the parser.
 
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
+use std::sync::mpsc;
 
 use crate::error::{Error, Result};
 
@@ -33,4 +35,66 @@ pub fn wrap(mut raw: impl BufRead + Send + 'static, path: &Path) -> Result<Box<d
         return Ok(Box::new(raw));
     };
     Ok(Box::new(BufReader::with_capacity(1 << 20, inner)))
+}
+
+/// Reads `reader` on a thread of its own, up to 4 MiB ahead of the caller, so that
+/// decompression overlaps with parsing.
+pub fn read_ahead(reader: Box<dyn BufRead + Send>) -> Box<dyn BufRead + Send> {
+    Box::new(BufReader::with_capacity(1 << 20, ReadAhead::spawn(reader)))
+}
+
+/// A reader fed by a thread that reads `inner` ahead in 1 MiB chunks.
+struct ReadAhead {
+    chunks: mpsc::Receiver<std::io::Result<Vec<u8>>>,
+    chunk: Vec<u8>,
+    pos: usize,
+}
+
+impl ReadAhead {
+    fn spawn(mut inner: Box<dyn BufRead + Send>) -> ReadAhead {
+        let (tx, rx) = mpsc::sync_channel(4);
+        std::thread::spawn(move || loop {
+            let mut chunk = vec![0u8; 1 << 20];
+            let mut filled = 0;
+            let result = loop {
+                match inner.read(&mut chunk[filled..]) {
+                    Ok(0) => break Ok(()),
+                    Ok(n) => {
+                        filled += n;
+                        if filled == chunk.len() {
+                            break Ok(());
+                        }
+                    }
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                    Err(e) => break Err(e),
+                }
+            };
+            chunk.truncate(filled);
+            let end = filled == 0 || result.is_err();
+            let message = result.map(|()| chunk);
+            if (filled > 0 || message.is_err()) && tx.send(message).is_err() || end {
+                return;
+            }
+        });
+        ReadAhead {
+            chunks: rx,
+            chunk: Vec::new(),
+            pos: 0,
+        }
+    }
+}
+
+impl Read for ReadAhead {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        if self.pos == self.chunk.len() {
+            match self.chunks.recv() {
+                Ok(chunk) => (self.chunk, self.pos) = (chunk?, 0),
+                Err(mpsc::RecvError) => return Ok(0),
+            }
+        }
+        let n = out.len().min(self.chunk.len() - self.pos);
+        out[..n].copy_from_slice(&self.chunk[self.pos..self.pos + n]);
+        self.pos += n;
+        Ok(n)
+    }
 }

@@ -22,10 +22,14 @@ pub(crate) struct Batch {
 impl Batch {
     /// The lines with their 1-based numbers, without line terminators.
     pub fn lines(&self) -> impl Iterator<Item = (u64, &[u8])> {
-        let data = self.data.strip_suffix(b"\n").unwrap_or(&self.data);
-        data.split(|&b| b == b'\n')
-            .enumerate()
-            .map(move |(i, line)| (self.first_line + i as u64, line.strip_suffix(b"\r").unwrap_or(line)))
+        let data = &self.data;
+        let ends = memchr::memchr_iter(b'\n', data).chain((!data.ends_with(b"\n")).then_some(data.len()));
+        let mut start = 0;
+        ends.enumerate().map(move |(i, end)| {
+            let line = &data[start..end];
+            start = end + 1;
+            (self.first_line + i as u64, line.strip_suffix(b"\r").unwrap_or(line))
+        })
     }
 }
 

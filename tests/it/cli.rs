@@ -134,7 +134,7 @@ fn bad_input_names_file_and_line_and_writes_nothing() {
         (
             "Packages",
             "Package: a\nVersion: 1\n\nPackage: b\nVersion: 1\nDepends: c (>= 1), (broken\n",
-            "Packages:4:",
+            "Packages:6:",
         ),
         ("edges.csv", "a,b\nb,c,weird-kind\n", "edges.csv:2:"),
         ("more-edges.csv", "a,b\nonly-one-field\n", "more-edges.csv:2:"),
