@@ -32,6 +32,7 @@ pub mod graph;
 pub mod ingest;
 pub mod model;
 pub mod progress;
+pub mod versions;
 
 /// The embedded default dataset: Debian bookworm main amd64 `Packages`, xz-compressed.
 pub const DEFAULT_DATASET: &[u8] = include_bytes!("../datasets/debian/bookworm_main_amd64_Packages.xz");

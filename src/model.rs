@@ -6,6 +6,8 @@ use std::fmt;
 use std::str::FromStr;
 
 /// The package universe a name belongs to. A package is identified by (ecosystem, name).
+///
+/// The ids (`repr(u8)`) are stored in snapshots: never renumber, only append.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[repr(u8)]
 pub enum Ecosystem {
@@ -15,24 +17,103 @@ pub enum Ecosystem {
     Debian = 1,
     /// Names from a generic edge list, which belong to no registry.
     Generic = 2,
+    /// The npm registry.
+    Npm = 3,
+    /// The Python Package Index.
+    Pypi = 4,
+    /// Maven Central (libraries.io `Maven`).
+    Maven = 5,
+    /// Go modules (libraries.io `Go`).
+    Go = 6,
+    /// RubyGems (libraries.io `Rubygems`).
+    Rubygems = 7,
+    /// NuGet (libraries.io `NuGet`).
+    Nuget = 8,
+    /// Packagist, PHP (libraries.io `Packagist`).
+    Packagist = 9,
+    /// CRAN, R (libraries.io `CRAN`).
+    Cran = 10,
+    /// Hackage, Haskell (libraries.io `Hackage`).
+    Hackage = 11,
+    /// Hex, Erlang and Elixir (libraries.io `Hex`).
+    Hex = 12,
+    /// Pub, Dart (libraries.io `Pub`).
+    Pub = 13,
+    /// CocoaPods (libraries.io `CocoaPods`).
+    Cocoapods = 14,
+    /// CPAN, Perl (libraries.io `CPAN`).
+    Cpan = 15,
+    /// Conda (libraries.io `Conda`).
+    Conda = 16,
+    /// Clojars (libraries.io `Clojars`).
+    Clojars = 17,
+    /// Bower (libraries.io `Bower`).
+    Bower = 18,
+    /// Swift Package Manager (libraries.io `SwiftPM`).
+    Swiftpm = 19,
 }
 
 impl Ecosystem {
     /// Every ecosystem, in id order.
-    pub const ALL: [Ecosystem; 3] = [Ecosystem::Crates, Ecosystem::Debian, Ecosystem::Generic];
+    pub const ALL: [Ecosystem; 20] = [
+        Ecosystem::Crates,
+        Ecosystem::Debian,
+        Ecosystem::Generic,
+        Ecosystem::Npm,
+        Ecosystem::Pypi,
+        Ecosystem::Maven,
+        Ecosystem::Go,
+        Ecosystem::Rubygems,
+        Ecosystem::Nuget,
+        Ecosystem::Packagist,
+        Ecosystem::Cran,
+        Ecosystem::Hackage,
+        Ecosystem::Hex,
+        Ecosystem::Pub,
+        Ecosystem::Cocoapods,
+        Ecosystem::Cpan,
+        Ecosystem::Conda,
+        Ecosystem::Clojars,
+        Ecosystem::Bower,
+        Ecosystem::Swiftpm,
+    ];
 
-    /// The short name used in CSV columns and in qualified names (`crates/serde`).
+    /// The short name used in CSV columns and in qualified names (`crates/serde`,
+    /// `pypi/requests`, `npm/lodash`, `debian/libssl3`).
     pub fn as_str(self) -> &'static str {
         match self {
             Ecosystem::Crates => "crates",
             Ecosystem::Debian => "debian",
             Ecosystem::Generic => "generic",
+            Ecosystem::Npm => "npm",
+            Ecosystem::Pypi => "pypi",
+            Ecosystem::Maven => "maven",
+            Ecosystem::Go => "go",
+            Ecosystem::Rubygems => "rubygems",
+            Ecosystem::Nuget => "nuget",
+            Ecosystem::Packagist => "packagist",
+            Ecosystem::Cran => "cran",
+            Ecosystem::Hackage => "hackage",
+            Ecosystem::Hex => "hex",
+            Ecosystem::Pub => "pub",
+            Ecosystem::Cocoapods => "cocoapods",
+            Ecosystem::Cpan => "cpan",
+            Ecosystem::Conda => "conda",
+            Ecosystem::Clojars => "clojars",
+            Ecosystem::Bower => "bower",
+            Ecosystem::Swiftpm => "swiftpm",
         }
     }
 
     /// The ecosystem with id `id` (its `repr(u8)` value), if any.
     pub fn from_id(id: u8) -> Option<Ecosystem> {
         Ecosystem::ALL.get(usize::from(id)).copied()
+    }
+
+    /// Splits a qualified name `ecosystem/name` (`npm/@babel/core`), if it is one.
+    pub fn split_qualified(name: &str) -> Option<(Ecosystem, &str)> {
+        let (prefix, rest) = name.split_once('/')?;
+        Some((prefix.parse().ok()?, rest)).filter(|(_, rest)| !rest.is_empty())
     }
 }
 
@@ -63,6 +144,8 @@ pub enum DepKind {
     Dev,
     /// Installed by default but not required (Debian `Recommends`).
     Recommends,
+    /// Expected to be provided by the dependent's own dependents (npm `peerDependencies`).
+    Peer,
 }
 
 impl FromStr for DepKind {
@@ -84,17 +167,32 @@ impl FromStr for DepKind {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Dependency {
     /// The name depended on, as the ecosystem resolves it (a crate's real name after renames; a
-    /// Debian name that may be virtual).
+    /// Debian name that may be virtual; an npm alias's real package).
     pub name: String,
+    /// The ecosystem of the target, when it differs from the dependent's (libraries.io rows
+    /// and qualified edge-list names can cross ecosystems).
+    pub ecosystem: Option<Ecosystem>,
     /// Why it is needed.
     pub kind: DepKind,
-    /// Whether it is only pulled in by a feature (crates) or otherwise optional.
+    /// Whether it is only pulled in by a feature (crates), an extra (PyPI) or is otherwise
+    /// optional (npm `optionalDependencies`).
     pub optional: bool,
+    /// The version requirement as written (`^1.2`, `>= 2.34`, `>=1.0,<2`), if any.
+    pub req: Option<String>,
+}
+
+impl Dependency {
+    /// A dependency on `name` of the dependent's ecosystem.
+    pub fn new(name: impl Into<String>, kind: DepKind, optional: bool, req: Option<String>) -> Self {
+        Dependency { name: name.into(), ecosystem: None, kind, optional, req }
+    }
 }
 
 /// One package with the release the ingester chose for it (its latest, by the ecosystem's rules).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PackageRecord {
+    /// The package's ecosystem.
+    pub ecosystem: Ecosystem,
     /// The package name.
     pub name: String,
     /// The chosen release's version; `None` where the input has none (edge lists) or every
@@ -110,9 +208,7 @@ pub struct PackageRecord {
 /// All records of one input, plus what was skipped.
 #[derive(Debug, Clone)]
 pub struct Ingested {
-    /// The ecosystem every record belongs to.
-    pub ecosystem: Ecosystem,
-    /// One record per package name (ingesters merge repeats by their ecosystem's rules).
+    /// One record per package (ingesters merge repeats by their ecosystem's rules).
     pub packages: Vec<PackageRecord>,
     /// Bad records skipped under `skip_bad`, with the first error kept for the report.
     pub skipped: Skipped,
@@ -128,15 +224,18 @@ pub struct Skipped {
 }
 
 /// Which dependencies become edges. The default graph is `Profile::default()`: normal and build
-/// dependencies (Debian `Depends` and `Pre-Depends`), not optional ones.
+/// dependencies (Debian `Depends` and `Pre-Depends`, npm `dependencies`), not optional ones.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Profile {
     /// Also follow dev dependencies.
     pub with_dev: bool,
-    /// Also follow optional dependencies.
+    /// Also follow optional dependencies (crates features, PyPI extras, npm
+    /// `optionalDependencies`).
     pub with_optional: bool,
     /// Also follow Debian `Recommends`.
     pub with_recommends: bool,
+    /// Also follow npm `peerDependencies`.
+    pub with_peer: bool,
 }
 
 impl Profile {
@@ -146,6 +245,7 @@ impl Profile {
             DepKind::Normal | DepKind::Build => true,
             DepKind::Dev => self.with_dev,
             DepKind::Recommends => self.with_recommends,
+            DepKind::Peer => self.with_peer,
         };
         kind && (!dep.optional || self.with_optional)
     }
@@ -158,6 +258,9 @@ impl Profile {
         }
         if self.with_recommends {
             parts.push("recommends");
+        }
+        if self.with_peer {
+            parts.push("peer");
         }
         if self.with_optional {
             parts.push("optional");

@@ -54,22 +54,35 @@ enum Command {
 /// How to read a raw input; ignored for snapshots, which fix their graph at ingest.
 #[derive(Debug, Args, Clone)]
 pub struct GraphArgs {
-    /// Input format, when it cannot be told from the file name: crates-index, crates-dump,
-    /// debian, edges, cargo-metadata.
+    /// Input format, when it cannot be told from the file name (see README).
     #[arg(long, short = 'f', value_parser = parse_format, value_name = "FORMAT")]
     format: Option<Format>,
     /// Also follow dev dependencies.
     #[arg(long)]
     with_dev: bool,
-    /// Also follow optional dependencies.
-    #[arg(long)]
+    /// Also follow optional dependencies: crates features, PyPI extras, npm
+    /// optionalDependencies (`--with-extras` is the same flag).
+    #[arg(long, alias = "with-extras")]
     with_optional: bool,
     /// Also follow Debian Recommends.
     #[arg(long)]
     with_recommends: bool,
+    /// Also follow npm peerDependencies.
+    #[arg(long)]
+    with_peer: bool,
+    /// A PEP 508 marker variable for evaluating PyPI requirements, overriding the default
+    /// environment (Linux, x86_64, CPython 3.12); repeatable, e.g. `--marker python_version=3.11`.
+    #[arg(long, value_parser = parse_marker, value_name = "NAME=VALUE")]
+    marker: Vec<(String, String)>,
     /// Skip malformed records (and report how many) instead of stopping at the first.
     #[arg(long)]
     skip_bad: bool,
+}
+
+fn parse_marker(s: &str) -> Result<(String, String), String> {
+    s.split_once('=')
+        .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+        .ok_or_else(|| format!("`{s}`: expected NAME=VALUE"))
 }
 
 fn parse_format(s: &str) -> Result<Format, String> {
@@ -82,7 +95,12 @@ impl GraphArgs {
             with_dev: self.with_dev,
             with_optional: self.with_optional,
             with_recommends: self.with_recommends,
+            with_peer: self.with_peer,
         }
+    }
+
+    fn read_options(&self) -> ReadOptions {
+        ReadOptions { skip_bad: self.skip_bad, markers: self.marker.clone() }
     }
 
     /// Reads one raw input.
@@ -95,10 +113,7 @@ impl GraphArgs {
                 Format::ALL.map(|f| f.as_str()).join(", ")
             ),
         };
-        let opts = ReadOptions {
-            skip_bad: self.skip_bad,
-        };
-        let ingested = format.source().read(path, &opts, progress)?;
+        let ingested = format.source().read(path, &self.read_options(), progress)?;
         report_skipped(path, &ingested, progress);
         Ok(ingested)
     }
@@ -122,14 +137,7 @@ impl GraphArgs {
             None => {
                 let name = Path::new(keystone::DEFAULT_DATASET_NAME);
                 let reader = decompress::read_ahead(decompress::wrap(Cursor::new(keystone::DEFAULT_DATASET), name)?);
-                Debian.read_from(
-                    reader,
-                    name,
-                    &ReadOptions {
-                        skip_bad: self.skip_bad,
-                    },
-                    progress,
-                )?
+                Debian.read_from(reader, name, &self.read_options(), progress)?
             }
         };
         Ok(builder::build(&[ingested], self.profile(), progress)?)

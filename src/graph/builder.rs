@@ -5,15 +5,21 @@
 //! Name resolution, per ecosystem: a dependency on a name that some record has is an edge to
 //! it; a name no record has but some records `provide` is an edge to each provider; any other
 //! name becomes a package of its own with no dependencies (a target without an entry).
+//!
+//! Every edge keeps its requirement and [`EdgeFlags`] from checking it against the target's
+//! latest version ([`versions::check`]). Where several dependencies give the same edge, the
+//! first one's requirement is kept and the flags are united: the edge admits or floats if any
+//! of them does.
 
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use super::csr::Csr;
-use super::{Graph, StrTable};
+use super::{EdgeFlags, Graph, StrTable};
 use crate::error::{Error, Result};
-use crate::model::{Ecosystem, Ingested, Profile};
+use crate::model::{Dependency, Ecosystem, Ingested, Profile};
 use crate::progress::Progress;
+use crate::versions;
 
 type Key<'a> = (Ecosystem, &'a str);
 
@@ -44,7 +50,7 @@ pub fn build(inputs: &[Ingested], profile: Profile, progress: &dyn Progress) -> 
     let mut versions: Vec<Option<&str>> = Vec::new();
     for input in inputs {
         for record in &input.packages {
-            let id = names.intern((input.ecosystem, &record.name)) as usize;
+            let id = names.intern((record.ecosystem, &record.name)) as usize;
             versions.resize(names.keys.len(), None);
             versions[id] = versions[id].or(record.version.as_deref());
         }
@@ -53,34 +59,49 @@ pub fn build(inputs: &[Ingested], profile: Profile, progress: &dyn Progress) -> 
     let mut providers: FxHashMap<Key<'_>, Vec<u32>> = FxHashMap::default();
     for input in inputs {
         for record in &input.packages {
-            let id = names.ids[&(input.ecosystem, record.name.as_str())];
+            let id = names.ids[&(record.ecosystem, record.name.as_str())];
             for virtual_name in &record.provides {
-                providers.entry((input.ecosystem, virtual_name)).or_default().push(id);
+                providers.entry((record.ecosystem, virtual_name)).or_default().push(id);
             }
         }
     }
+    // Each admitted dependency, resolved to target ids; its requirement is kept and checked
+    // against the target's latest version once every target is known.
     let mut edges: Vec<(u32, u32)> = Vec::new();
+    let mut origins: Vec<(Ecosystem, &Dependency)> = Vec::new();
     for input in inputs {
-        let eco = input.ecosystem;
         for record in &input.packages {
+            let eco = record.ecosystem;
             let from = names.ids[&(eco, record.name.as_str())];
             for dep in record.deps.iter().filter(|d| profile.admits(d)) {
-                let key = (eco, dep.name.as_str());
+                let key = (dep.ecosystem.unwrap_or(eco), dep.name.as_str());
+                let before = edges.len();
                 match (names.ids.get(&key), providers.get(&key)) {
                     (Some(&to), _) if to < records => edges.push((from, to)),
                     (_, Some(provided)) => edges.extend(provided.iter().map(|&to| (from, to))),
                     _ => edges.push((from, names.intern(key))),
                 }
+                origins.extend(std::iter::repeat_n((key.0, dep), edges.len() - before));
             }
         }
     }
     let n = names.keys.len();
     if n >= u32::MAX as usize || edges.len() >= u32::MAX as usize {
-        return Err(Error::Invalid(format!(
-            "{n} packages and {} edges exceed the u32 ids",
-            edges.len()
-        )));
+        return Err(Error::Invalid(format!("{n} packages and {} edges exceed the u32 ids", edges.len())));
     }
+    versions.resize(n, None);
+    let data: Vec<(u8, u32)> = edges
+        .par_iter()
+        .zip(&origins)
+        .enumerate()
+        .map(|(i, (&(_, to), &(eco, dep)))| {
+            let flags = match versions::check(eco, dep.req.as_deref(), versions[to as usize]) {
+                Ok(check) => EdgeFlags::from(check),
+                Err(_) => EdgeFlags::UNPARSED,
+            };
+            (flags.0, i as u32)
+        })
+        .collect();
     // Final ids: sorted by (ecosystem, name).
     let keys = names.keys;
     let mut order: Vec<u32> = (0..n as u32).collect();
@@ -89,19 +110,15 @@ pub fn build(inputs: &[Ingested], profile: Profile, progress: &dyn Progress) -> 
     for (new, &old) in order.iter().enumerate() {
         final_id[old as usize] = new as u32;
     }
-    edges
-        .par_iter_mut()
-        .for_each(|(a, b)| (*a, *b) = (final_id[*a as usize], final_id[*b as usize]));
+    edges.par_iter_mut().for_each(|(a, b)| (*a, *b) = (final_id[*a as usize], final_id[*b as usize]));
     progress.advance(edges.len() as u64);
-    let forward = Csr::from_edges(n, &edges);
+    let (forward, data) = Csr::from_edges_with(n, &edges, &data, |kept, other| kept.0 |= other.0);
+    let edge_flags = data.iter().map(|&(flags, _)| flags).collect();
+    let edge_reqs = StrTable::new(data.iter().map(|&(_, i)| origins[i as usize].1.req.as_deref().unwrap_or("")))?;
     let sorted = |i: &u32| keys[*i as usize];
     let ecosystems = order.iter().map(|i| sorted(i).0).collect();
     let names = StrTable::new(order.iter().map(|i| sorted(i).1))?;
-    let versions = StrTable::new(
-        order
-            .iter()
-            .map(|&i| versions.get(i as usize).copied().flatten().unwrap_or("")),
-    )?;
+    let versions = StrTable::new(order.iter().map(|&i| versions[i as usize].unwrap_or("")))?;
     let reverse = forward.transpose();
     Ok(Graph {
         ecosystems,
@@ -109,6 +126,8 @@ pub fn build(inputs: &[Ingested], profile: Profile, progress: &dyn Progress) -> 
         versions,
         forward,
         reverse,
+        edge_flags,
+        edge_reqs,
         profile,
     })
 }

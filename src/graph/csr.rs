@@ -22,6 +22,22 @@ impl Csr {
     /// # Panics
     /// If an endpoint is `>= n` or there are `u32::MAX` edges or more (callers check both).
     pub fn from_edges(n: usize, edges: &[(u32, u32)]) -> Csr {
+        Csr::from_edges_with(n, edges, &vec![(); edges.len()], |_, _| {}).0
+    }
+
+    /// [`Csr::from_edges`] carrying one value per edge: returns the graph and the values aligned
+    /// with its targets. Where edges are merged, the first one's value (in `edges` order) is
+    /// kept and each later duplicate's is folded into it with `merge`.
+    ///
+    /// # Panics
+    /// As [`Csr::from_edges`], or if `data` and `edges` differ in length.
+    pub fn from_edges_with<T: Copy + Send>(
+        n: usize,
+        edges: &[(u32, u32)],
+        data: &[T],
+        merge: impl Fn(&mut T, T),
+    ) -> (Csr, Vec<T>) {
+        assert_eq!(edges.len(), data.len(), "one value per edge");
         let mut offsets = vec![0u32; n + 1];
         for &(s, t) in edges {
             assert!((t as usize) < n, "edge target {t} out of range");
@@ -31,37 +47,45 @@ impl Csr {
             offsets[i + 1] += offsets[i];
         }
         let mut fill = offsets.clone();
-        let mut targets = vec![0u32; edges.len()];
-        for &(s, t) in edges {
-            targets[fill[s as usize] as usize] = t;
+        let mut slots: Vec<(u32, T)> = Vec::with_capacity(edges.len());
+        // Every slot is overwritten below; the first value only sizes the vector.
+        if let Some(&first) = data.first() {
+            slots.resize(edges.len(), (0, first));
+        }
+        for (&(s, t), &value) in edges.iter().zip(data) {
+            slots[fill[s as usize] as usize] = (t, value);
             fill[s as usize] += 1;
         }
-        // Sort each row, then compact away duplicates and self-loops.
-        let mut rows: Vec<&mut [u32]> = Vec::with_capacity(n);
-        let mut rest = targets.as_mut_slice();
+        // Sort each row stably by target, then compact away duplicates and self-loops.
+        let mut rows: Vec<&mut [(u32, T)]> = Vec::with_capacity(n);
+        let mut rest = slots.as_mut_slice();
         for i in 0..n {
             let (row, tail) = rest.split_at_mut((offsets[i + 1] - offsets[i]) as usize);
             rows.push(row);
             rest = tail;
         }
-        rows.par_iter_mut().for_each(|row| row.sort_unstable());
+        rows.par_iter_mut().for_each(|row| row.sort_by_key(|&(t, _)| t));
         let mut write = 0usize;
         for i in 0..n {
             let (start, end) = (offsets[i] as usize, offsets[i + 1] as usize);
             offsets[i] = write as u32;
-            let mut last = None;
             for k in start..end {
-                let t = targets[k];
-                if t as usize != i && last != Some(t) {
-                    targets[write] = t;
+                let (t, value) = slots[k];
+                if t as usize == i {
+                    continue;
+                }
+                if write > offsets[i] as usize && slots[write - 1].0 == t {
+                    merge(&mut slots[write - 1].1, value);
+                } else {
+                    slots[write] = (t, value);
                     write += 1;
-                    last = Some(t);
                 }
             }
         }
         offsets[n] = write as u32;
-        targets.truncate(write);
-        Csr { offsets, targets }
+        slots.truncate(write);
+        let (targets, values) = slots.into_iter().unzip();
+        (Csr { offsets, targets }, values)
     }
 
     /// The transpose: an edge `t → s` for every edge `s → t`. Rows come out sorted.

@@ -4,7 +4,8 @@
 //! Invariants of [`Graph`]:
 //! - nodes are sorted by (ecosystem, name), strictly, so ids are deterministic and a name is
 //!   found by binary search;
-//! - `forward` and `reverse` satisfy the [`csr`] invariants and are each other's transpose.
+//! - `forward` and `reverse` satisfy the [`csr`] invariants and are each other's transpose;
+//! - `edge_flags` and `edge_reqs` hold one entry per forward edge, in forward target order.
 
 pub mod builder;
 pub mod csr;
@@ -72,6 +73,43 @@ impl StrTable {
     }
 }
 
+/// What an edge's requirement says about its target's latest release, as bits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct EdgeFlags(pub u8);
+
+impl EdgeFlags {
+    /// The requirement admits the target's latest release.
+    pub const ADMITS_LATEST: u8 = 1;
+    /// The requirement admits the next patch release after the latest (it floats).
+    pub const FLOATS: u8 = 2;
+    /// The requirement could not be read; it is taken to admit and float, so that a possible
+    /// compromise is never under-counted.
+    pub const UNPARSED: EdgeFlags = EdgeFlags(1 | 2 | 4);
+
+    /// Whether the requirement admits the target's latest release.
+    pub fn admits_latest(self) -> bool {
+        self.0 & Self::ADMITS_LATEST != 0
+    }
+
+    /// Whether the requirement floats.
+    pub fn floats(self) -> bool {
+        self.0 & Self::FLOATS != 0
+    }
+
+    /// Whether the requirement could not be read.
+    pub fn unparsed(self) -> bool {
+        self.0 & 4 != 0
+    }
+}
+
+impl From<crate::versions::ReqCheck> for EdgeFlags {
+    fn from(check: crate::versions::ReqCheck) -> Self {
+        EdgeFlags(
+            if check.admits_latest { Self::ADMITS_LATEST } else { 0 } | if check.floats { Self::FLOATS } else { 0 },
+        )
+    }
+}
+
 /// A dependency graph over packages of one or more ecosystems.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Graph {
@@ -80,6 +118,8 @@ pub struct Graph {
     versions: StrTable,
     forward: Csr,
     reverse: Csr,
+    edge_flags: Vec<u8>,
+    edge_reqs: StrTable,
     profile: Profile,
 }
 
@@ -90,11 +130,17 @@ impl Graph {
         names: StrTable,
         versions: StrTable,
         forward: Csr,
+        edge_flags: Vec<u8>,
+        edge_reqs: StrTable,
         profile: Profile,
     ) -> Result<Graph, String> {
         let n = ecosystems.len();
         if names.len() != n || versions.len() != n || forward.len() != n {
             return Err("node tables differ in length".into());
+        }
+        let m = forward.targets().len();
+        if edge_flags.len() != m || edge_reqs.len() != m || edge_flags.iter().any(|&f| f > 7) {
+            return Err("edge tables differ in length from the edges, or hold unknown flags".into());
         }
         forward.validate()?;
         for i in 1..n as u32 {
@@ -103,14 +149,7 @@ impl Graph {
             }
         }
         let reverse = forward.transpose();
-        Ok(Graph {
-            ecosystems,
-            names,
-            versions,
-            forward,
-            reverse,
-            profile,
-        })
+        Ok(Graph { ecosystems, names, versions, forward, reverse, edge_flags, edge_reqs, profile })
     }
 
     /// Number of packages.
@@ -131,6 +170,18 @@ impl Graph {
     /// Edges from each dependency to its direct dependents.
     pub fn reverse(&self) -> &Csr {
         &self.reverse
+    }
+
+    /// The flags of `v`'s dependency edges, aligned with `forward().neighbors(v)`.
+    pub fn edge_flags(&self, v: u32) -> impl Iterator<Item = EdgeFlags> + '_ {
+        let range = self.forward.offsets()[v as usize] as usize..self.forward.offsets()[v as usize + 1] as usize;
+        self.edge_flags[range].iter().map(|&f| EdgeFlags(f))
+    }
+
+    /// The requirement of `v`'s `i`-th dependency edge (in `forward().neighbors(v)` order),
+    /// empty when none was given.
+    pub fn edge_req(&self, v: u32, i: usize) -> &str {
+        self.edge_reqs.get(self.forward.offsets()[v as usize] + i as u32)
     }
 
     /// Which dependencies the edges follow.
@@ -243,7 +294,7 @@ impl Graph {
         }
     }
 
-    pub(crate) fn tables(&self) -> (&[Ecosystem], &StrTable, &StrTable) {
-        (&self.ecosystems, &self.names, &self.versions)
+    pub(crate) fn tables(&self) -> (&[Ecosystem], &StrTable, &StrTable, &[u8], &StrTable) {
+        (&self.ecosystems, &self.names, &self.versions, &self.edge_flags, &self.edge_reqs)
     }
 }

@@ -10,9 +10,10 @@
 //! 28  4  zero
 //! 32  …  payload: sections, each a u64 byte length, then the bytes, zero-padded to 8
 //! ```
-//! Sections, in order: profile flags (3 bytes), ecosystem per node (u8), names offsets (u32),
+//! Sections, in order: profile flags (4 bytes), ecosystem per node (u8), names offsets (u32),
 //! names bytes, versions offsets (u32), versions bytes, forward offsets (u32), forward targets
-//! (u32). The reverse CSR is rebuilt on load. Magic, version, length and checksum are verified
+//! (u32), edge flags (u8 per edge), requirement offsets (u32), requirement bytes. The reverse
+//! CSR is rebuilt on load. Magic, version, length and checksum are verified
 //! before anything is decoded, and every graph invariant is checked after, so a damaged file
 //! gives an error, never a panic or a wrong graph.
 
@@ -27,9 +28,9 @@ use crate::model::{Ecosystem, Profile};
 /// The first bytes of every snapshot.
 pub const MAGIC: &[u8; 8] = b"KEYSTONE";
 /// The snapshot format this build reads and writes.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 const HEADER: usize = 32;
-const SECTIONS: u32 = 8;
+const SECTIONS: u32 = 11;
 
 /// Whether the file at `path` starts with the snapshot magic.
 pub fn is_snapshot(path: &Path) -> bool {
@@ -47,16 +48,13 @@ fn u32_bytes(values: &[u32]) -> Vec<u8> {
 
 /// Writes `graph` to `path` atomically (a temporary file renamed into place when complete).
 pub fn save(graph: &Graph, path: &Path) -> Result<()> {
-    let (ecosystems, names, versions) = graph.tables();
+    let (ecosystems, names, versions, edge_flags, edge_reqs) = graph.tables();
     let profile = graph.profile();
     let (name_bytes, name_offsets) = names.parts();
     let (version_bytes, version_offsets) = versions.parts();
+    let (req_bytes, req_offsets) = edge_reqs.parts();
     let sections: Vec<Vec<u8>> = vec![
-        vec![
-            profile.with_dev as u8,
-            profile.with_optional as u8,
-            profile.with_recommends as u8,
-        ],
+        [profile.with_dev, profile.with_optional, profile.with_recommends, profile.with_peer].map(u8::from).to_vec(),
         ecosystems.iter().map(|&e| e as u8).collect(),
         u32_bytes(name_offsets),
         name_bytes.as_bytes().to_vec(),
@@ -64,6 +62,9 @@ pub fn save(graph: &Graph, path: &Path) -> Result<()> {
         version_bytes.as_bytes().to_vec(),
         u32_bytes(graph.forward().offsets()),
         u32_bytes(graph.forward().targets()),
+        edge_flags.to_vec(),
+        u32_bytes(req_offsets),
+        req_bytes.as_bytes().to_vec(),
     ];
     let mut payload = Vec::new();
     for section in &sections {
@@ -142,13 +143,14 @@ pub fn decode(bytes: &[u8]) -> Result<Graph, String> {
     };
     let text = |s: &[u8]| String::from_utf8(s.to_vec()).map_err(|_| "a string section is not UTF-8".to_string());
     let flags = sections[0];
-    if flags.len() != 3 || flags.iter().any(|&f| f > 1) {
+    if flags.len() != 4 || flags.iter().any(|&f| f > 1) {
         return Err("bad profile section".into());
     }
     let profile = Profile {
         with_dev: flags[0] == 1,
         with_optional: flags[1] == 1,
         with_recommends: flags[2] == 1,
+        with_peer: flags[3] == 1,
     };
     let ecosystems = sections[1]
         .iter()
@@ -157,5 +159,6 @@ pub fn decode(bytes: &[u8]) -> Result<Graph, String> {
     let names = StrTable::from_parts(text(sections[3])?, words(sections[2])?)?;
     let versions = StrTable::from_parts(text(sections[5])?, words(sections[4])?)?;
     let forward = Csr::from_parts(words(sections[6])?, words(sections[7])?)?;
-    Graph::from_parts(ecosystems, names, versions, forward, profile)
+    let edge_reqs = StrTable::from_parts(text(sections[10])?, words(sections[9])?)?;
+    Graph::from_parts(ecosystems, names, versions, forward, sections[8].to_vec(), edge_reqs, profile)
 }

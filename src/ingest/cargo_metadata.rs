@@ -22,10 +22,6 @@ use crate::progress::Progress;
 pub struct CargoMetadata;
 
 impl Source for CargoMetadata {
-    fn ecosystem(&self) -> Ecosystem {
-        Ecosystem::Crates
-    }
-
     fn read(&self, path: &Path, _opts: &ReadOptions, progress: &dyn Progress) -> Result<Ingested> {
         let metadata = if path.file_name().is_some_and(|n| n == "Cargo.toml") {
             progress.phase("run cargo metadata", None);
@@ -45,7 +41,6 @@ impl Source for CargoMetadata {
         };
         let packages = records(&metadata).map_err(|m| Error::parse(Location::file(path), m))?;
         Ok(Ingested {
-            ecosystem: Ecosystem::Crates,
             packages,
             skipped: Skipped::default(),
         })
@@ -72,6 +67,7 @@ fn records(metadata: &Metadata) -> Result<Vec<PackageRecord>, String> {
     let mut add = |name: &str, version: &semver::Version, deps: Vec<Dependency>| {
         let entry = by_name.entry(name.to_string()).or_insert_with(|| {
             let record = PackageRecord {
+                ecosystem: Ecosystem::Crates,
                 name: name.to_string(),
                 version: None,
                 deps: Vec::new(),
@@ -92,16 +88,14 @@ fn records(metadata: &Metadata) -> Result<Vec<PackageRecord>, String> {
                 let mut deps = Vec::new();
                 for dep in &node.deps {
                     let name = package(&dep.pkg)?.name.to_string();
+                    // The requirement comes from the declaration the resolver satisfied.
+                    let req = node_package.dependencies.iter().find(|d| d.name == name).map(|d| d.req.to_string());
                     let kinds: Vec<DepKind> = if dep.dep_kinds.is_empty() {
                         vec![DepKind::Normal]
                     } else {
                         dep.dep_kinds.iter().map(|k| kind_of(k.kind)).collect()
                     };
-                    deps.extend(kinds.into_iter().map(|kind| Dependency {
-                        name: name.clone(),
-                        kind,
-                        optional: false,
-                    }));
+                    deps.extend(kinds.into_iter().map(|kind| Dependency::new(&name, kind, false, req.clone())));
                 }
                 add(&node_package.name, &node_package.version, deps);
             }
@@ -111,11 +105,7 @@ fn records(metadata: &Metadata) -> Result<Vec<PackageRecord>, String> {
                 let deps = package
                     .dependencies
                     .iter()
-                    .map(|d| Dependency {
-                        name: d.name.clone(),
-                        kind: kind_of(d.kind),
-                        optional: d.optional,
-                    })
+                    .map(|d| Dependency::new(&d.name, kind_of(d.kind), d.optional, Some(d.req.to_string())))
                     .collect();
                 add(&package.name, &package.version, deps);
             }

@@ -103,10 +103,6 @@ struct Releases {
 }
 
 impl Source for CratesDump {
-    fn ecosystem(&self) -> Ecosystem {
-        Ecosystem::Crates
-    }
-
     fn read(&self, path: &Path, opts: &ReadOptions, progress: &dyn Progress) -> Result<Ingested> {
         let mut bad = BadRecords::new(opts);
         let mut releases = Releases::default();
@@ -138,7 +134,7 @@ impl Source for CratesDump {
         let mut deps: HashMap<u64, Vec<Dependency>> = HashMap::new();
         progress.phase("read crates.io db-dump dependencies", None);
         each_table(path, &["dependencies.csv"], |_, reader, at| {
-            Table::open(reader, at, &["version_id", "crate_id", "kind", "optional"])?.rows(&mut bad, |f| {
+            Table::open(reader, at, &["version_id", "crate_id", "kind", "optional", "req"])?.rows(&mut bad, |f| {
                 let Some(&dependent) = chosen.get(&id(f[0], "version_id")?) else {
                     return Ok(());
                 };
@@ -158,8 +154,11 @@ impl Source for CratesDump {
                     }
                 };
                 let optional = flag(f[3], "optional")?;
+                let req = Some(f[4].to_string()).filter(|r| !r.is_empty());
                 deps.entry(dependent).or_default().push(Dependency {
                     name: name.clone(),
+                    ecosystem: None,
+                    req,
                     kind,
                     optional,
                 });
@@ -173,6 +172,7 @@ impl Source for CratesDump {
             .map(|(crate_id, name)| {
                 let latest = releases.latest.get(crate_id).filter(|(rank, _, _)| rank.is_some());
                 PackageRecord {
+                    ecosystem: Ecosystem::Crates,
                     name: name.clone(),
                     version: latest.map(|(_, _, num)| num.clone()),
                     deps: deps.remove(crate_id).unwrap_or_default(),
@@ -182,7 +182,6 @@ impl Source for CratesDump {
             .collect();
         packages.sort_unstable_by(|a, b| a.name.cmp(&b.name));
         Ok(Ingested {
-            ecosystem: Ecosystem::Crates,
             packages,
             skipped: bad.finish(),
         })

@@ -56,6 +56,8 @@ struct IndexDep<'a> {
     registry: Option<Cow<'a, str>>,
     #[serde(borrow, default)]
     package: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    req: Option<Cow<'a, str>>,
 }
 
 /// Orders a crate's versions for choosing its latest release: non-yanked above yanked (`None`),
@@ -83,10 +85,6 @@ struct Reader<'p> {
 }
 
 impl Source for CratesIndex {
-    fn ecosystem(&self) -> Ecosystem {
-        Ecosystem::Crates
-    }
-
     fn read(&self, path: &Path, opts: &ReadOptions, progress: &dyn Progress) -> Result<Ingested> {
         let mut reader = Reader {
             progress,
@@ -111,7 +109,6 @@ impl Source for CratesIndex {
         let mut packages: Vec<PackageRecord> = reader.best.into_values().map(|b| b.record).collect();
         packages.sort_unstable_by(|a, b| a.name.cmp(&b.name));
         Ok(Ingested {
-            ecosystem: Ecosystem::Crates,
             packages,
             skipped: reader.bad.finish(),
         })
@@ -162,11 +159,7 @@ fn parse_deps(line: &[u8]) -> Result<Vec<Dependency>, String> {
                     ))
                 }
             };
-            Ok(Dependency {
-                name: d.package.unwrap_or(d.name).into_owned(),
-                kind,
-                optional: d.optional,
-            })
+            Ok(Dependency::new(d.package.unwrap_or(d.name), kind, d.optional, d.req.map(Cow::into_owned)))
         })
         .collect()
 }
@@ -232,6 +225,7 @@ impl Reader<'_> {
                 Ok((name, vers, rank, deps)) => {
                     let version = rank.is_some().then_some(vers);
                     let record = PackageRecord {
+                        ecosystem: Ecosystem::Crates,
                         name: name.clone(),
                         version,
                         deps,

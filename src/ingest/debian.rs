@@ -24,10 +24,6 @@ use crate::progress::Progress;
 pub struct Debian;
 
 impl Source for Debian {
-    fn ecosystem(&self) -> Ecosystem {
-        Ecosystem::Debian
-    }
-
     fn read(&self, path: &Path, opts: &ReadOptions, progress: &dyn Progress) -> Result<Ingested> {
         self.read_from(decompress::read_ahead(decompress::open(path)?), path, opts, progress)
     }
@@ -85,7 +81,6 @@ impl Debian {
         let mut packages: Vec<PackageRecord> = best.into_values().map(|(_, r)| r).collect();
         packages.sort_unstable_by(|a, b| a.name.cmp(&b.name));
         Ok(Ingested {
-            ecosystem: Ecosystem::Debian,
             packages,
             skipped: bad.finish(),
         })
@@ -139,22 +134,23 @@ fn parse_stanza(bytes: &[u8]) -> Result<(debversion::Version, PackageRecord), (O
         ("Recommends", DepKind::Recommends),
     ] {
         if let Some(value) = field(field_name) {
-            for target in relation_names(&value, field_name, true).map_err(|m| (Some(field_name), m))? {
-                deps.push(Dependency {
-                    name: target,
-                    kind,
-                    optional: false,
-                });
+            for (target, req) in relations(&value, field_name, true).map_err(|m| (Some(field_name), m))? {
+                deps.push(Dependency::new(target, kind, false, req));
             }
         }
     }
     let provides = match field("Provides") {
-        Some(value) => relation_names(&value, "Provides", false).map_err(|m| (Some("Provides"), m))?,
+        Some(value) => relations(&value, "Provides", false)
+            .map_err(|m| (Some("Provides"), m))?
+            .into_iter()
+            .map(|(name, _)| name)
+            .collect(),
         None => Vec::new(),
     };
     Ok((
         version,
         PackageRecord {
+            ecosystem: Ecosystem::Debian,
             name,
             version: Some(version_text.trim().to_string()),
             deps,
@@ -163,8 +159,9 @@ fn parse_stanza(bytes: &[u8]) -> Result<(debversion::Version, PackageRecord), (O
     ))
 }
 
-/// The package names of a relationship field (`a (>= 1) | b:any, c [amd64]`).
-fn relation_names(value: &str, field: &str, alternatives: bool) -> Result<Vec<String>, String> {
+/// The package names and version constraints of a relationship field
+/// (`a (>= 1) | b:any, c [amd64]` gives `a` with `>= 1`, `b`, `c`).
+fn relations(value: &str, field: &str, alternatives: bool) -> Result<Vec<(String, Option<String>)>, String> {
     let mut names = Vec::new();
     for clause in value.split(',').map(str::trim).filter(|c| !c.is_empty()) {
         let options: Vec<&str> = if alternatives {
@@ -178,12 +175,16 @@ fn relation_names(value: &str, field: &str, alternatives: bool) -> Result<Vec<St
                 .find(|c: char| c.is_whitespace() || "([<".contains(c))
                 .unwrap_or(option.len());
             let name = option[..end].split(':').next().unwrap_or_default();
+            let expected = || format!("`{field}` has `{option}`, expected a package name with optional `(op version)`");
             if !is_package_name(name) {
-                return Err(format!(
-                    "`{field}` has `{option}`, expected a package name with optional `(op version)`"
-                ));
+                return Err(expected());
             }
-            names.push(name.to_string());
+            let rest = option[end..].trim_start();
+            let req = match rest.strip_prefix('(') {
+                Some(inner) => Some(inner.split_once(')').ok_or_else(expected)?.0.trim().to_string()),
+                None => None,
+            };
+            names.push((name.to_string(), req));
         }
     }
     Ok(names)

@@ -1,7 +1,9 @@
 //! A generic edge list: CSV rows `dependent,dependency[,kind]`, with an optional header row of
 //! exactly those words. `kind` is `normal` (the default when absent or empty), `build`, `dev`,
-//! `recommends`, or `optional` (a normal dependency that is optional). Names belong to the
-//! `generic` ecosystem.
+//! `recommends`, `peer`, or `optional` (a normal dependency that is optional). A name
+//! qualified with a known ecosystem (`npm/lodash`, `debian/libssl3`) belongs to that ecosystem,
+//! so that `keystone edges` output of a mixed graph reads back as it was; any other name belongs
+//! to the `generic` ecosystem.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -16,10 +18,6 @@ use crate::progress::Progress;
 pub struct Edges;
 
 impl Source for Edges {
-    fn ecosystem(&self) -> Ecosystem {
-        Ecosystem::Generic
-    }
-
     fn read(&self, path: &Path, opts: &ReadOptions, progress: &dyn Progress) -> Result<Ingested> {
         progress.phase("read edge list", None);
         let mut csv = csv::ReaderBuilder::new()
@@ -27,7 +25,7 @@ impl Source for Edges {
             .flexible(true)
             .from_reader(decompress::open(path)?);
         let mut bad = BadRecords::new(opts);
-        let mut packages: BTreeMap<String, Vec<Dependency>> = BTreeMap::new();
+        let mut packages: BTreeMap<(Ecosystem, String), Vec<Dependency>> = BTreeMap::new();
         let mut row = csv::StringRecord::new();
         let mut first = true;
         loop {
@@ -53,7 +51,7 @@ impl Source for Edges {
             }
             match parse_row(&row) {
                 Ok((dependent, dep)) => {
-                    packages.entry(dep.name.clone()).or_default();
+                    packages.entry((dep.ecosystem.unwrap_or(Ecosystem::Generic), dep.name.clone())).or_default();
                     packages.entry(dependent).or_default().push(dep);
                 }
                 Err(message) => bad.record(Error::parse(Location::line(path, line), message))?,
@@ -61,7 +59,8 @@ impl Source for Edges {
         }
         let packages = packages
             .into_iter()
-            .map(|(name, deps)| PackageRecord {
+            .map(|((ecosystem, name), deps)| PackageRecord {
+                ecosystem,
                 name,
                 version: None,
                 deps,
@@ -69,14 +68,21 @@ impl Source for Edges {
             })
             .collect();
         Ok(Ingested {
-            ecosystem: Ecosystem::Generic,
             packages,
             skipped: bad.finish(),
         })
     }
 }
 
-fn parse_row(row: &csv::StringRecord) -> Result<(String, Dependency), String> {
+/// The ecosystem and name of a possibly qualified name.
+fn qualified(name: &str) -> (Ecosystem, String) {
+    match Ecosystem::split_qualified(name) {
+        Some((ecosystem, rest)) => (ecosystem, rest.to_string()),
+        None => (Ecosystem::Generic, name.to_string()),
+    }
+}
+
+fn parse_row(row: &csv::StringRecord) -> Result<((Ecosystem, String), Dependency), String> {
     if !(2..=3).contains(&row.len()) {
         return Err(format!(
             "expected 2 or 3 fields `dependent,dependency[,kind]`, found {}",
@@ -95,12 +101,7 @@ fn parse_row(row: &csv::StringRecord) -> Result<(String, Dependency), String> {
             false,
         ),
     };
-    Ok((
-        dependent.to_string(),
-        Dependency {
-            name: dependency.to_string(),
-            kind,
-            optional,
-        },
-    ))
+    let (ecosystem, name) = qualified(dependency);
+    let dep = Dependency { name, ecosystem: Some(ecosystem), kind, optional, req: None };
+    Ok((qualified(dependent), dep))
 }

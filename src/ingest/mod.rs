@@ -9,29 +9,32 @@ pub mod crates_index;
 pub mod debian;
 pub mod decompress;
 pub mod edges;
+pub mod libraries_io;
 mod lines;
+pub mod npm;
+pub mod pypi;
 
 use std::fmt;
 use std::path::Path;
 use std::str::FromStr;
 
 use crate::error::{Error, Result};
-use crate::model::{Ecosystem, Ingested, Skipped};
+use crate::model::{Ingested, Skipped};
 use crate::progress::Progress;
 
 /// How to treat the input, whatever its format.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ReadOptions {
     /// Skip malformed records (counting them in [`Ingested::skipped`]) instead of stopping at the
     /// first with an error.
     pub skip_bad: bool,
+    /// PEP 508 marker variables that override the default environment (Linux, x86_64, CPython
+    /// 3.12), e.g. `("python_version", "3.11")`.
+    pub markers: Vec<(String, String)>,
 }
 
 /// An input format: reads a path into package records.
 pub trait Source {
-    /// The ecosystem this format's packages belong to.
-    fn ecosystem(&self) -> Ecosystem;
-
     /// Reads every package record from `path`, streaming. Stops at the first malformed record
     /// with an error naming the file and line, unless `opts.skip_bad`.
     fn read(&self, path: &Path, opts: &ReadOptions, progress: &dyn Progress) -> Result<Ingested>;
@@ -50,16 +53,28 @@ pub enum Format {
     Edges,
     /// `cargo metadata` JSON of a workspace, or a `Cargo.toml` to run it on.
     CargoMetadata,
+    /// The pypi-deps-db layout (`sdist/*.json`, `wheel/*.json`): its tarball or folder.
+    PypiDepsDb,
+    /// PyPI JSON API documents (`info.requires_dist`, `releases`), one per line.
+    PypiJson,
+    /// npm registry documents (packuments), one per line, or a CouchDB `_all_docs` response.
+    Npm,
+    /// The libraries.io open-data dependencies CSV.
+    LibrariesIo,
 }
 
 impl Format {
     /// Every format, for help texts.
-    pub const ALL: [Format; 5] = [
+    pub const ALL: [Format; 9] = [
         Format::CratesIndex,
         Format::CratesDump,
         Format::Debian,
         Format::Edges,
         Format::CargoMetadata,
+        Format::PypiDepsDb,
+        Format::PypiJson,
+        Format::Npm,
+        Format::LibrariesIo,
     ];
 
     /// The name used on the command line.
@@ -70,6 +85,10 @@ impl Format {
             Format::Debian => "debian",
             Format::Edges => "edges",
             Format::CargoMetadata => "cargo-metadata",
+            Format::PypiDepsDb => "pypi-deps-db",
+            Format::PypiJson => "pypi-json",
+            Format::Npm => "npm",
+            Format::LibrariesIo => "libraries-io",
         }
     }
 
@@ -81,38 +100,57 @@ impl Format {
             Format::Debian => &debian::Debian,
             Format::Edges => &edges::Edges,
             Format::CargoMetadata => &cargo_metadata::CargoMetadata,
+            Format::PypiDepsDb => &pypi::Reader,
+            Format::PypiJson => &pypi::Reader,
+            Format::Npm => &npm::Reader,
+            Format::LibrariesIo => &libraries_io::Reader,
         }
     }
 
     /// Guesses the format from a path's name, or `None` if the name says nothing.
     ///
-    /// `Packages*` is Debian, `*.jsonl*` crates-index, `db-dump*` crates-dump, `*.csv*` an edge
-    /// list, `Cargo.toml` and `*.json` cargo-metadata; a folder with a `data/crates.csv` is a
-    /// db-dump and one with a `config.json` an index checkout.
+    /// In order: `*packument*`, `*_all_docs*` or `npm*` is npm; `*pypi*` is pypi-json when it
+    /// holds `.jsonl`, else pypi-deps-db; `*Packages*` is Debian; `*.jsonl*` crates-index;
+    /// `db-dump*` crates-dump; `dependencies-*.csv*` libraries-io; other `*.csv*` an edge list;
+    /// `Cargo.toml` and `*.json` cargo-metadata. A folder with `data/crates.csv` is a db-dump,
+    /// one with `config.json` an index checkout, one with `sdist/` or `wheel/` a pypi-deps-db.
     pub fn guess(path: &Path) -> Option<Format> {
         if path.is_dir() {
-            if path.join("data/crates.csv").is_file() {
-                return Some(Format::CratesDump);
-            }
-            if path.join("config.json").is_file() {
-                return Some(Format::CratesIndex);
-            }
-            return None;
+            return if path.join("data/crates.csv").is_file() {
+                Some(Format::CratesDump)
+            } else if path.join("config.json").is_file() {
+                Some(Format::CratesIndex)
+            } else if path.join("sdist").is_dir() || path.join("wheel").is_dir() {
+                Some(Format::PypiDepsDb)
+            } else {
+                None
+            };
         }
         let name = path.file_name()?.to_str()?.to_ascii_lowercase();
-        if name.contains("packages") {
-            Some(Format::Debian)
+        let format = if name.contains("packument") || name.contains("_all_docs") || name.starts_with("npm") {
+            Format::Npm
+        } else if name.contains("pypi") {
+            if name.contains(".jsonl") {
+                Format::PypiJson
+            } else {
+                Format::PypiDepsDb
+            }
+        } else if name.contains("packages") {
+            Format::Debian
         } else if name.contains(".jsonl") {
-            Some(Format::CratesIndex)
+            Format::CratesIndex
         } else if name.starts_with("db-dump") {
-            Some(Format::CratesDump)
+            Format::CratesDump
+        } else if name.starts_with("dependencies-") && name.contains(".csv") {
+            Format::LibrariesIo
         } else if name.contains(".csv") {
-            Some(Format::Edges)
+            Format::Edges
         } else if name == "cargo.toml" || name.ends_with(".json") {
-            Some(Format::CargoMetadata)
+            Format::CargoMetadata
         } else {
-            None
-        }
+            return None;
+        };
+        Some(format)
     }
 }
 

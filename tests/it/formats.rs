@@ -8,16 +8,8 @@ use keystone::progress::NoProgress;
 
 use crate::{edge_list, fixture, graph_of};
 
-const DEV: Profile = Profile {
-    with_dev: true,
-    with_optional: false,
-    with_recommends: false,
-};
-const OPTIONAL: Profile = Profile {
-    with_dev: false,
-    with_optional: true,
-    with_recommends: false,
-};
+const DEV: Profile = Profile { with_dev: true, with_optional: false, with_recommends: false, with_peer: false };
+const OPTIONAL: Profile = Profile { with_dev: false, with_optional: true, with_recommends: false, with_peer: false };
 
 #[test]
 fn crates_index_lines_default_graph() {
@@ -198,11 +190,7 @@ fn edge_list_kinds() {
             "web -> http"
         ]
     );
-    let all = Profile {
-        with_dev: true,
-        with_optional: true,
-        with_recommends: false,
-    };
+    let all = Profile { with_dev: true, with_optional: true, ..Profile::default() };
     assert_eq!(edge_list(&graph_of(Format::Edges, &path, all)).len(), 9);
 }
 
@@ -281,7 +269,7 @@ fn skip_bad_counts_and_keeps_the_rest() {
         .to_string();
     assert!(err.contains("bad.jsonl:18:"), "{err}");
     let read = source
-        .read(&path, &ReadOptions { skip_bad: true }, &NoProgress)
+        .read(&path, &ReadOptions { skip_bad: true, ..ReadOptions::default() }, &NoProgress)
         .unwrap();
     assert_eq!(read.skipped.count, 2);
     let g = builder::build(&[read], Profile::default(), &NoProgress).unwrap();

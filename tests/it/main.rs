@@ -4,7 +4,9 @@
 
 mod cli;
 mod formats;
+mod npm;
 mod properties;
+mod pypi;
 mod real_data;
 
 use std::path::{Path, PathBuf};

@@ -1,0 +1,52 @@
+//! Debian relationship constraints (`>= 2.34`, `<< 3`, `= 1:2.0-1`, and the obsolete `<` and
+//! `>` meaning `<=` and `>=`), compared with Debian version ordering through `debversion`.
+
+use std::cmp::Ordering;
+use std::str::FromStr;
+
+use debversion::Version;
+
+use super::ReqCheck;
+
+fn parse(text: &str) -> Result<Version, String> {
+    Version::from_str(text).map_err(|e| format!("`{text}` is not a Debian version: {e}"))
+}
+
+pub(super) fn check(req: &str, latest: Option<&str>) -> Result<ReqCheck, String> {
+    let split = req.find(|c: char| !"<>=".contains(c)).unwrap_or(req.len());
+    let (op, version) = (&req[..split], req[split..].trim());
+    let allowed: &[Ordering] = match op {
+        "<<" => &[Ordering::Less],
+        "<=" | "<" => &[Ordering::Less, Ordering::Equal],
+        "=" => &[Ordering::Equal],
+        ">=" | ">" => &[Ordering::Greater, Ordering::Equal],
+        ">>" => &[Ordering::Greater],
+        _ => return Err(format!("`{req}` is not a Debian constraint (`<<`, `<=`, `=`, `>=` or `>>` and a version)")),
+    };
+    let bound = parse(version)?;
+    let Some(latest) = latest else { return Ok(ReqCheck::ANY) };
+    let latest = parse(latest)?;
+    // The same upstream version with a higher Debian revision (a native version gets one).
+    let next = match &latest.debian_revision {
+        Some(revision) => Version { debian_revision: Some(format!("{revision}+1")), ..latest.clone() },
+        None => Version { debian_revision: Some("1".to_string()), ..latest.clone() },
+    };
+    let admits = |v: &Version| allowed.contains(&v.cmp(&bound));
+    Ok(ReqCheck { admits_latest: admits(&latest), floats: admits(&next) })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn constraints() {
+        let c = |req, latest| check(req, Some(latest)).unwrap();
+        assert_eq!(c(">= 2.34", "2.36-9"), ReqCheck { admits_latest: true, floats: true });
+        assert_eq!(c("= 5.4.1-1", "5.4.1-1"), ReqCheck { admits_latest: true, floats: false });
+        assert_eq!(c("<< 5.4.1-2", "5.4.1-1"), ReqCheck { admits_latest: true, floats: true });
+        assert_eq!(c("<< 5.4.1-1+1", "5.4.1-1"), ReqCheck { admits_latest: true, floats: false });
+        assert_eq!(c(">> 1:0", "2.0-1"), ReqCheck { admits_latest: false, floats: false });
+        assert!(check("~= 1", Some("1")).is_err());
+    }
+}

@@ -1,0 +1,49 @@
+//! Version requirements, checked with each ecosystem's own rules: what a dependency's
+//! requirement says about its target's latest release.
+//!
+//! Two questions are asked of every edge:
+//! - does the requirement **admit the latest** release of the target?
+//! - does it **float**: would it admit the next patch release after the latest (1.5.0 → 1.5.1;
+//!   PyPI: the next micro release; Debian: the same upstream version with a higher revision)?
+//!   A requirement that does not float is pinned: a malicious new release cannot reach the
+//!   dependent through it.
+//!
+//! A missing requirement (or `*`) admits everything. When the target's latest release is unknown
+//! (a target with no entry), a requirement that parses is taken to admit it and to float.
+
+mod cargo;
+mod debian;
+mod npm;
+mod pypi;
+
+use crate::model::Ecosystem;
+
+/// What a requirement says about its target's latest release.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ReqCheck {
+    /// The latest release satisfies the requirement.
+    pub admits_latest: bool,
+    /// The next patch release after the latest would satisfy it.
+    pub floats: bool,
+}
+
+impl ReqCheck {
+    /// Both questions answered yes: an unconstrained requirement.
+    pub const ANY: ReqCheck = ReqCheck { admits_latest: true, floats: true };
+}
+
+/// Checks requirement `req` of ecosystem `ecosystem` against the target's `latest` version.
+/// The error says why the requirement or the version could not be read.
+pub fn check(ecosystem: Ecosystem, req: Option<&str>, latest: Option<&str>) -> Result<ReqCheck, String> {
+    let req = match req.map(str::trim) {
+        None | Some("") | Some("*") => return Ok(ReqCheck::ANY),
+        Some(req) => req,
+    };
+    match ecosystem {
+        Ecosystem::Crates => cargo::check(req, latest),
+        Ecosystem::Debian => debian::check(req, latest),
+        Ecosystem::Npm => npm::check(req, latest),
+        Ecosystem::Pypi => pypi::check(req, latest),
+        other => Err(format!("no version rules for {other} requirements")),
+    }
+}
