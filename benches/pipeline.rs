@@ -1,22 +1,22 @@
 //! Criterion benchmarks of every phase on the real dumps in `../shared/datasets`: reading the
 //! input, building the graph, SCC, reach, depth counts, PageRank, snapshot write and load, and
-//! `blast`. Skipped (with a message) when the datasets are absent.
+//! `blast`. Skipped (with a message) when the datasets are absent. The `npm-synthetic` group
+//! runs the analysis phases on the synthetic npm-sized graph ([`keystone::synthetic`]).
 //!
-//! `cargo bench --bench pipeline`; `cargo bench --bench pipeline -- debian` for one dataset.
+//! `cargo bench --bench pipeline`; `cargo bench --bench pipeline -- debian` for one group.
 
 use std::path::{Path, PathBuf};
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use keystone::analysis::{depth, pagerank, paths, reach};
+use keystone::analysis::{depth, floating, pagerank, paths, reach};
 use keystone::graph::{builder, scc, snapshot, Graph};
 use keystone::ingest::{Format, ReadOptions};
 use keystone::model::Profile;
 use keystone::progress::NoProgress;
+use keystone::synthetic;
 
 fn dataset(relative: &str) -> Option<PathBuf> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/datasets")
-        .join(relative);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/datasets").join(relative);
     if !path.exists() {
         eprintln!("skipping: {} is absent", path.display());
     }
@@ -24,55 +24,48 @@ fn dataset(relative: &str) -> Option<PathBuf> {
 }
 
 fn ingest(format: Format, path: &Path) -> Graph {
-    let input = format
-        .source()
-        .read(path, &ReadOptions::default(), &NoProgress)
-        .expect("dataset reads");
+    let input = format.source().read(path, &ReadOptions::default(), &NoProgress).expect("dataset reads");
     builder::build(&[input], Profile::default(), &NoProgress).expect("graph builds")
 }
 
+/// Reading and building, then [`analysis`], on a real dump; `hub` is where `blast` starts.
 fn phases(c: &mut Criterion, name: &str, format: Format, relative: &str, hub: &str) {
     let Some(path) = dataset(relative) else { return };
     let mut group = c.benchmark_group(name);
     group.sample_size(10);
     group.bench_function("ingest", |b| b.iter(|| ingest(format, &path)));
-    let input = format
-        .source()
-        .read(&path, &ReadOptions::default(), &NoProgress)
-        .unwrap();
+    let input = format.source().read(&path, &ReadOptions::default(), &NoProgress).expect("dataset reads");
     group.bench_function("build", |b| {
-        b.iter(|| builder::build(std::slice::from_ref(&input), Profile::default(), &NoProgress).unwrap())
+        b.iter(|| builder::build(std::slice::from_ref(&input), Profile::default(), &NoProgress).expect("builds"))
     });
-    let graph = builder::build(&[input], Profile::default(), &NoProgress).unwrap();
+    group.finish();
+    let graph = builder::build(&[input], Profile::default(), &NoProgress).expect("graph builds");
+    analysis(c, name, &graph, graph.find(hub).expect("hub exists"));
+}
+
+/// The phases that run on a built graph; `hub` is the package `blast` starts from.
+fn analysis(c: &mut Criterion, name: &str, graph: &Graph, hub: u32) {
+    let mut group = c.benchmark_group(name);
+    group.sample_size(10);
     let (forward, reverse) = (graph.forward(), graph.reverse());
     group.bench_function("scc", |b| b.iter(|| scc::components(reverse)));
     group.bench_function("reach", |b| b.iter(|| reach::reach(reverse, &NoProgress)));
+    group.bench_function("floating_reach", |b| b.iter(|| floating::floating_reach(graph, &NoProgress)));
     group.bench_function("depth", |b| b.iter(|| depth::depth_counts(reverse, &NoProgress)));
-    let opts = pagerank::PageRankOptions {
-        tolerance: 0.0,
-        max_iterations: 20,
-        ..Default::default()
-    };
-    group.bench_function("pagerank20", |b| {
-        b.iter(|| pagerank::pagerank(forward, reverse, &opts, &NoProgress))
-    });
-    let dir = tempfile::tempdir().unwrap();
+    let opts = pagerank::PageRankOptions { tolerance: 0.0, max_iterations: 20, ..Default::default() };
+    group.bench_function("pagerank20", |b| b.iter(|| pagerank::pagerank(forward, reverse, &opts, &NoProgress)));
+    let dir = tempfile::tempdir().expect("temporary folder");
     let snap = dir.path().join("bench.snap");
-    group.bench_function("snapshot_save", |b| b.iter(|| snapshot::save(&graph, &snap).unwrap()));
-    group.bench_function("snapshot_load", |b| b.iter(|| snapshot::load(&snap).unwrap()));
-    let x = graph.find(hub).unwrap();
-    group.bench_function("blast_hub", |b| b.iter(|| paths::blast(reverse, x, None)));
+    group.bench_function("snapshot_save", |b| b.iter(|| snapshot::save(graph, &snap).expect("saves")));
+    group.bench_function("snapshot_load", |b| b.iter(|| snapshot::load(&snap).expect("loads")));
+    group.bench_function("blast_hub", |b| b.iter(|| paths::blast(reverse, hub, None)));
+    let median = (graph.node_count() / 2) as u32;
+    group.bench_function("blast_median", |b| b.iter(|| paths::blast(reverse, median, None)));
     group.finish();
 }
 
 fn debian(c: &mut Criterion) {
-    phases(
-        c,
-        "debian",
-        Format::Debian,
-        "debian/bookworm_main_amd64_Packages.xz",
-        "libc6",
-    );
+    phases(c, "debian", Format::Debian, "debian/bookworm_main_amd64_Packages.xz", "libc6");
 }
 
 fn crates(c: &mut Criterion) {
@@ -85,5 +78,11 @@ fn crates(c: &mut Criterion) {
     );
 }
 
-criterion_group!(benches, debian, crates);
+fn npm_synthetic(c: &mut Criterion) {
+    let graph = synthetic::generate(&synthetic::SynthParams::npm());
+    let hub = (0..graph.node_count() as u32).max_by_key(|&v| graph.reverse().degree(v)).unwrap_or(0);
+    analysis(c, "npm-synthetic", &graph, hub);
+}
+
+criterion_group!(benches, debian, crates, npm_synthetic);
 criterion_main!(benches);

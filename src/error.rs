@@ -17,18 +17,12 @@ pub struct Location {
 impl Location {
     /// A location at `line` of `path`.
     pub fn line(path: impl Into<PathBuf>, line: u64) -> Self {
-        Location {
-            path: path.into(),
-            line: Some(line),
-        }
+        Location { path: path.into(), line: Some(line) }
     }
 
     /// A whole-file location.
     pub fn file(path: impl Into<PathBuf>) -> Self {
-        Location {
-            path: path.into(),
-            line: None,
-        }
+        Location { path: path.into(), line: None }
     }
 }
 
@@ -100,18 +94,12 @@ fn suggest(suggestions: &[String]) -> String {
 impl Error {
     /// An I/O error on `path`.
     pub fn io(path: &Path, source: std::io::Error) -> Self {
-        Error::Io {
-            path: path.to_path_buf(),
-            source,
-        }
+        Error::Io { path: path.to_path_buf(), source }
     }
 
     /// A format error at `at`.
     pub fn parse(at: Location, message: impl Into<String>) -> Self {
-        Error::Parse {
-            at,
-            message: message.into(),
-        }
+        Error::Parse { at, message: message.into() }
     }
 }
 

@@ -32,6 +32,7 @@ pub mod graph;
 pub mod ingest;
 pub mod model;
 pub mod progress;
+pub mod synthetic;
 pub mod versions;
 
 /// The embedded default dataset: Debian bookworm main amd64 `Packages`, xz-compressed.

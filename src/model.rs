@@ -126,10 +126,7 @@ impl fmt::Display for Ecosystem {
 impl FromStr for Ecosystem {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {
-        Ecosystem::ALL
-            .into_iter()
-            .find(|e| e.as_str() == s)
-            .ok_or_else(|| format!("unknown ecosystem `{s}`"))
+        Ecosystem::ALL.into_iter().find(|e| e.as_str() == s).ok_or_else(|| format!("unknown ecosystem `{s}`"))
     }
 }
 
@@ -156,9 +153,7 @@ impl FromStr for DepKind {
             "build" => Ok(DepKind::Build),
             "dev" => Ok(DepKind::Dev),
             "recommends" => Ok(DepKind::Recommends),
-            _ => Err(format!(
-                "unknown dependency kind `{s}` (expected normal, build, dev or recommends)"
-            )),
+            _ => Err(format!("unknown dependency kind `{s}` (expected normal, build, dev or recommends)")),
         }
     }
 }

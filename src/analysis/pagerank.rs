@@ -21,11 +21,7 @@ pub struct PageRankOptions {
 
 impl Default for PageRankOptions {
     fn default() -> Self {
-        PageRankOptions {
-            damping: 0.85,
-            tolerance: 1e-10,
-            max_iterations: 200,
-        }
+        PageRankOptions { damping: 0.85, tolerance: 1e-10, max_iterations: 200 }
     }
 }
 
@@ -58,11 +54,7 @@ pub struct PageRank {
 pub fn pagerank(forward: &Csr, reverse: &Csr, opts: &PageRankOptions, progress: &dyn Progress) -> PageRank {
     let n = forward.len();
     if n == 0 {
-        return PageRank {
-            scores: Vec::new(),
-            iterations: 0,
-            converged: true,
-        };
+        return PageRank { scores: Vec::new(), iterations: 0, converged: true };
     }
     progress.phase("pagerank", Some(opts.max_iterations as u64));
     let d = opts.damping;
@@ -88,16 +80,8 @@ pub fn pagerank(forward: &Csr, reverse: &Csr, opts: &PageRankOptions, progress: 
         scores = next;
         progress.advance(1);
         if delta < opts.tolerance {
-            return PageRank {
-                scores,
-                iterations: iteration,
-                converged: true,
-            };
+            return PageRank { scores, iterations: iteration, converged: true };
         }
     }
-    PageRank {
-        scores,
-        iterations: opts.max_iterations,
-        converged: false,
-    }
+    PageRank { scores, iterations: opts.max_iterations, converged: false }
 }

@@ -18,19 +18,23 @@ pub struct Search {
 }
 
 const UNSEEN: u32 = u32::MAX;
+const AVOIDED: u32 = u32::MAX - 1;
 
 impl Search {
-    /// Searches `graph` from `source`, going at most `max_depth` edges deep, stopping early
-    /// once `target` is reached.
+    /// Searches `graph` from `source`, going at most `max_depth` edges deep, never entering
+    /// `avoid`, stopping early once `target` is reached.
     ///
     /// Neighbours are visited in ascending id order, so each node's parent (and so its chain)
     /// is deterministic. Time O(n + m) at worst.
-    pub fn run(graph: &Csr, source: u32, max_depth: Option<u32>, target: Option<u32>) -> Search {
+    pub fn run(graph: &Csr, source: u32, max_depth: Option<u32>, target: Option<u32>, avoid: Option<u32>) -> Search {
         let n = graph.len();
         let mut depth = vec![UNSEEN; n];
         let mut parent = vec![UNSEEN; n];
         let mut reached = Vec::new();
         let mut queue = VecDeque::from([source]);
+        if let Some(avoid) = avoid {
+            depth[avoid as usize] = AVOIDED;
+        }
         depth[source as usize] = 0;
         'search: while let Some(v) = queue.pop_front() {
             let d = depth[v as usize];
@@ -49,17 +53,12 @@ impl Search {
                 }
             }
         }
-        Search {
-            source,
-            reached,
-            depth,
-            parent,
-        }
+        Search { source, reached, depth, parent }
     }
 
     /// The depth at which `v` was reached (0 for the source), if it was.
     pub fn depth(&self, v: u32) -> Option<u32> {
-        Some(self.depth[v as usize]).filter(|&d| d != UNSEEN)
+        Some(self.depth[v as usize]).filter(|&d| d < AVOIDED)
     }
 
     /// The chain of nodes from `v` back to the source (`v` first), if `v` was reached.
@@ -100,7 +99,7 @@ impl Search {
 /// assert_eq!(b.chain(0), Some(vec![0, 1, 2]));
 /// ```
 pub fn blast(reverse: &Csr, x: u32, max_depth: Option<u32>) -> Search {
-    Search::run(reverse, x, max_depth, None)
+    Search::run(reverse, x, max_depth, None, None)
 }
 
 /// One shortest chain `from → … → to` along dependent → dependency edges `forward`, or `None`
@@ -117,7 +116,7 @@ pub fn why(forward: &Csr, from: u32, to: u32) -> Option<Vec<u32>> {
     if from == to {
         return None;
     }
-    let search = Search::run(forward, from, None, Some(to));
+    let search = Search::run(forward, from, None, Some(to), None);
     let mut chain = search.chain(to)?;
     chain.reverse();
     Some(chain)

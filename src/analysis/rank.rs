@@ -1,7 +1,8 @@
-//! The ranking: every package's direct dependents, exact reach, reach by depth and PageRank,
-//! ordered by reach (descending), then name, then ecosystem.
+//! The ranking: every package's direct dependents, exact reach, reach by depth, PageRank and
+//! floating reach, ordered by reach (descending), then name, then ecosystem.
 
 use super::depth::{depth_counts, DepthCounts};
+use super::floating::floating_reach;
 use super::pagerank::{pagerank, PageRankOptions};
 use super::reach::reach;
 use crate::graph::Graph;
@@ -20,6 +21,8 @@ pub struct Metrics {
     pub depth: DepthCounts,
     /// PageRank in the dependency direction.
     pub pagerank: f64,
+    /// Packages a malicious next release would reach through fresh installs.
+    pub floating_reach: u32,
 }
 
 impl Metrics {
@@ -45,6 +48,7 @@ pub fn rank(graph: &Graph, progress: &dyn Progress) -> Ranking {
     let reach = reach(graph.reverse(), progress);
     let depth = depth_counts(graph.reverse(), progress);
     let pr = pagerank(graph.forward(), graph.reverse(), &PageRankOptions::default(), progress);
+    let floating = floating_reach(graph, progress);
     let mut rows: Vec<Metrics> = (0..graph.node_count() as u32)
         .map(|v| Metrics {
             node: v,
@@ -52,6 +56,7 @@ pub fn rank(graph: &Graph, progress: &dyn Progress) -> Ranking {
             reach: reach[v as usize],
             depth: depth[v as usize],
             pagerank: pr.scores[v as usize],
+            floating_reach: floating[v as usize],
         })
         .collect();
     rows.sort_by(|a, b| {
@@ -60,9 +65,5 @@ pub fn rank(graph: &Graph, progress: &dyn Progress) -> Ranking {
             .then_with(|| graph.name(a.node).cmp(graph.name(b.node)))
             .then_with(|| graph.ecosystem(a.node).cmp(&graph.ecosystem(b.node)))
     });
-    Ranking {
-        rows,
-        pagerank_iterations: pr.iterations,
-        pagerank_converged: pr.converged,
-    }
+    Ranking { rows, pagerank_iterations: pr.iterations, pagerank_converged: pr.converged }
 }

@@ -111,13 +111,7 @@ pub fn reach_with_threshold(reverse: &Csr, threshold: usize, progress: &dyn Prog
     let mut readers = vec![0u32; count];
     for (c, deps) in dependents_of.iter_mut().enumerate() {
         for &v in members_of(c) {
-            deps.extend(
-                reverse
-                    .neighbors(v)
-                    .iter()
-                    .map(|&p| comps.component[p as usize])
-                    .filter(|&p| p as usize != c),
-            );
+            deps.extend(reverse.neighbors(v).iter().map(|&p| comps.component[p as usize]).filter(|&p| p as usize != c));
         }
         deps.sort_unstable();
         deps.dedup();
@@ -127,11 +121,7 @@ pub fn reach_with_threshold(reverse: &Csr, threshold: usize, progress: &dyn Prog
     }
     let mut level = vec![0u32; count];
     for c in 0..count {
-        level[c] = dependents_of[c]
-            .iter()
-            .map(|&p| level[p as usize] + 1)
-            .max()
-            .unwrap_or(0);
+        level[c] = dependents_of[c].iter().map(|&p| level[p as usize] + 1).max().unwrap_or(0);
     }
     let levels = level.iter().max().map_or(0, |&l| l as usize + 1);
     let mut by_level: Vec<Vec<u32>> = vec![Vec::new(); levels];
@@ -146,10 +136,8 @@ pub fn reach_with_threshold(reverse: &Csr, threshold: usize, progress: &dyn Prog
         let computed: Vec<(u32, NodeSet)> = comps_here
             .par_iter()
             .map(|&c| {
-                let inputs: Vec<&NodeSet> = dependents_of[c as usize]
-                    .iter()
-                    .map(|&p| sets[p as usize].as_ref().expect("set alive"))
-                    .collect();
+                let inputs: Vec<&NodeSet> =
+                    dependents_of[c as usize].iter().map(|&p| sets[p as usize].as_ref().expect("set alive")).collect();
                 (c, NodeSet::union(&inputs, members_of(c as usize), n, threshold))
             })
             .collect();

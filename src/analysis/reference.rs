@@ -25,12 +25,7 @@ pub fn bfs_distances(graph: &Csr, source: u32) -> Vec<u32> {
 /// Reach by one BFS per node over the dependency → dependent edges `reverse`.
 pub fn reach(reverse: &Csr) -> Vec<u32> {
     (0..reverse.len() as u32)
-        .map(|x| {
-            bfs_distances(reverse, x)
-                .iter()
-                .filter(|&&d| d != u32::MAX && d > 0)
-                .count() as u32
-        })
+        .map(|x| bfs_distances(reverse, x).iter().filter(|&&d| d != u32::MAX && d > 0).count() as u32)
         .collect()
 }
 
@@ -49,17 +44,50 @@ pub fn depth_counts(reverse: &Csr) -> Vec<[u32; 3]> {
         .collect()
 }
 
+/// Floating reach by one two-phase BFS per node: from X, first the dependents whose edge to X
+/// floats, then, hop by hop, dependents whose edge admits the latest. `flags` is aligned with
+/// `forward`'s targets ([`crate::graph::EdgeFlags`] bits).
+pub fn floating_reach(forward: &Csr, flags: &[u8]) -> Vec<u32> {
+    let n = forward.len() as u32;
+    let edges: Vec<(u32, u32, u8)> = (0..n)
+        .flat_map(|p| {
+            let start = forward.offsets()[p as usize] as usize;
+            forward.neighbors(p).iter().enumerate().map(move |(i, &a)| (p, a, flags[start + i]))
+        })
+        .collect();
+    (0..n)
+        .map(|x| {
+            let mut seen = vec![false; n as usize];
+            seen[x as usize] = true;
+            let mut queue: VecDeque<u32> = VecDeque::new();
+            for &(d, a, f) in &edges {
+                if a == x && f & 2 != 0 && !seen[d as usize] {
+                    seen[d as usize] = true;
+                    queue.push_back(d);
+                }
+            }
+            let mut count = queue.len() as u32;
+            while let Some(a) = queue.pop_front() {
+                for &(p, target, f) in &edges {
+                    if target == a && f & 1 != 0 && !seen[p as usize] {
+                        seen[p as usize] = true;
+                        count += 1;
+                        queue.push_back(p);
+                    }
+                }
+            }
+            count
+        })
+        .collect()
+}
+
 /// Strongly connected components as a partition label per node: two nodes share a label iff
 /// each reaches the other. The label is the smallest node id of the component.
 pub fn scc_labels(graph: &Csr) -> Vec<u32> {
     let n = graph.len();
     let reaches: Vec<Vec<u32>> = (0..n as u32).map(|v| bfs_distances(graph, v)).collect();
     (0..n)
-        .map(|v| {
-            (0..n)
-                .find(|&u| reaches[v][u] != u32::MAX && reaches[u][v] != u32::MAX)
-                .unwrap_or(v) as u32
-        })
+        .map(|v| (0..n).find(|&u| reaches[v][u] != u32::MAX && reaches[u][v] != u32::MAX).unwrap_or(v) as u32)
         .collect()
 }
 

@@ -11,6 +11,10 @@ pub struct Stats {
     pub packages: Vec<(Ecosystem, usize)>,
     /// Dependency edges.
     pub edges: usize,
+    /// Edges whose requirement floats (admits the target's next patch release).
+    pub floating_edges: usize,
+    /// Edges whose requirement could not be read (counted as floating too).
+    pub unparsed_edges: usize,
     /// Strongly connected components, singletons included.
     pub components: usize,
     /// Components of two or more packages (dependency cycles).
@@ -41,6 +45,8 @@ pub fn stats(graph: &Graph) -> Stats {
     Stats {
         packages,
         edges: graph.edge_count(),
+        floating_edges: (0..n).flat_map(|v| graph.edge_flags(v)).filter(|f| f.floats()).count(),
+        unparsed_edges: (0..n).flat_map(|v| graph.edge_flags(v)).filter(|f| f.unparsed()).count(),
         components: sizes.len(),
         cyclic_components: sizes.iter().filter(|&&s| s > 1).count(),
         packages_in_cycles: sizes.iter().filter(|&&s| s > 1).sum(),

@@ -7,6 +7,7 @@ mod ingest;
 mod progress;
 mod rank;
 mod stats;
+mod synth;
 mod why;
 
 use std::io::Cursor;
@@ -49,6 +50,8 @@ enum Command {
     Stats(stats::Args),
     /// Write the graph as a `dependent,dependency` edge list CSV.
     Edges(edges::Args),
+    /// Write a synthetic npm-sized graph (for benchmarks) as a snapshot and print its statistics.
+    Synth(synth::Args),
 }
 
 /// How to read a raw input; ignored for snapshots, which fix their graph at ingest.
@@ -177,10 +180,7 @@ fn write_output(
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> Result<ExitCode> {
     if let Some(threads) = cli.threads {
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .build_global()
-            .context("starting the thread pool")?;
+        rayon::ThreadPoolBuilder::new().num_threads(threads).build_global().context("starting the thread pool")?;
     }
     let progress = CliProgress::new(cli.verbose);
     let code = match cli.command {
@@ -190,6 +190,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Why(args) => why::run(args, &progress),
         Command::Stats(args) => stats::run(args, &progress),
         Command::Edges(args) => edges::run(args, &progress),
+        Command::Synth(args) => synth::run(args, &progress),
     };
     progress.finish();
     code

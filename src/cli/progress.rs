@@ -15,10 +15,7 @@ pub struct CliProgress {
 
 impl CliProgress {
     pub fn new(verbose: bool) -> Self {
-        CliProgress {
-            verbose,
-            current: Mutex::new(None),
-        }
+        CliProgress { verbose, current: Mutex::new(None) }
     }
 
     /// Starts a phase the CLI itself runs.
@@ -43,11 +40,7 @@ impl CliProgress {
         if let Some((name, start, bar)) = self.current.lock().expect("progress lock").take() {
             bar.finish_and_clear();
             if self.verbose {
-                eprintln!(
-                    "{name}: {:.2} s (peak memory {})",
-                    start.elapsed().as_secs_f64(),
-                    peak_memory()
-                );
+                eprintln!("{name}: {:.2} s (peak memory {})", start.elapsed().as_secs_f64(), peak_memory());
             }
         }
     }
@@ -79,10 +72,6 @@ impl Progress for CliProgress {
 fn peak_memory() -> String {
     std::fs::read_to_string("/proc/self/status")
         .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .map(|l| l[6..].trim().to_string())
-        })
+        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).map(|l| l[6..].trim().to_string()))
         .unwrap_or_else(|| "unknown".to_string())
 }

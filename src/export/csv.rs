@@ -43,6 +43,8 @@ pub struct RankRow<'a> {
     pub depth4plus: u32,
     /// PageRank in the dependency direction, 6 significant digits.
     pub pagerank: String,
+    /// Packages a malicious next release would reach through fresh installs (see README).
+    pub floating_reach: u32,
 }
 
 /// Writes the first `top` rows (all when `None`) of `ranking` as CSV.
@@ -64,13 +66,14 @@ pub fn write_rank(graph: &Graph, ranking: &Ranking, top: Option<usize>, out: &mu
             depth3: m.depth[2],
             depth4plus: m.depth4plus(),
             pagerank: format!("{:.6e}", m.pagerank),
+            floating_reach: m.floating_reach,
         })?;
     }
     csv.flush()
 }
 
 /// The columns of [`RankRow`].
-const RANK_COLUMNS: [&str; 12] = [
+const RANK_COLUMNS: [&str; 13] = [
     "rank",
     "package",
     "ecosystem",
@@ -83,6 +86,7 @@ const RANK_COLUMNS: [&str; 12] = [
     "depth3",
     "depth4plus",
     "pagerank",
+    "floating_reach",
 ];
 
 /// A row of `keystone blast`.
@@ -100,24 +104,15 @@ pub struct BlastRow {
 pub fn write_blast(graph: &Graph, search: &Search, out: &mut dyn Write) -> std::io::Result<()> {
     let mut csv = writer(out);
     csv.write_record(["package", "depth", "path"])?;
-    let mut reached: Vec<(u32, u32)> = search
-        .reached
-        .iter()
-        .filter_map(|&v| search.depth(v).map(|d| (d, v)))
-        .collect();
-    reached.sort_unstable_by(|a, b| {
-        a.0.cmp(&b.0)
-            .then_with(|| graph.name(a.1).cmp(graph.name(b.1)))
-            .then(a.1.cmp(&b.1))
-    });
+    let mut reached: Vec<(u32, u32)> = search.reached.iter().filter_map(|&v| search.depth(v).map(|d| (d, v))).collect();
+    reached
+        .sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| graph.name(a.1).cmp(graph.name(b.1))).then(a.1.cmp(&b.1)));
     for (depth, v) in reached {
         let chain = search.chain(v).unwrap_or_default();
-        let path: Vec<String> = chain.iter().map(|&c| graph.display_name(c)).collect();
-        csv.serialize(BlastRow {
-            package: graph.display_name(v),
-            depth,
-            path: path.join(" > "),
-        })?;
+        // A propagation graph's stand-in node `n + x` for x's next release is shown as x.
+        let package = |c: u32| if c as usize >= graph.node_count() { c - graph.node_count() as u32 } else { c };
+        let path: Vec<String> = chain.iter().map(|&c| graph.display_name(package(c))).collect();
+        csv.serialize(BlastRow { package: graph.display_name(v), depth, path: path.join(" > ") })?;
     }
     csv.flush()
 }

@@ -21,9 +21,7 @@ pub fn write_atomic(path: &Path, write: impl FnOnce(&mut dyn Write) -> std::io::
         .tempfile_in(dir)
         .map_err(|e| Error::io(path, e))?;
     let mut out = BufWriter::with_capacity(1 << 20, tmp);
-    write(&mut out)
-        .and_then(|()| out.flush())
-        .map_err(|e| Error::io(path, e))?;
+    write(&mut out).and_then(|()| out.flush()).map_err(|e| Error::io(path, e))?;
     let tmp = out.into_inner().map_err(|e| Error::io(path, e.into_error()))?;
     tmp.as_file().sync_all().map_err(|e| Error::io(path, e))?;
     tmp.persist(path).map_err(|e| Error::io(path, e.error))?;

@@ -120,14 +120,5 @@ pub fn build(inputs: &[Ingested], profile: Profile, progress: &dyn Progress) -> 
     let names = StrTable::new(order.iter().map(|i| sorted(i).1))?;
     let versions = StrTable::new(order.iter().map(|&i| versions[i as usize].unwrap_or("")))?;
     let reverse = forward.transpose();
-    Ok(Graph {
-        ecosystems,
-        names,
-        versions,
-        forward,
-        reverse,
-        edge_flags,
-        edge_reqs,
-        profile,
-    })
+    Ok(Graph { ecosystems, names, versions, forward, reverse, edge_flags, edge_reqs, profile })
 }

@@ -26,10 +26,7 @@ pub struct StrTable {
 impl StrTable {
     /// Packs `strings` into one table.
     pub fn new<'a>(strings: impl IntoIterator<Item = &'a str>) -> Result<StrTable> {
-        let mut table = StrTable {
-            bytes: String::new(),
-            offsets: vec![0],
-        };
+        let mut table = StrTable { bytes: String::new(), offsets: vec![0] };
         for s in strings {
             table.bytes.push_str(s);
             let end = u32::try_from(table.bytes.len())
@@ -44,10 +41,7 @@ impl StrTable {
         if offsets.first() != Some(&0) || offsets.last().map(|&o| o as usize) != Some(bytes.len()) {
             return Err("string offsets do not span the string bytes".into());
         }
-        if offsets
-            .windows(2)
-            .any(|w| w[0] > w[1] || !bytes.is_char_boundary(w[1] as usize))
-        {
+        if offsets.windows(2).any(|w| w[0] > w[1] || !bytes.is_char_boundary(w[1] as usize)) {
             return Err("string offsets are not increasing character boundaries".into());
         }
         Ok(StrTable { bytes, offsets })
@@ -249,20 +243,13 @@ impl Graph {
                 return self.lookup(eco, rest).ok_or_else(|| self.unknown(query, rest));
             }
         }
-        let hits: Vec<u32> = self
-            .ecosystems()
-            .into_iter()
-            .filter_map(|e| self.lookup(e, query))
-            .collect();
+        let hits: Vec<u32> = self.ecosystems().into_iter().filter_map(|e| self.lookup(e, query)).collect();
         match hits.as_slice() {
             [one] => Ok(*one),
             [] => Err(self.unknown(query, query)),
             many => Err(Error::AmbiguousPackage {
                 name: query.to_string(),
-                candidates: many
-                    .iter()
-                    .map(|&v| format!("{}/{}", self.ecosystem(v), self.name(v)))
-                    .collect(),
+                candidates: many.iter().map(|&v| format!("{}/{}", self.ecosystem(v), self.name(v))).collect(),
             }),
         }
     }
@@ -278,19 +265,10 @@ impl Graph {
                 (prefix || similarity >= 0.85).then_some((!prefix, candidate.len(), -similarity, v))
             })
             .collect();
-        scored.sort_by(|a, b| {
-            (a.0, a.1)
-                .cmp(&(b.0, b.1))
-                .then(a.2.total_cmp(&b.2))
-                .then(a.3.cmp(&b.3))
-        });
+        scored.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)).then(a.2.total_cmp(&b.2)).then(a.3.cmp(&b.3)));
         Error::UnknownPackage {
             name: query.to_string(),
-            suggestions: scored
-                .into_iter()
-                .take(5)
-                .map(|(_, _, _, v)| self.display_name(v))
-                .collect(),
+            suggestions: scored.into_iter().take(5).map(|(_, _, _, v)| self.display_name(v)).collect(),
         }
     }
 

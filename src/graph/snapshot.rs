@@ -36,10 +36,7 @@ const SECTIONS: u32 = 11;
 pub fn is_snapshot(path: &Path) -> bool {
     use std::io::Read;
     let mut head = [0u8; 8];
-    std::fs::File::open(path)
-        .and_then(|mut f| f.read_exact(&mut head))
-        .is_ok()
-        && &head == MAGIC
+    std::fs::File::open(path).and_then(|mut f| f.read_exact(&mut head)).is_ok() && &head == MAGIC
 }
 
 fn u32_bytes(values: &[u32]) -> Vec<u8> {
@@ -88,10 +85,7 @@ pub fn save(graph: &Graph, path: &Path) -> Result<()> {
 /// Reads the snapshot at `path`, verifying it completely.
 pub fn load(path: &Path) -> Result<Graph> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    decode(&bytes).map_err(|message| Error::Snapshot {
-        path: path.to_path_buf(),
-        message,
-    })
+    decode(&bytes).map_err(|message| Error::Snapshot { path: path.to_path_buf(), message })
 }
 
 /// Decodes snapshot bytes; the error says what is wrong.
@@ -125,10 +119,7 @@ pub fn decode(bytes: &[u8]) -> Result<Graph, String> {
             .map(|b| u64::from_le_bytes(b.try_into().expect("8 bytes")))
             .ok_or("section table runs past the end")?;
         let start = at + 8;
-        let end = usize::try_from(len)
-            .ok()
-            .and_then(|l| start.checked_add(l))
-            .filter(|&e| e <= payload.len());
+        let end = usize::try_from(len).ok().and_then(|l| start.checked_add(l)).filter(|&e| e <= payload.len());
         let end = end.ok_or("a section runs past the end")?;
         sections.push(&payload[start..end]);
         at = end.next_multiple_of(8);
@@ -137,9 +128,7 @@ pub fn decode(bytes: &[u8]) -> Result<Graph, String> {
         if s.len() % 4 != 0 {
             return Err("a u32 section has a length that is not a multiple of 4".into());
         }
-        Ok(s.chunks_exact(4)
-            .map(|c| u32::from_le_bytes(c.try_into().expect("4 bytes")))
-            .collect())
+        Ok(s.chunks_exact(4).map(|c| u32::from_le_bytes(c.try_into().expect("4 bytes"))).collect())
     };
     let text = |s: &[u8]| String::from_utf8(s.to_vec()).map_err(|_| "a string section is not UTF-8".to_string());
     let flags = sections[0];

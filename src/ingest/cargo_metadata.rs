@@ -40,10 +40,7 @@ impl Source for CargoMetadata {
             })?
         };
         let packages = records(&metadata).map_err(|m| Error::parse(Location::file(path), m))?;
-        Ok(Ingested {
-            packages,
-            skipped: Skipped::default(),
-        })
+        Ok(Ingested { packages, skipped: Skipped::default() })
     }
 }
 
@@ -58,10 +55,7 @@ fn kind_of(kind: DependencyKind) -> DepKind {
 fn records(metadata: &Metadata) -> Result<Vec<PackageRecord>, String> {
     let by_id: HashMap<&PackageId, &Package> = metadata.packages.iter().map(|p| (&p.id, p)).collect();
     let package = |id: &PackageId| {
-        by_id
-            .get(id)
-            .copied()
-            .ok_or_else(|| format!("`resolve` names package `{id}`, which `packages` does not list"))
+        by_id.get(id).copied().ok_or_else(|| format!("`resolve` names package `{id}`, which `packages` does not list"))
     };
     let mut by_name: HashMap<String, (semver::Version, PackageRecord)> = HashMap::new();
     let mut add = |name: &str, version: &semver::Version, deps: Vec<Dependency>| {

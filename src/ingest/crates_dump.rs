@@ -33,9 +33,8 @@ struct Table<R: Read> {
 impl<R: Read> Table<R> {
     fn open(reader: R, at: PathBuf, wanted: &[&str]) -> Result<Self> {
         let mut csv = csv::Reader::from_reader(reader);
-        let headers = csv
-            .headers()
-            .map_err(|e| Error::parse(Location::line(&at, 1), format!("expected a CSV header: {e}")))?;
+        let headers =
+            csv.headers().map_err(|e| Error::parse(Location::line(&at, 1), format!("expected a CSV header: {e}")))?;
         let columns = wanted
             .iter()
             .map(|w| {
@@ -56,10 +55,7 @@ impl<R: Read> Table<R> {
                 Ok(false) => return Ok(()),
                 Ok(true) => {}
                 Err(e) => {
-                    bad.record(Error::parse(
-                        Location::line(&self.at, line),
-                        format!("expected a CSV row: {e}"),
-                    ))?;
+                    bad.record(Error::parse(Location::line(&self.at, line), format!("expected a CSV row: {e}")))?;
                     continue;
                 }
             }
@@ -82,9 +78,7 @@ impl<R: Read> Table<R> {
 }
 
 fn id(field: &str, column: &str) -> Result<u64, String> {
-    field
-        .parse()
-        .map_err(|_| format!("`{column}` is `{field}`, expected an integer id"))
+    field.parse().map_err(|_| format!("`{column}` is `{field}`, expected an integer id"))
 }
 
 fn flag(field: &str, column: &str) -> Result<bool, String> {
@@ -139,19 +133,13 @@ impl Source for CratesDump {
                     return Ok(());
                 };
                 let target = id(f[1], "crate_id")?;
-                let name = releases
-                    .names
-                    .get(&target)
-                    .ok_or_else(|| format!("`crate_id` {target} is not in crates.csv"))?;
+                let name =
+                    releases.names.get(&target).ok_or_else(|| format!("`crate_id` {target} is not in crates.csv"))?;
                 let kind = match f[2] {
                     "0" => DepKind::Normal,
                     "1" => DepKind::Build,
                     "2" => DepKind::Dev,
-                    other => {
-                        return Err(format!(
-                            "`kind` is `{other}`, expected 0 (normal), 1 (build) or 2 (dev)"
-                        ))
-                    }
+                    other => return Err(format!("`kind` is `{other}`, expected 0 (normal), 1 (build) or 2 (dev)")),
                 };
                 let optional = flag(f[3], "optional")?;
                 let req = Some(f[4].to_string()).filter(|r| !r.is_empty());
@@ -181,10 +169,7 @@ impl Source for CratesDump {
             })
             .collect();
         packages.sort_unstable_by(|a, b| a.name.cmp(&b.name));
-        Ok(Ingested {
-            packages,
-            skipped: bad.finish(),
-        })
+        Ok(Ingested { packages, skipped: bad.finish() })
     }
 }
 
@@ -217,9 +202,8 @@ fn each_table(
     }
     match missing.first() {
         None => Ok(()),
-        Some(name) => Err(Error::parse(
-            Location::file(path),
-            format!("expected a member `data/{name}` in the archive"),
-        )),
+        Some(name) => {
+            Err(Error::parse(Location::file(path), format!("expected a member `data/{name}` in the archive")))
+        }
     }
 }

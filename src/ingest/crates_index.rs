@@ -86,11 +86,7 @@ struct Reader<'p> {
 
 impl Source for CratesIndex {
     fn read(&self, path: &Path, opts: &ReadOptions, progress: &dyn Progress) -> Result<Ingested> {
-        let mut reader = Reader {
-            progress,
-            bad: BadRecords::new(opts),
-            best: HashMap::default(),
-        };
+        let mut reader = Reader { progress, bad: BadRecords::new(opts), best: HashMap::default() };
         if path.is_dir() {
             let mut files = Vec::new();
             index_files(path, &mut files)?;
@@ -108,10 +104,7 @@ impl Source for CratesIndex {
         }
         let mut packages: Vec<PackageRecord> = reader.best.into_values().map(|b| b.record).collect();
         packages.sort_unstable_by(|a, b| a.name.cmp(&b.name));
-        Ok(Ingested {
-            packages,
-            skipped: reader.bad.finish(),
-        })
+        Ok(Ingested { packages, skipped: reader.bad.finish() })
     }
 }
 
@@ -153,10 +146,7 @@ fn parse_deps(line: &[u8]) -> Result<Vec<Dependency>, String> {
                 Some("build") => DepKind::Build,
                 Some("dev") => DepKind::Dev,
                 Some(other) => {
-                    return Err(format!(
-                        "dependency `{}` has kind `{other}`, expected normal, build or dev",
-                        d.name
-                    ))
+                    return Err(format!("dependency `{}` has kind `{other}`, expected normal, build or dev", d.name))
                 }
             };
             Ok(Dependency::new(d.package.unwrap_or(d.name), kind, d.optional, d.req.map(Cow::into_owned)))
@@ -167,23 +157,15 @@ fn parse_deps(line: &[u8]) -> Result<Vec<Dependency>, String> {
 impl Reader<'_> {
     fn batch(&mut self, path: &Path, batch: &Batch) -> Result<()> {
         self.progress.advance(batch.data.len() as u64);
-        let lines: Vec<(u64, &[u8])> = batch
-            .lines()
-            .filter(|(_, l)| !l.iter().all(u8::is_ascii_whitespace))
-            .collect();
-        let heads: Vec<_> = lines
-            .par_iter()
-            .map(|&(no, line)| parse_head(line).map(|h| (no, line, h)))
-            .collect();
+        let lines: Vec<(u64, &[u8])> = batch.lines().filter(|(_, l)| !l.iter().all(u8::is_ascii_whitespace)).collect();
+        let heads: Vec<_> = lines.par_iter().map(|&(no, line)| parse_head(line).map(|h| (no, line, h))).collect();
 
         // The best line of each crate within this batch, crates in first-seen order.
         let mut local: HashMap<&str, (usize, &Rank)> = HashMap::default();
         let mut order: Vec<&str> = Vec::new();
         for (i, head) in heads.iter().enumerate() {
             match head {
-                Err(message) => self
-                    .bad
-                    .record(Error::parse(Location::line(path, lines[i].0), message.clone()))?,
+                Err(message) => self.bad.record(Error::parse(Location::line(path, lines[i].0), message.clone()))?,
                 Ok((_, _, (head, rank))) => {
                     let name = head.name.as_ref();
                     match local.get(name) {
@@ -210,11 +192,7 @@ impl Reader<'_> {
             .par_iter()
             .map(|&i| {
                 let (no, line, (head, rank)) = heads[i].as_ref().expect("winners parsed");
-                let deps = if rank.is_some() {
-                    parse_deps(line)
-                } else {
-                    Ok(Vec::new())
-                };
+                let deps = if rank.is_some() { parse_deps(line) } else { Ok(Vec::new()) };
                 deps.map(|deps| (head.name.to_string(), head.vers.to_string(), rank.clone(), deps))
                     .map_err(|m| Error::parse(Location::line(path, *no), m))
             })

@@ -80,10 +80,7 @@ impl Debian {
         }
         let mut packages: Vec<PackageRecord> = best.into_values().map(|(_, r)| r).collect();
         packages.sort_unstable_by(|a, b| a.name.cmp(&b.name));
-        Ok(Ingested {
-            packages,
-            skipped: bad.finish(),
-        })
+        Ok(Ingested { packages, skipped: bad.finish() })
     }
 }
 
@@ -91,10 +88,7 @@ impl Debian {
 fn line_of_field(stanza: &[u8], field: &str) -> u64 {
     stanza
         .split(|&b| b == b'\n')
-        .position(|line| {
-            line.strip_prefix(field.as_bytes())
-                .is_some_and(|rest| rest.starts_with(b":"))
-        })
+        .position(|line| line.strip_prefix(field.as_bytes()).is_some_and(|rest| rest.starts_with(b":")))
         .unwrap_or(0) as u64
 }
 
@@ -110,29 +104,18 @@ fn parse_stanza(bytes: &[u8]) -> Result<(debversion::Version, PackageRecord), (O
         .filter(|_| paragraphs.is_empty())
         .ok_or_else(|| whole("expected exactly one stanza".into()))?;
     let field = |name: &str| para.get(name).map(|lines| lines.join(" "));
-    let name = field("Package")
-        .ok_or_else(|| whole("stanza has no `Package` field".into()))?
-        .trim()
-        .to_string();
+    let name = field("Package").ok_or_else(|| whole("stanza has no `Package` field".into()))?.trim().to_string();
     if !is_package_name(&name) {
-        return Err((
-            Some("Package"),
-            format!("`Package: {name}` is not a valid Debian package name"),
-        ));
+        return Err((Some("Package"), format!("`Package: {name}` is not a valid Debian package name")));
     }
     let version_text = field("Version").ok_or_else(|| whole(format!("package `{name}` has no `Version` field")))?;
     let version = debversion::Version::from_str(version_text.trim()).map_err(|e| {
-        (
-            Some("Version"),
-            format!("package `{name}` has `Version: {version_text}`, not a Debian version: {e}"),
-        )
+        (Some("Version"), format!("package `{name}` has `Version: {version_text}`, not a Debian version: {e}"))
     })?;
     let mut deps = Vec::new();
-    for (field_name, kind) in [
-        ("Pre-Depends", DepKind::Normal),
-        ("Depends", DepKind::Normal),
-        ("Recommends", DepKind::Recommends),
-    ] {
+    for (field_name, kind) in
+        [("Pre-Depends", DepKind::Normal), ("Depends", DepKind::Normal), ("Recommends", DepKind::Recommends)]
+    {
         if let Some(value) = field(field_name) {
             for (target, req) in relations(&value, field_name, true).map_err(|m| (Some(field_name), m))? {
                 deps.push(Dependency::new(target, kind, false, req));
@@ -164,16 +147,10 @@ fn parse_stanza(bytes: &[u8]) -> Result<(debversion::Version, PackageRecord), (O
 fn relations(value: &str, field: &str, alternatives: bool) -> Result<Vec<(String, Option<String>)>, String> {
     let mut names = Vec::new();
     for clause in value.split(',').map(str::trim).filter(|c| !c.is_empty()) {
-        let options: Vec<&str> = if alternatives {
-            clause.split('|').collect()
-        } else {
-            vec![clause]
-        };
+        let options: Vec<&str> = if alternatives { clause.split('|').collect() } else { vec![clause] };
         for option in options {
             let option = option.trim();
-            let end = option
-                .find(|c: char| c.is_whitespace() || "([<".contains(c))
-                .unwrap_or(option.len());
+            let end = option.find(|c: char| c.is_whitespace() || "([<".contains(c)).unwrap_or(option.len());
             let name = option[..end].split(':').next().unwrap_or_default();
             let expected = || format!("`{field}` has `{option}`, expected a package name with optional `(op version)`");
             if !is_package_name(name) {
@@ -193,10 +170,6 @@ fn relations(value: &str, field: &str, alternatives: bool) -> Result<Vec<(String
 /// Debian policy 5.6.1: lower-case letters, digits, `+ - .`; at least two characters, starting
 /// with an alphanumeric. (One-letter names are tolerated: old archives hold a few.)
 fn is_package_name(name: &str) -> bool {
-    name.chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
-        && name
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "+-.".contains(c))
+    name.chars().next().is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "+-.".contains(c))
 }

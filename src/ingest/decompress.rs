@@ -76,11 +76,7 @@ impl ReadAhead {
                 return;
             }
         });
-        ReadAhead {
-            chunks: rx,
-            chunk: Vec::new(),
-            pos: 0,
-        }
+        ReadAhead { chunks: rx, chunk: Vec::new(), pos: 0 }
     }
 }
 

@@ -20,10 +20,7 @@ pub struct Edges;
 impl Source for Edges {
     fn read(&self, path: &Path, opts: &ReadOptions, progress: &dyn Progress) -> Result<Ingested> {
         progress.phase("read edge list", None);
-        let mut csv = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .from_reader(decompress::open(path)?);
+        let mut csv = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(decompress::open(path)?);
         let mut bad = BadRecords::new(opts);
         let mut packages: BTreeMap<(Ecosystem, String), Vec<Dependency>> = BTreeMap::new();
         let mut row = csv::StringRecord::new();
@@ -35,10 +32,7 @@ impl Source for Edges {
                 Ok(true) => {}
                 Err(e) => {
                     let at = e.position().map_or(line, |p| p.line());
-                    bad.record(Error::parse(
-                        Location::line(path, at),
-                        format!("expected a CSV row: {e}"),
-                    ))?;
+                    bad.record(Error::parse(Location::line(path, at), format!("expected a CSV row: {e}")))?;
                     continue;
                 }
             }
@@ -67,10 +61,7 @@ impl Source for Edges {
                 provides: Vec::new(),
             })
             .collect();
-        Ok(Ingested {
-            packages,
-            skipped: bad.finish(),
-        })
+        Ok(Ingested { packages, skipped: bad.finish() })
     }
 }
 
@@ -84,10 +75,7 @@ fn qualified(name: &str) -> (Ecosystem, String) {
 
 fn parse_row(row: &csv::StringRecord) -> Result<((Ecosystem, String), Dependency), String> {
     if !(2..=3).contains(&row.len()) {
-        return Err(format!(
-            "expected 2 or 3 fields `dependent,dependency[,kind]`, found {}",
-            row.len()
-        ));
+        return Err(format!("expected 2 or 3 fields `dependent,dependency[,kind]`, found {}", row.len()));
     }
     let (dependent, dependency) = (row[0].trim(), row[1].trim());
     if dependent.is_empty() || dependency.is_empty() {
@@ -96,10 +84,7 @@ fn parse_row(row: &csv::StringRecord) -> Result<((Ecosystem, String), Dependency
     let (kind, optional) = match row.get(2).map(str::trim).unwrap_or_default() {
         "" => (DepKind::Normal, false),
         "optional" => (DepKind::Normal, true),
-        other => (
-            other.parse::<DepKind>().map_err(|e| format!("{e}, or optional"))?,
-            false,
-        ),
+        other => (other.parse::<DepKind>().map_err(|e| format!("{e}, or optional"))?, false),
     };
     let (ecosystem, name) = qualified(dependency);
     let dep = Dependency { name, ecosystem: Some(ecosystem), kind, optional, req: None };

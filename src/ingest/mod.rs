@@ -100,10 +100,10 @@ impl Format {
             Format::Debian => &debian::Debian,
             Format::Edges => &edges::Edges,
             Format::CargoMetadata => &cargo_metadata::CargoMetadata,
-            Format::PypiDepsDb => &pypi::Reader,
-            Format::PypiJson => &pypi::Reader,
-            Format::Npm => &npm::Reader,
-            Format::LibrariesIo => &libraries_io::Reader,
+            Format::PypiDepsDb => &pypi::PypiDepsDb,
+            Format::PypiJson => &pypi::PypiJson,
+            Format::Npm => &npm::Npm,
+            Format::LibrariesIo => &libraries_io::LibrariesIo,
         }
     }
 
@@ -179,10 +179,7 @@ pub(crate) struct BadRecords {
 
 impl BadRecords {
     pub(crate) fn new(opts: &ReadOptions) -> Self {
-        BadRecords {
-            skip: opts.skip_bad,
-            skipped: Skipped::default(),
-        }
+        BadRecords { skip: opts.skip_bad, skipped: Skipped::default() }
     }
 
     /// Records `err`: an error to return when not skipping, else counted.

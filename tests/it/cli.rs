@@ -7,10 +7,7 @@ use std::process::{Command, Output};
 use crate::fixture;
 
 fn keystone(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_keystone"))
-        .args(args)
-        .output()
-        .expect("keystone runs")
+    Command::new(env!("CARGO_BIN_EXE_keystone")).args(args).output().expect("keystone runs")
 }
 
 fn stdout(out: &Output) -> String {
@@ -33,16 +30,13 @@ fn rank_writes_the_documented_columns() {
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(
         lines[0],
-        "rank,package,ecosystem,version,direct_dependents,reach,reach_share,depth1,depth2,depth3,depth4plus,pagerank"
+        "rank,package,ecosystem,version,direct_dependents,reach,reach_share,depth1,depth2,depth3,depth4plus,pagerank,\
+         floating_reach"
     );
     assert_eq!(lines.len(), 4);
     // All but four packages depend on libc6, which needs libgcc-s1 (a cycle), which needs
     // gcc-12-base: reach 10 of 14.
-    assert!(
-        lines[1].starts_with("1,gcc-12-base,debian,12.2.0-14,1,10,0.714286,1,1,"),
-        "{}",
-        lines[1]
-    );
+    assert!(lines[1].starts_with("1,gcc-12-base,debian,12.2.0-14,1,10,0.714286,1,1,"), "{}", lines[1]);
     assert!(lines[2].starts_with("2,libc6,debian,"), "{}", lines[2]);
 }
 
@@ -53,9 +47,7 @@ fn rank_output_is_atomic_and_deterministic() {
     let b = dir.path().join("b.csv");
     let input = fixture("crates-index.jsonl");
     assert!(keystone(&["rank", path(&input), "-o", path(&a)]).status.success());
-    assert!(keystone(&["--threads", "1", "rank", path(&input), "-o", path(&b)])
-        .status
-        .success());
+    assert!(keystone(&["--threads", "1", "rank", path(&input), "-o", path(&b)]).status.success());
     assert_eq!(std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap());
     // No temporary files are left behind.
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
@@ -75,11 +67,7 @@ fn ingest_then_every_command_on_the_snapshot() {
 
     let blast = keystone(&["blast", path(&snap), "liblzma5"]);
     assert!(blast.status.success(), "{}", stderr(&blast));
-    assert!(
-        stderr(&blast).contains("liblzma5 5.4.1-0.2: 5 packages affected"),
-        "{}",
-        stderr(&blast)
-    );
+    assert!(stderr(&blast).contains("liblzma5 5.4.1-0.2: 5 packages affected"), "{}", stderr(&blast));
     assert_eq!(
         stdout(&blast),
         "package,depth,path\n\
@@ -126,16 +114,8 @@ fn unknown_names_get_suggestions() {
 fn bad_input_names_file_and_line_and_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let cases: [(&str, &str, &str); 4] = [
-        (
-            "bad.jsonl",
-            "{\"name\":\"a\",\"vers\":\"1.0.0\",\"deps\":[],\"yanked\":false}\nnot json\n",
-            "bad.jsonl:2:",
-        ),
-        (
-            "Packages",
-            "Package: a\nVersion: 1\n\nPackage: b\nVersion: 1\nDepends: c (>= 1), (broken\n",
-            "Packages:6:",
-        ),
+        ("bad.jsonl", "{\"name\":\"a\",\"vers\":\"1.0.0\",\"deps\":[],\"yanked\":false}\nnot json\n", "bad.jsonl:2:"),
+        ("Packages", "Package: a\nVersion: 1\n\nPackage: b\nVersion: 1\nDepends: c (>= 1), (broken\n", "Packages:6:"),
         ("edges.csv", "a,b\nb,c,weird-kind\n", "edges.csv:2:"),
         ("more-edges.csv", "a,b\nonly-one-field\n", "more-edges.csv:2:"),
     ];
@@ -149,11 +129,7 @@ fn bad_input_names_file_and_line_and_writes_nothing() {
         assert!(!output.exists(), "{name}: nothing may be written");
         let skipped = keystone(&["rank", path(&input), "--skip-bad", "-o", path(&output)]);
         assert!(skipped.status.success(), "{name}: {}", stderr(&skipped));
-        assert!(
-            stderr(&skipped).contains("skipped 1 bad records"),
-            "{name}: {}",
-            stderr(&skipped)
-        );
+        assert!(stderr(&skipped).contains("skipped 1 bad records"), "{name}: {}", stderr(&skipped));
     }
     let unknown = dir.path().join("mystery.bin");
     std::fs::write(&unknown, "x").unwrap();
@@ -166,8 +142,67 @@ fn rank_runs_on_the_embedded_default() {
     let out = keystone(&["rank", "--top", "3"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let text = stdout(&out);
-    assert!(
-        text.lines().nth(1).unwrap().starts_with("1,gcc-12-base,debian,"),
-        "{text}"
+    assert!(text.lines().nth(1).unwrap().starts_with("1,gcc-12-base,debian,"), "{text}");
+}
+
+#[test]
+fn new_release_follows_floating_requirements_only() {
+    let input = fixture("crates-index.jsonl");
+    // cc pins libc at `=0.2.150`: a malicious libc 0.2.151 reaches getrandom, ash and tokio,
+    // but neither cc nor mylib (which depends on libc only through cc).
+    let all = keystone(&["blast", path(&input), "libc"]);
+    assert_eq!(stdout(&all).lines().count(), 1 + 5, "{}", stdout(&all));
+    let fresh = keystone(&["blast", path(&input), "libc", "--new-release"]);
+    assert!(fresh.status.success(), "{}", stderr(&fresh));
+    assert_eq!(
+        stdout(&fresh),
+        "package,depth,path\nash,1,ash > libc\ngetrandom,1,getrandom > libc\ntokio,1,tokio > libc\n"
     );
+    assert!(stderr(&fresh).contains("3 packages affected by a malicious next release"), "{}", stderr(&fresh));
+    // mylib pins rand exactly at its latest (`=0.9.3`), and is still hit through rand's
+    // floating `^0.9` on rand_core.
+    let through = keystone(&["blast", path(&input), "rand_core", "--new-release"]);
+    assert_eq!(stdout(&through), "package,depth,path\nrand,1,rand > rand_core\nmylib,2,mylib > rand > rand_core\n");
+    // And the rank column agrees.
+    let rank = stdout(&keystone(&["rank", path(&input)]));
+    let libc = rank.lines().find(|l| l.contains(",libc,")).unwrap();
+    assert!(libc.ends_with(",3"), "{libc}");
+}
+
+#[test]
+fn one_snapshot_holds_several_ecosystems() {
+    let dir = tempfile::tempdir().unwrap();
+    // Cross-ecosystem links: the libc crate binds Debian's libc6; an npm package named `cc`
+    // makes the bare name `cc` ambiguous.
+    let links = dir.path().join("links.csv");
+    std::fs::write(&links, "dependent,dependency\ncrates/libc,debian/libc6\nnpm/cc,npm/ms\n").unwrap();
+    let snap = dir.path().join("all.snap");
+    let inputs = [fixture("crates-index.jsonl"), fixture("Packages"), fixture("npm/packuments.jsonl"), links];
+    let mut args = vec!["ingest", "-o", path(&snap)];
+    args.extend(inputs.iter().map(|p| path(p)));
+    let out = keystone(&args);
+    assert!(out.status.success(), "{}", stderr(&out));
+
+    let stats = stdout(&keystone(&["stats", path(&snap)]));
+    assert!(stats.contains("crates: 12, debian: 14, npm: "), "{stats}");
+
+    let blast = keystone(&["blast", path(&snap), "debian/libc6"]);
+    assert!(blast.status.success(), "{}", stderr(&blast));
+    let text = stdout(&blast);
+    assert!(text.contains("\ncrates/libc,1,crates/libc > debian/libc6\n"), "{text}");
+    assert!(text.contains("\ncrates/tokio,2,crates/tokio > crates/libc > debian/libc6\n"), "{text}");
+
+    let why = keystone(&["why", path(&snap), "crates/mylib", "libc6"]);
+    assert_eq!(stdout(&why), "crates/mylib > crates/cc > crates/libc > debian/libc6\n");
+
+    let ambiguous = keystone(&["blast", path(&snap), "cc"]);
+    assert_eq!(ambiguous.status.code(), Some(2));
+    assert!(stderr(&ambiguous).contains("crates/cc, npm/cc"), "{}", stderr(&ambiguous));
+
+    // The mixed graph's edge list reads back as the same graph.
+    let edges = dir.path().join("edges.csv");
+    assert!(keystone(&["edges", path(&snap), "-o", path(&edges)]).status.success());
+    let again = dir.path().join("again.snap");
+    assert!(keystone(&["ingest", path(&edges), "-o", path(&again)]).status.success());
+    assert_eq!(stdout(&keystone(&["edges", path(&again)])), std::fs::read_to_string(&edges).unwrap());
 }

@@ -31,50 +31,22 @@ fn crates_index_lines_default_graph() {
     // proc-macro2 has no entry of its own but is a package; nothing from the other registry.
     assert_eq!(g.node_count(), 12);
     let version = |name: &str| g.version(g.find(name).unwrap()).map(str::to_string);
-    assert_eq!(
-        version("libc").as_deref(),
-        Some("0.2.150"),
-        "the yanked 0.2.151 is skipped"
-    );
-    assert_eq!(
-        version("rand").as_deref(),
-        Some("0.9.3"),
-        "a release beats a higher prerelease"
-    );
-    assert_eq!(
-        version("getrandom").as_deref(),
-        Some("0.3.0-rc.1"),
-        "only prereleases: the highest non-yanked"
-    );
-    assert_eq!(
-        version("tokio").as_deref(),
-        Some("1.35.1"),
-        "semver order, not file order"
-    );
-    assert_eq!(
-        version("mylib-legacy"),
-        None,
-        "every version yanked: a package with no release"
-    );
+    assert_eq!(version("libc").as_deref(), Some("0.2.150"), "the yanked 0.2.151 is skipped");
+    assert_eq!(version("rand").as_deref(), Some("0.9.3"), "a release beats a higher prerelease");
+    assert_eq!(version("getrandom").as_deref(), Some("0.3.0-rc.1"), "only prereleases: the highest non-yanked");
+    assert_eq!(version("tokio").as_deref(), Some("1.35.1"), "semver order, not file order");
+    assert_eq!(version("mylib-legacy"), None, "every version yanked: a package with no release");
     assert_eq!(version("proc-macro2"), None);
-    assert_eq!(
-        version("ash").as_deref(),
-        Some("0.38.0+1.3.281"),
-        "build metadata ties: the first published wins"
-    );
+    assert_eq!(version("ash").as_deref(), Some("0.38.0+1.3.281"), "build metadata ties: the first published wins");
 }
 
 #[test]
 fn crates_index_widened_graphs() {
     let path = fixture("crates-index.jsonl");
     let dev = edge_list(&graph_of(Format::CratesIndex, &path, DEV));
-    for edge in [
-        "rand -> criterion",
-        "mylib -> tokio",
-        "serde -> serde_derive",
-        "serde_derive -> serde",
-        "tokio -> rand",
-    ] {
+    for edge in
+        ["rand -> criterion", "mylib -> tokio", "serde -> serde_derive", "serde_derive -> serde", "tokio -> rand"]
+    {
         assert!(dev.contains(&edge.to_string()), "{edge} with --with-dev");
     }
     assert_eq!(dev.len(), 14);
@@ -89,10 +61,7 @@ fn crates_index_widened_graphs() {
 #[test]
 fn crates_index_checkout_equals_its_lines() {
     let tree = graph_of(Format::CratesIndex, &fixture("crates-index-tree"), Profile::default());
-    assert_eq!(
-        edge_list(&tree),
-        ["cc -> libc", "mylib -> cc", "mylib -> rand", "mylib -> serde"]
-    );
+    assert_eq!(edge_list(&tree), ["cc -> libc", "mylib -> cc", "mylib -> rand", "mylib -> serde"]);
     assert_eq!(Format::guess(&fixture("crates-index-tree")), Some(Format::CratesIndex));
 }
 
@@ -126,10 +95,7 @@ fn crates_db_dump_folder_and_tarball() {
     tar.append_dir_all("2025-12-01-020017", &folder).unwrap();
     tar.into_inner().unwrap().finish().unwrap();
     assert_eq!(Format::guess(&tarball), Some(Format::CratesDump));
-    assert_eq!(
-        edge_list(&graph_of(Format::CratesDump, &tarball, Profile::default())),
-        expected
-    );
+    assert_eq!(edge_list(&graph_of(Format::CratesDump, &tarball, Profile::default())), expected);
 }
 
 #[test]
@@ -159,19 +125,9 @@ fn debian_packages_default_graph() {
             "xz-utils -> liblzma5",
         ]
     );
-    assert_eq!(
-        g.version(g.find("libfoo1").unwrap()),
-        Some("1:0.9-1"),
-        "the epoch makes it highest"
-    );
-    let with_recommends = graph_of(
-        Format::Debian,
-        &fixture("Packages"),
-        Profile {
-            with_recommends: true,
-            ..Profile::default()
-        },
-    );
+    assert_eq!(g.version(g.find("libfoo1").unwrap()), Some("1:0.9-1"), "the epoch makes it highest");
+    let with_recommends =
+        graph_of(Format::Debian, &fixture("Packages"), Profile { with_recommends: true, ..Profile::default() });
     assert!(edge_list(&with_recommends).contains(&"libc6 -> libidn2-0".to_string()));
 }
 
@@ -197,34 +153,19 @@ fn edge_list_kinds() {
 #[test]
 fn cargo_metadata_saved_and_run() {
     let expected = ["app -> fixture-core", "fixture-core -> testing", "fixture-core -> util"];
-    let saved = graph_of(
-        Format::CargoMetadata,
-        &fixture("cargo-metadata.json"),
-        Profile::default(),
-    );
+    let saved = graph_of(Format::CargoMetadata, &fixture("cargo-metadata.json"), Profile::default());
     assert_eq!(edge_list(&saved), expected);
     assert_eq!(saved.version(saved.find("fixture-core").unwrap()), Some("0.2.0"));
     let dev = graph_of(Format::CargoMetadata, &fixture("cargo-metadata.json"), DEV);
     assert!(edge_list(&dev).contains(&"app -> testing".to_string()));
     // Running `cargo metadata` on the manifest gives the same graph.
-    let run = graph_of(
-        Format::CargoMetadata,
-        &fixture("workspace/Cargo.toml"),
-        Profile::default(),
-    );
+    let run = graph_of(Format::CargoMetadata, &fixture("workspace/Cargo.toml"), Profile::default());
     assert_eq!(edge_list(&run), expected);
 }
 
 #[test]
 fn snapshot_round_trip() {
-    let g = graph_of(
-        Format::Debian,
-        &fixture("Packages"),
-        Profile {
-            with_recommends: true,
-            ..Profile::default()
-        },
-    );
+    let g = graph_of(Format::Debian, &fixture("Packages"), Profile { with_recommends: true, ..Profile::default() });
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("g.snap");
     snapshot::save(&g, &path).unwrap();
@@ -263,14 +204,9 @@ fn skip_bad_counts_and_keeps_the_rest() {
     )
     .unwrap();
     let source = Format::CratesIndex.source();
-    let err = source
-        .read(&path, &ReadOptions::default(), &NoProgress)
-        .unwrap_err()
-        .to_string();
+    let err = source.read(&path, &ReadOptions::default(), &NoProgress).unwrap_err().to_string();
     assert!(err.contains("bad.jsonl:18:"), "{err}");
-    let read = source
-        .read(&path, &ReadOptions { skip_bad: true, ..ReadOptions::default() }, &NoProgress)
-        .unwrap();
+    let read = source.read(&path, &ReadOptions { skip_bad: true, ..ReadOptions::default() }, &NoProgress).unwrap();
     assert_eq!(read.skipped.count, 2);
     let g = builder::build(&[read], Profile::default(), &NoProgress).unwrap();
     assert_eq!(g.node_count(), 12);

@@ -18,17 +18,12 @@ use keystone::progress::NoProgress;
 
 /// A file under `datasets/fixtures/`.
 pub fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("datasets/fixtures")
-        .join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("datasets/fixtures").join(name)
 }
 
 /// The graph of one input under `profile`.
 pub fn graph_of(format: Format, path: &Path, profile: Profile) -> Graph {
-    let ingested = format
-        .source()
-        .read(path, &ReadOptions::default(), &NoProgress)
-        .expect("fixture reads");
+    let ingested = format.source().read(path, &ReadOptions::default(), &NoProgress).expect("fixture reads");
     builder::build(&[ingested], profile, &NoProgress).expect("graph builds")
 }
 
@@ -36,11 +31,7 @@ pub fn graph_of(format: Format, path: &Path, profile: Profile) -> Graph {
 pub fn edge_list(graph: &Graph) -> Vec<String> {
     let mut edges: Vec<String> = (0..graph.node_count() as u32)
         .flat_map(|v| {
-            graph
-                .forward()
-                .neighbors(v)
-                .iter()
-                .map(move |&w| format!("{} -> {}", graph.name(v), graph.name(w)))
+            graph.forward().neighbors(v).iter().map(move |&w| format!("{} -> {}", graph.name(v), graph.name(w)))
         })
         .collect();
     edges.sort();

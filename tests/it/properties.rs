@@ -113,11 +113,8 @@ fn parallel_results_equal_sequential() {
         .map(|_| {
             let a = (next() % n) as u32;
             // Mostly towards lower ids (a DAG-like shape with hubs), sometimes back (cycles).
-            let b = if next() % 10 == 0 {
-                (next() % n) as u32
-            } else {
-                ((next() % (a as u64 + 1)) as f64).sqrt() as u32
-            };
+            let b =
+                if next() % 10 == 0 { (next() % n) as u32 } else { ((next() % (a as u64 + 1)) as f64).sqrt() as u32 };
             (a, b)
         })
         .collect();
@@ -152,4 +149,51 @@ fn deep_chains_do_not_overflow_the_stack() {
     let r = reach::reach(&Csr::from_edges(m as usize, &chain).transpose(), &NoProgress);
     assert_eq!(r[0], m - 1);
     assert_eq!(r[m as usize - 1], 0);
+}
+
+/// A graph with random requirement flags, named `p000`, `p001`, … so that ids are sorted.
+fn flagged(g: &Csr, seed: u64) -> keystone::graph::Graph {
+    use keystone::graph::{Graph, StrTable};
+    use keystone::model::{Ecosystem, Profile};
+    let n = g.len();
+    let names: Vec<String> = (0..n).map(|i| format!("p{i:03}")).collect();
+    let mut state = seed | 1;
+    let flags: Vec<u8> = (0..g.edge_count())
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % 4) as u8
+        })
+        .collect();
+    Graph::from_parts(
+        vec![Ecosystem::Generic; n],
+        StrTable::new(names.iter().map(String::as_str)).unwrap(),
+        StrTable::new(names.iter().map(|_| "")).unwrap(),
+        g.clone(),
+        flags,
+        StrTable::new((0..g.edge_count()).map(|_| "")).unwrap(),
+        Profile::default(),
+    )
+    .unwrap()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    #[test]
+    fn floating_reach_matches_two_phase_bfs(g in graphs(), seed in any::<u64>()) {
+        use keystone::analysis::floating;
+        let graph = flagged(&g, seed);
+        let fast = floating::floating_reach(&graph, &NoProgress);
+        let flags: Vec<u8> = (0..g.len() as u32).flat_map(|v| graph.edge_flags(v).map(|f| f.0).collect::<Vec<_>>()).collect();
+        prop_assert_eq!(&fast, &reference::floating_reach(&g, &flags));
+        let full = reach::reach(&g.transpose(), &NoProgress);
+        let propagation = floating::propagation_graph(&graph);
+        for x in 0..g.len() as u32 {
+            prop_assert!(fast[x as usize] <= full[x as usize]);
+            let search = floating::blast_new_release(&propagation, x, None);
+            prop_assert_eq!(search.reached.len() as u32, fast[x as usize]);
+        }
+    }
 }

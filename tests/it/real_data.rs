@@ -12,9 +12,7 @@ use keystone::progress::NoProgress;
 use crate::graph_of;
 
 fn dataset(relative: &str) -> Option<PathBuf> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/datasets")
-        .join(relative);
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/datasets").join(relative);
     if path.exists() {
         return Some(path);
     }
@@ -26,12 +24,7 @@ fn dataset(relative: &str) -> Option<PathBuf> {
 }
 
 fn top(graph: &keystone::graph::Graph, n: usize) -> Vec<(String, u32)> {
-    rank(graph, &NoProgress)
-        .rows
-        .iter()
-        .take(n)
-        .map(|m| (graph.name(m.node).to_string(), m.reach))
-        .collect()
+    rank(graph, &NoProgress).rows.iter().take(n).map(|m| (graph.name(m.node).to_string(), m.reach)).collect()
 }
 
 #[test]
@@ -43,11 +36,7 @@ fn debian_bookworm_default_graph() {
     assert_eq!((g.node_count(), g.edge_count()), (63_727, 276_661));
     assert_eq!(
         top(&g, 3),
-        [
-            ("gcc-12-base".to_string(), 49_494),
-            ("libc6".to_string(), 49_486),
-            ("libgcc-s1".to_string(), 49_486)
-        ]
+        [("gcc-12-base".to_string(), 49_494), ("libc6".to_string(), 49_486), ("libgcc-s1".to_string(), 49_486)]
     );
     // blast liblzma5 reaches exactly its reach, through real edges.
     let x = g.find("liblzma5").unwrap();
@@ -55,10 +44,7 @@ fn debian_bookworm_default_graph() {
     let ranking = rank(&g, &NoProgress);
     let reach = ranking.rows.iter().find(|m| m.node == x).unwrap().reach;
     assert_eq!(search.reached.len() as u32, reach);
-    assert_eq!(
-        ranking.rows.iter().find(|m| m.node == x).unwrap().direct_dependents,
-        136
-    );
+    assert_eq!(ranking.rows.iter().find(|m| m.node == x).unwrap().direct_dependents, 136);
     for &a in &search.reached {
         let chain = search.chain(a).unwrap();
         assert!(chain.windows(2).all(|p| g.forward().neighbors(p[0]).contains(&p[1])));
@@ -74,11 +60,7 @@ fn crates_io_2025_default_graph() {
     assert_eq!((g.node_count(), g.edge_count()), (197_985, 1_000_555));
     assert_eq!(
         top(&g, 3),
-        [
-            ("unicode-ident".to_string(), 116_231),
-            ("proc-macro2".to_string(), 116_156),
-            ("quote".to_string(), 115_773)
-        ]
+        [("unicode-ident".to_string(), 116_231), ("proc-macro2".to_string(), 116_156), ("quote".to_string(), 115_773)]
     );
 }
 
@@ -89,8 +71,5 @@ fn crates_io_2019_default_graph() {
     };
     let g = graph_of(Format::CratesIndex, &path, Profile::default());
     assert_eq!((g.node_count(), g.edge_count()), (31_845, 104_232));
-    assert_eq!(
-        top(&g, 2),
-        [("libc".to_string(), 13_345), ("cfg-if".to_string(), 10_447)]
-    );
+    assert_eq!(top(&g, 2), [("libc".to_string(), 13_345), ("cfg-if".to_string(), 10_447)]);
 }

@@ -1,0 +1,74 @@
+//! Fresh-install propagation of a malicious next release: who would install it.
+//!
+//! If X publishes a malicious next patch release, a fresh install (no lockfile) of a direct
+//! dependent D picks it up when D's requirement on X **floats** (admits the next patch after X's
+//! latest). From there it spreads hop by hop to every package P whose requirement on an affected
+//! package A **admits A's latest** release, since a fresh install of P resolves A to that release,
+//! which in turn pulls the malicious X. A dependent that pins A exactly at A's latest is still hit
+//! through A's floating requirement on X.
+//!
+//! Both questions are answered per edge when the graph is built
+//! ([`EdgeFlags`](crate::graph::EdgeFlags)); this module
+//! turns them into a propagation graph and reuses exact [`reach`] on it.
+//!
+//! Limits of the model: it sees each package's latest release only (older releases that other
+//! packages pin are not in the graph), and it ignores lockfiles, which stop the spread for
+//! installs that honour them.
+
+use crate::analysis::paths::Search;
+use crate::analysis::reach::reach;
+use crate::graph::csr::Csr;
+use crate::graph::scc::components;
+use crate::graph::Graph;
+use crate::progress::Progress;
+
+/// The reverse graph of propagation over `2n` nodes: node `v < n` is package `v`, node `n + v`
+/// stands for "a malicious next release of `v`". Edges run from a release to the packages whose
+/// fresh install takes it: `n + X → D` for each direct dependent `D` whose requirement on `X`
+/// floats, and `A → P` for each `P` whose requirement on `A` admits `A`'s latest.
+pub fn propagation_graph(graph: &Graph) -> Csr {
+    let n = graph.node_count() as u32;
+    let mut edges = Vec::new();
+    for p in 0..n {
+        for (&a, flags) in graph.forward().neighbors(p).iter().zip(graph.edge_flags(p)) {
+            if flags.admits_latest() {
+                edges.push((a, p));
+            }
+            if flags.floats() {
+                edges.push((n + a, p));
+            }
+        }
+    }
+    Csr::from_edges(2 * n as usize, &edges)
+}
+
+/// Everything a malicious next release of `x` reaches through fresh installs, with depths and
+/// chains (as [`blast`](crate::analysis::paths::blast)); each chain ends at `x`'s stand-in node
+/// `n + x` of `propagation` ([`propagation_graph`]). The search never passes through `x`
+/// itself: `x` is the source of the release, not a package affected by it.
+pub fn blast_new_release(propagation: &Csr, x: u32, max_depth: Option<u32>) -> Search {
+    let n = propagation.len() as u32 / 2;
+    Search::run(propagation, n + x, max_depth, None, Some(x))
+}
+
+/// For every package X, the number of packages a malicious next release of X reaches through
+/// fresh installs (X itself excluded); never more than X's reach.
+///
+/// Time and memory: one exact reach over the propagation graph (twice the nodes).
+pub fn floating_reach(graph: &Graph, progress: &dyn Progress) -> Vec<u32> {
+    let n = graph.node_count();
+    let propagation = propagation_graph(graph);
+    let mut counts = reach(&propagation, progress).split_off(n);
+    // Reach over the propagation graph may pass through X itself, which the model does not
+    // (X is the source, not an affected package). That needs a cycle through X: recount the
+    // packages in cycles of the dependency graph with a search that avoids X.
+    let comps = components(graph.forward());
+    let mut sizes = vec![0u32; comps.count as usize];
+    comps.component.iter().for_each(|&c| sizes[c as usize] += 1);
+    for x in 0..n as u32 {
+        if sizes[comps.component[x as usize] as usize] > 1 && counts[x as usize] > 0 {
+            counts[x as usize] = blast_new_release(&propagation, x, None).reached.len() as u32;
+        }
+    }
+    counts
+}
