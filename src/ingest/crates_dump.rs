@@ -14,7 +14,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use super::crates_index::{version_rank, Rank};
-use super::{decompress, BadRecords, ReadOptions, Source};
+use super::{csv_rows, decompress, BadRecords, ReadOptions, Source};
 use crate::error::{Error, Location, Result};
 use crate::model::{DepKind, Dependency, Ecosystem, Ingested, PackageRecord};
 use crate::progress::Progress;
@@ -46,34 +46,17 @@ impl<R: Read> Table<R> {
         Ok(Table { csv, at, columns })
     }
 
-    /// Calls `row` with the wanted fields of each row, in the order asked for, and its line.
+    /// Calls `row` with the wanted fields of each row, in the order asked for.
     fn rows(mut self, bad: &mut BadRecords, mut row: impl FnMut(&[&str]) -> Result<(), String>) -> Result<()> {
-        let mut record = csv::StringRecord::new();
-        loop {
-            let line = self.csv.position().line();
-            match self.csv.read_record(&mut record) {
-                Ok(false) => return Ok(()),
-                Ok(true) => {}
-                Err(e) => {
-                    bad.record(Error::parse(Location::line(&self.at, line), format!("expected a CSV row: {e}")))?;
-                    continue;
-                }
+        let columns = self.columns;
+        csv_rows(&mut self.csv, &self.at, bad, |record| {
+            let fields: Vec<&str> = columns.iter().map_while(|&c| record.get(c)).collect();
+            if fields.len() < columns.len() {
+                let wanted = columns.iter().max().map_or(0, |m| m + 1);
+                return Err(format!("expected at least {wanted} fields, found {}", record.len()));
             }
-            let line = record.position().map_or(line, |p| p.line());
-            let fields: Vec<&str> = self.columns.iter().map_while(|&c| record.get(c)).collect();
-            let result = if fields.len() == self.columns.len() {
-                row(&fields)
-            } else {
-                Err(format!(
-                    "expected at least {} fields, found {}",
-                    self.columns.iter().max().map_or(0, |m| m + 1),
-                    record.len()
-                ))
-            };
-            if let Err(message) = result {
-                bad.record(Error::parse(Location::line(&self.at, line), message))?;
-            }
-        }
+            row(&fields)
+        })
     }
 }
 

@@ -8,8 +8,8 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use super::{decompress, BadRecords, ReadOptions, Source};
-use crate::error::{Error, Location, Result};
+use super::{csv_rows, decompress, BadRecords, ReadOptions, Source};
+use crate::error::Result;
 use crate::model::{DepKind, Dependency, Ecosystem, Ingested, PackageRecord};
 use crate::progress::Progress;
 
@@ -23,34 +23,18 @@ impl Source for Edges {
         let mut csv = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(decompress::open(path)?);
         let mut bad = BadRecords::new(opts);
         let mut packages: BTreeMap<(Ecosystem, String), Vec<Dependency>> = BTreeMap::new();
-        let mut row = csv::StringRecord::new();
         let mut first = true;
-        loop {
-            let line = csv.position().line();
-            match csv.read_record(&mut row) {
-                Ok(false) => break,
-                Ok(true) => {}
-                Err(e) => {
-                    let at = e.position().map_or(line, |p| p.line());
-                    bad.record(Error::parse(Location::line(path, at), format!("expected a CSV row: {e}")))?;
-                    continue;
-                }
-            }
-            let line = row.position().map_or(line, |p| p.line());
+        csv_rows(&mut csv, path, &mut bad, |row| {
             progress.advance(1);
             let is_header = first && &row[0] == "dependent" && row.get(1) == Some("dependency");
             first = false;
-            if is_header {
-                continue;
+            if !is_header {
+                let (dependent, dep) = parse_row(row)?;
+                packages.entry((dep.ecosystem.unwrap_or(Ecosystem::Generic), dep.name.clone())).or_default();
+                packages.entry(dependent).or_default().push(dep);
             }
-            match parse_row(&row) {
-                Ok((dependent, dep)) => {
-                    packages.entry((dep.ecosystem.unwrap_or(Ecosystem::Generic), dep.name.clone())).or_default();
-                    packages.entry(dependent).or_default().push(dep);
-                }
-                Err(message) => bad.record(Error::parse(Location::line(path, line), message))?,
-            }
-        }
+            Ok(())
+        })?;
         let packages = packages
             .into_iter()
             .map(|((ecosystem, name), deps)| PackageRecord {

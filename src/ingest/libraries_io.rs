@@ -27,7 +27,7 @@ use rustc_hash::FxHashMap as HashMap;
 use std::path::Path;
 
 use super::crates_index::version_rank;
-use super::{decompress, BadRecords, ReadOptions, Source};
+use super::{csv_rows, decompress, BadRecords, ReadOptions, Source};
 use crate::error::{Error, Location, Result};
 use crate::model::{DepKind, Dependency, Ecosystem, Ingested, PackageRecord};
 use crate::progress::Progress;
@@ -93,27 +93,9 @@ impl Source for LibrariesIo {
         let mut bad = BadRecords::new(opts);
         // Each ecosystem's projects, by name, indexed by ecosystem id.
         let mut latest: Vec<HashMap<String, Latest>> = Ecosystem::ALL.map(|_| HashMap::default()).into();
-        let mut row = csv::StringRecord::new();
-        loop {
-            let line = csv.position().line();
-            match csv.read_record(&mut row) {
-                Ok(false) => break,
-                Ok(true) => {}
-                Err(e) => {
-                    let at = e.position().map_or(line, |p| p.line());
-                    bad.record(Error::parse(Location::line(path, at), format!("expected a CSV row: {e}")))?;
-                    continue;
-                }
-            }
+        csv_rows(&mut csv, path, &mut bad, |row| {
             progress.advance(1);
-            let line = row.position().map_or(line, |p| p.line());
-            let Row { project: (ecosystem, name), version, version_id, dep } = match columns.row(&row) {
-                Ok(parsed) => parsed,
-                Err(message) => {
-                    bad.record(Error::parse(Location::line(path, line), message))?;
-                    continue;
-                }
-            };
+            let Row { project: (ecosystem, name), version, version_id, dep } = columns.row(row)?;
             let projects = &mut latest[ecosystem as usize];
             let new = || Latest {
                 rank: (order(ecosystem, version), version_id),
@@ -135,7 +117,8 @@ impl Source for LibrariesIo {
             if best.rank.1 == version_id {
                 best.deps.push(dep);
             }
-        }
+            Ok(())
+        })?;
         let mut packages = Vec::new();
         for (ecosystem, projects) in Ecosystem::ALL.into_iter().zip(latest) {
             let start = packages.len();

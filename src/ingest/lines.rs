@@ -6,7 +6,13 @@ use std::io::{BufRead, Read};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 
-use crate::error::{Error, Result};
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+
+use super::{decompress, BadRecords, ReadOptions};
+use crate::error::{Error, Location, Result};
+use crate::model::{Ingested, PackageRecord};
+use crate::progress::Progress;
 
 /// Bytes per batch (plus the rest of the last line).
 const BATCH_BYTES: u64 = 8 << 20;
@@ -65,4 +71,36 @@ pub(crate) fn batches(mut reader: Box<dyn BufRead + Send>, path: &Path) -> impl 
         }
     });
     rx.into_iter()
+}
+
+/// Reads an input whose lines each give package records (none for a blank or framing line,
+/// several for a line holding many documents), parsing lines in parallel. A package seen
+/// twice keeps its last record; a line's error becomes a bad record at that line.
+pub(crate) fn records_per_line(
+    path: &Path,
+    opts: &ReadOptions,
+    progress: &dyn Progress,
+    parse: impl Fn(&[u8]) -> Vec<Result<PackageRecord, String>> + Sync,
+) -> Result<Ingested> {
+    let mut bad = BadRecords::new(opts);
+    let mut packages: FxHashMap<String, PackageRecord> = FxHashMap::default();
+    for batch in batches(decompress::open(path)?, path) {
+        let batch = batch?;
+        progress.advance(batch.data.len() as u64);
+        let lines: Vec<(u64, &[u8])> = batch.lines().filter(|(_, l)| !l.iter().all(u8::is_ascii_whitespace)).collect();
+        let parsed: Vec<_> = lines.par_iter().map(|&(no, line)| (no, parse(line))).collect();
+        for (no, records) in parsed {
+            for record in records {
+                match record {
+                    Ok(record) => {
+                        packages.insert(record.name.clone(), record);
+                    }
+                    Err(message) => bad.record(Error::parse(Location::line(path, no), message))?,
+                }
+            }
+        }
+    }
+    let mut packages: Vec<PackageRecord> = packages.into_values().collect();
+    packages.sort_unstable_by(|a, b| a.name.cmp(&b.name));
+    Ok(Ingested { packages, skipped: bad.finish() })
 }

@@ -170,6 +170,28 @@ impl FromStr for Format {
     }
 }
 
+/// Calls `each` with every row of `csv`. A row that is not valid CSV, or that `each` rejects
+/// with what it expected, is a bad record at its line of `at`.
+pub(crate) fn csv_rows<R: std::io::Read>(
+    csv: &mut csv::Reader<R>,
+    at: &Path,
+    bad: &mut BadRecords,
+    mut each: impl FnMut(&csv::StringRecord) -> Result<(), String>,
+) -> Result<()> {
+    let mut row = csv::StringRecord::new();
+    loop {
+        let line = csv.position().line();
+        let rejected = match csv.read_record(&mut row) {
+            Ok(false) => return Ok(()),
+            Ok(true) => each(&row).map_err(|message| (row.position().map_or(line, |p| p.line()), message)),
+            Err(e) => Err((e.position().map_or(line, |p| p.line()), format!("expected a CSV row: {e}"))),
+        };
+        if let Err((line, message)) = rejected {
+            bad.record(Error::parse(crate::error::Location::line(at, line), message))?;
+        }
+    }
+}
+
 /// Counts bad records under `skip_bad`, or turns the first into the error that stops reading.
 #[derive(Debug, Default)]
 pub(crate) struct BadRecords {

@@ -29,15 +29,13 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use rayon::prelude::*;
-use rustc_hash::FxHashMap as HashMap;
 use serde::de::IgnoredAny;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use super::lines::batches;
-use super::{decompress, BadRecords, ReadOptions, Source};
-use crate::error::{Error, Location, Result};
+use super::lines::records_per_line;
+use super::{ReadOptions, Source};
+use crate::error::Result;
 use crate::model::{DepKind, Dependency, Ecosystem, Ingested, PackageRecord};
 use crate::progress::Progress;
 
@@ -99,28 +97,7 @@ struct PeerMeta {
 impl Source for Npm {
     fn read(&self, path: &Path, opts: &ReadOptions, progress: &dyn Progress) -> Result<Ingested> {
         progress.phase("read npm packuments", None);
-        let mut bad = BadRecords::new(opts);
-        let mut packages: HashMap<String, PackageRecord> = HashMap::default();
-        for batch in batches(decompress::open(path)?, path) {
-            let batch = batch?;
-            progress.advance(batch.data.len() as u64);
-            let lines: Vec<(u64, &[u8])> = batch.lines().collect();
-            let parsed: Vec<(u64, Vec<Result<PackageRecord, String>>)> =
-                lines.par_iter().map(|&(no, line)| (no, parse_line(line))).collect();
-            for (no, records) in parsed {
-                for record in records {
-                    match record {
-                        Ok(record) => {
-                            packages.insert(record.name.clone(), record);
-                        }
-                        Err(message) => bad.record(Error::parse(Location::line(path, no), message))?,
-                    }
-                }
-            }
-        }
-        let mut packages: Vec<PackageRecord> = packages.into_values().collect();
-        packages.sort_unstable_by(|a, b| a.name.cmp(&b.name));
-        Ok(Ingested { packages, skipped: bad.finish() })
+        records_per_line(path, opts, progress, parse_line)
     }
 }
 

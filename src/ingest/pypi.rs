@@ -71,7 +71,7 @@ use serde::de::{self, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 use serde_json::value::RawValue;
 
-use super::lines::batches;
+use super::lines::records_per_line;
 use super::{decompress, BadRecords, ReadOptions, Source};
 use crate::error::{Error, Location, Result};
 use crate::model::{DepKind, Dependency, Ecosystem, Ingested, PackageRecord};
@@ -669,25 +669,6 @@ impl Source for PypiJson {
     fn read(&self, path: &Path, opts: &ReadOptions, progress: &dyn Progress) -> Result<Ingested> {
         let env = environment(&opts.markers)?;
         progress.phase("read PyPI JSON documents", None);
-        let mut bad = BadRecords::new(opts);
-        let mut packages: HashMap<String, PackageRecord> = HashMap::default();
-        for batch in batches(decompress::open(path)?, path) {
-            let batch = batch?;
-            progress.advance(batch.data.len() as u64);
-            let lines: Vec<(u64, &[u8])> =
-                batch.lines().filter(|(_, l)| !l.iter().all(u8::is_ascii_whitespace)).collect();
-            let parsed: Vec<_> = lines.par_iter().map(|&(no, line)| (no, document(line, &env))).collect();
-            for (no, record) in parsed {
-                match record {
-                    Ok(record) => {
-                        packages.insert(record.name.clone(), record);
-                    }
-                    Err(message) => bad.record(Error::parse(Location::line(path, no), message))?,
-                }
-            }
-        }
-        let mut packages: Vec<PackageRecord> = packages.into_values().collect();
-        packages.sort_unstable_by(|a, b| a.name.cmp(&b.name));
-        Ok(Ingested { packages, skipped: bad.finish() })
+        records_per_line(path, opts, progress, |line| vec![document(line, &env)])
     }
 }

@@ -21,6 +21,20 @@ pub fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("datasets/fixtures").join(name)
 }
 
+/// A real dump in `../shared/datasets` beside the project. Outside CI, `None` (with a message)
+/// when it is absent; in CI (`CI=true`) its absence fails the test.
+pub fn dataset(relative: &str) -> Option<PathBuf> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/datasets").join(relative);
+    if path.exists() {
+        return Some(path);
+    }
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!("{} is missing, and CI must run the real-data tests", path.display());
+    }
+    eprintln!("skipping: {} is absent", path.display());
+    None
+}
+
 /// The graph of one input under `profile`.
 pub fn graph_of(format: Format, path: &Path, profile: Profile) -> Graph {
     let ingested = format.source().read(path, &ReadOptions::default(), &NoProgress).expect("fixture reads");

@@ -10,7 +10,7 @@ use keystone::ingest::{Format, ReadOptions};
 use keystone::model::Profile;
 use keystone::progress::NoProgress;
 
-use crate::{edge_list, fixture, graph_of};
+use crate::{dataset, edge_list, fixture, graph_of};
 
 const fn profile(with_dev: bool, with_optional: bool, with_peer: bool) -> Profile {
     Profile { with_dev, with_optional, with_recommends: false, with_peer }
@@ -236,20 +236,6 @@ fn libraries_io_unknown_platform_names_file_and_line() {
     assert_eq!(read.packages.len(), 8);
 }
 
-/// The real registry documents, if present (required in CI).
-fn registry_sample() -> Option<PathBuf> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/datasets/npm/registry-packuments-12pkgs-2026-11-22.jsonl.zst");
-    if path.exists() {
-        return Some(path);
-    }
-    if std::env::var("CI").is_ok_and(|v| v == "true") {
-        panic!("{} is missing, and CI must run the real-data tests", path.display());
-    }
-    eprintln!("skipping: {} is absent", path.display());
-    None
-}
-
 /// The names under `field` of a package.json, if it has that field.
 fn names(manifest: &serde_json::Value, field: &str) -> BTreeSet<String> {
     manifest[field].as_object().into_iter().flatten().map(|(name, _)| name.clone()).collect()
@@ -257,7 +243,7 @@ fn names(manifest: &serde_json::Value, field: &str) -> BTreeSet<String> {
 
 #[test]
 fn real_packuments_latest_dependencies() {
-    let Some(path) = registry_sample() else {
+    let Some(path) = dataset("npm/registry-packuments-12pkgs-2026-11-22.jsonl.zst") else {
         return;
     };
     let g = graph_of(Format::Npm, &path, Profile::default());

@@ -8,7 +8,7 @@ use keystone::ingest::{Format, ReadOptions};
 use keystone::model::Profile;
 use keystone::progress::NoProgress;
 
-use crate::{edge_list, fixture, graph_of};
+use crate::{dataset, edge_list, fixture, graph_of};
 
 const EXTRAS: Profile = Profile { with_dev: false, with_optional: true, with_recommends: false, with_peer: false };
 
@@ -223,20 +223,6 @@ fn nameless_requirement_is_a_bad_record() {
     assert_eq!(edge_list(&g), ["b -> a"]);
 }
 
-/// The real pypi-deps-db dump beside the project, when it is there (in CI it must be).
-fn real_dump() -> Option<PathBuf> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/datasets/pypi/pypi-deps-db-2023-09-07.partial.tar.zst");
-    if path.exists() {
-        return Some(path);
-    }
-    if std::env::var("CI").is_ok_and(|v| v == "true") {
-        panic!("{} is missing, and CI must run the real-data tests", path.display());
-    }
-    eprintln!("skipping: {} is absent", path.display());
-    None
-}
-
 /// The default graph of the real dump (972 MB of JSON, streamed from the tarball). The direct
 /// dependent counts were computed independently, with Python's `packaging`, under the rules of
 /// the ingester's docs; they agree exactly. That count has the same packages and 15 edges fewer:
@@ -245,7 +231,7 @@ fn real_dump() -> Option<PathBuf> {
 /// versions whose numbers exceed 64 bits (ignored here, their latest release there).
 #[test]
 fn pypi_deps_db_2023_default_graph() {
-    let Some(path) = real_dump() else { return };
+    let Some(path) = dataset("pypi/pypi-deps-db-2023-09-07.partial.tar.zst") else { return };
     let g = graph_of(Format::PypiDepsDb, &path, Profile::default());
     assert_eq!((g.node_count(), g.edge_count()), (425_177, 1_075_738));
     let mut direct: Vec<(u32, &str)> =

@@ -2,26 +2,12 @@
 //! skipped, with a message, when that folder is absent; in CI (`CI=true`) they must run.
 //! Expected counts come from the dataset README, computed by an independent implementation.
 
-use std::path::PathBuf;
-
 use keystone::analysis::{paths, rank::rank};
 use keystone::ingest::Format;
 use keystone::model::Profile;
 use keystone::progress::NoProgress;
 
-use crate::graph_of;
-
-fn dataset(relative: &str) -> Option<PathBuf> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/datasets").join(relative);
-    if path.exists() {
-        return Some(path);
-    }
-    if std::env::var("CI").is_ok_and(|v| v == "true") {
-        panic!("{} is missing, and CI must run the real-data tests", path.display());
-    }
-    eprintln!("skipping: {} is absent", path.display());
-    None
-}
+use crate::{dataset, graph_of};
 
 fn top(graph: &keystone::graph::Graph, n: usize) -> Vec<(String, u32)> {
     rank(graph, &NoProgress).rows.iter().take(n).map(|m| (graph.name(m.node).to_string(), m.reach)).collect()
