@@ -8,7 +8,7 @@
 use std::path::{Path, PathBuf};
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use keystone::analysis::{depth, floating, pagerank, paths, reach};
+use keystone::analysis::{depth, floating, pagerank, paths, rank, reach};
 use keystone::graph::{builder, scc, snapshot, Graph};
 use keystone::ingest::{Format, ReadOptions};
 use keystone::model::Profile;
@@ -34,6 +34,7 @@ fn phases(c: &mut Criterion, name: &str, format: Format, relative: &str, hub: &s
     let mut group = c.benchmark_group(name);
     group.sample_size(10);
     group.bench_function("ingest", |b| b.iter(|| ingest(format, &path)));
+    group.bench_function("ingest_and_rank", |b| b.iter(|| rank::rank(&ingest(format, &path), &NoProgress)));
     let input = format.source().read(&path, &ReadOptions::default(), &NoProgress).expect("dataset reads");
     group.bench_function("build", |b| {
         b.iter(|| builder::build(std::slice::from_ref(&input), Profile::default(), &NoProgress).expect("builds"))

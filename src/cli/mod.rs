@@ -80,6 +80,9 @@ pub struct GraphArgs {
     /// Skip malformed records (and report how many) instead of stopping at the first.
     #[arg(long)]
     skip_bad: bool,
+    /// The largest single record (JSON line, stanza, archive member) to read, in MiB.
+    #[arg(long, value_name = "MIB", default_value_t = 64)]
+    max_record_mb: u64,
 }
 
 fn parse_marker(s: &str) -> Result<(String, String), String> {
@@ -103,7 +106,11 @@ impl GraphArgs {
     }
 
     fn read_options(&self) -> ReadOptions {
-        ReadOptions { skip_bad: self.skip_bad, markers: self.marker.clone() }
+        ReadOptions {
+            skip_bad: self.skip_bad,
+            markers: self.marker.clone(),
+            max_record_bytes: self.max_record_mb << 20,
+        }
     }
 
     /// Reads one raw input.

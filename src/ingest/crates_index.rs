@@ -98,7 +98,7 @@ impl Source for CratesIndex {
             }
         } else {
             progress.phase("read crates.io index lines", None);
-            for batch in batches(decompress::open(path)?, path) {
+            for batch in batches(decompress::open(path)?, path, opts.max_record_bytes) {
                 reader.batch(path, &batch?)?;
             }
         }

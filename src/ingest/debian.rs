@@ -8,7 +8,7 @@
 //! [`PackageRecord::provides`], so that the graph builder can resolve virtual names.
 
 use rustc_hash::FxHashMap as HashMap;
-use std::io::BufRead;
+use std::io::{BufRead, Read};
 use std::path::Path;
 use std::str::FromStr;
 
@@ -46,8 +46,17 @@ impl Debian {
         let mut line = Vec::new();
         loop {
             line.clear();
-            let n = reader.read_until(b'\n', &mut line).map_err(|e| Error::io(path, e))?;
+            let room = (opts.max_record_bytes + 1).saturating_sub(stanza.len() as u64);
+            let n = (&mut reader).take(room).read_until(b'\n', &mut line).map_err(|e| Error::io(path, e))?;
             line_no += 1;
+            if stanza.len() + line.len() > opts.max_record_bytes as usize {
+                let message = format!(
+                    "a stanza longer than {} bytes; if it is genuine, raise --max-record-mb",
+                    opts.max_record_bytes
+                );
+                let at = if stanza.is_empty() { line_no } else { stanza_line };
+                return Err(Error::parse(Location::line(path, at), message));
+            }
             let blank = line.iter().all(u8::is_ascii_whitespace);
             if !blank {
                 if stanza.is_empty() {

@@ -39,8 +39,13 @@ impl Batch {
     }
 }
 
-/// Reads `reader` as batches of whole lines on a separate thread.
-pub(crate) fn batches(mut reader: Box<dyn BufRead + Send>, path: &Path) -> impl Iterator<Item = Result<Batch>> {
+/// Reads `reader` as batches of whole lines on a separate thread. A line longer than
+/// `max_line` bytes is an error (so one crafted line cannot exhaust memory).
+pub(crate) fn batches(
+    mut reader: Box<dyn BufRead + Send>,
+    path: &Path,
+    max_line: u64,
+) -> impl Iterator<Item = Result<Batch>> {
     let (tx, rx) = mpsc::sync_channel::<Result<Batch>>(2);
     let path: PathBuf = path.to_path_buf();
     std::thread::spawn(move || {
@@ -49,20 +54,34 @@ pub(crate) fn batches(mut reader: Box<dyn BufRead + Send>, path: &Path) -> impl 
             let mut data = Vec::with_capacity(BATCH_BYTES as usize + (64 << 10));
             let read = (&mut reader).take(BATCH_BYTES).read_to_end(&mut data).and_then(|n| {
                 if n > 0 && data.last() != Some(&b'\n') {
-                    reader.read_until(b'\n', &mut data)
+                    // The rest of the last line, up to the limit.
+                    let started = data.len() - memchr::memrchr(b'\n', &data).map_or(0, |i| i + 1);
+                    (&mut reader).take((max_line + 1).saturating_sub(started as u64)).read_until(b'\n', &mut data)
                 } else {
                     Ok(0)
                 }
             });
-            let batch = match read {
-                Ok(_) if data.is_empty() => return,
-                Ok(_) => {
-                    let lines = memchr::memchr_iter(b'\n', &data).count() as u64;
+            // Count the lines, and find the first that is too long.
+            let (mut lines, mut start, mut too_long) = (0u64, 0usize, None);
+            for end in memchr::memchr_iter(b'\n', &data).chain([data.len()]) {
+                if too_long.is_none() && (end - start) as u64 > max_line {
+                    too_long = Some(first_line + lines);
+                }
+                lines += u64::from(end < data.len());
+                start = end + 1;
+            }
+            let batch = match (read, too_long) {
+                (Ok(_), _) if data.is_empty() => return,
+                (Ok(_), Some(line)) => Err(Error::parse(
+                    Location::line(&path, line),
+                    format!("a line longer than {max_line} bytes; if it is genuine, raise --max-record-mb"),
+                )),
+                (Ok(_), None) => {
                     let batch = Batch { first_line, data };
                     first_line += lines;
                     Ok(batch)
                 }
-                Err(e) => Err(Error::io(&path, e)),
+                (Err(e), _) => Err(Error::io(&path, e)),
             };
             let failed = batch.is_err();
             if tx.send(batch).is_err() || failed {
@@ -84,7 +103,7 @@ pub(crate) fn records_per_line(
 ) -> Result<Ingested> {
     let mut bad = BadRecords::new(opts);
     let mut packages: FxHashMap<String, PackageRecord> = FxHashMap::default();
-    for batch in batches(decompress::open(path)?, path) {
+    for batch in batches(decompress::open(path)?, path, opts.max_record_bytes) {
         let batch = batch?;
         progress.advance(batch.data.len() as u64);
         let lines: Vec<(u64, &[u8])> = batch.lines().filter(|(_, l)| !l.iter().all(u8::is_ascii_whitespace)).collect();

@@ -476,8 +476,9 @@ fn member_kind(path: &Path) -> Option<Kind> {
 }
 
 /// Calls `each` on every member of the dump at `path` (a folder, or a tarball read in one pass
-/// on a thread of its own), members in parallel, and returns the results in path order.
-fn each_member<T: Send>(path: &Path, each: impl Fn(&Member) -> T + Sync) -> Result<Vec<(PathBuf, T)>> {
+/// on a thread of its own), members in parallel, and returns the results in path order. A
+/// tarball member larger than `max_member` bytes is an error.
+fn each_member<T: Send>(path: &Path, max_member: u64, each: impl Fn(&Member) -> T + Sync) -> Result<Vec<(PathBuf, T)>> {
     let run = |member: Result<Member>| member.map(|m| (m.at.clone(), each(&m)));
     let mut results: Vec<(PathBuf, T)> = if path.is_dir() {
         let mut files = Vec::new();
@@ -500,7 +501,7 @@ fn each_member<T: Send>(path: &Path, each: impl Fn(&Member) -> T + Sync) -> Resu
         let reader = decompress::read_ahead(decompress::open(path)?);
         std::thread::scope(|scope| {
             scope.spawn(move || {
-                if let Err(e) = tar_members(reader, path, &tx) {
+                if let Err(e) = tar_members(reader, path, max_member, &tx) {
                     // Fails only when the receiver has stopped reading anyway.
                     let _ = tx.send(Err(e));
                 }
@@ -516,14 +517,18 @@ fn each_member<T: Send>(path: &Path, each: impl Fn(&Member) -> T + Sync) -> Resu
 }
 
 /// Sends every member of the tar stream `reader` (of the archive at `path`) to `tx`.
-fn tar_members(reader: impl Read, path: &Path, tx: &mpsc::SyncSender<Result<Member>>) -> Result<()> {
+fn tar_members(reader: impl Read, path: &Path, max_member: u64, tx: &mpsc::SyncSender<Result<Member>>) -> Result<()> {
     let mut archive = tar::Archive::new(reader);
     for entry in archive.entries().map_err(|e| Error::io(path, e))? {
         let mut entry = entry.map_err(|e| Error::io(path, e))?;
         let name = entry.path().map_err(|e| Error::io(path, e))?.into_owned();
         let Some(kind) = member_kind(&name) else { continue };
         let at = PathBuf::from(format!("{}:{}", path.display(), name.display()));
-        let mut bytes = Vec::with_capacity(entry.size().min(1 << 26) as usize);
+        if entry.size() > max_member {
+            let message = format!("a member of {} bytes; if it is genuine, raise --max-record-mb", entry.size());
+            return Err(Error::parse(Location::file(&at), message));
+        }
+        let mut bytes = Vec::with_capacity(entry.size() as usize);
         entry.read_to_end(&mut bytes).map_err(|e| Error::io(&at, e))?;
         if tx.send(Ok(Member { kind, at, bytes })).is_err() {
             break;
@@ -538,7 +543,7 @@ impl Source for PypiDepsDb {
         let release = env.python_version().version.release();
         let python = (release.first().copied().unwrap_or(0), release.get(1).copied().unwrap_or(0));
         progress.phase("read pypi-deps-db", None);
-        let members = each_member(path, |member| {
+        let members = each_member(path, opts.max_record_bytes, |member| {
             progress.advance(member.bytes.len() as u64);
             read_member(member, python).map(|packages| (member.kind, packages))
         })?;

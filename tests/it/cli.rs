@@ -206,3 +206,23 @@ fn one_snapshot_holds_several_ecosystems() {
     assert!(keystone(&["ingest", path(&edges), "-o", path(&again)]).status.success());
     assert_eq!(stdout(&keystone(&["edges", path(&again)])), std::fs::read_to_string(&edges).unwrap());
 }
+
+#[test]
+fn a_killed_run_leaves_the_old_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("graph.snap");
+    std::fs::write(&out, "the old file").unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_keystone"))
+        .args(["synth", "--packages", "3000000", "-o", path(&out)])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let finished = child.try_wait().unwrap().is_some();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    if !finished {
+        assert_eq!(std::fs::read_to_string(&out).unwrap(), "the old file");
+    }
+}

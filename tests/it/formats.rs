@@ -211,3 +211,28 @@ fn skip_bad_counts_and_keeps_the_rest() {
     let g = builder::build(&[read], Profile::default(), &NoProgress).unwrap();
     assert_eq!(g.node_count(), 12);
 }
+
+#[test]
+fn oversized_records_are_refused_not_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let opts = ReadOptions { max_record_bytes: 4096, ..ReadOptions::default() };
+    let jsonl = dir.path().join("big.jsonl");
+    let padding = "x".repeat(10_000);
+    std::fs::write(
+        &jsonl,
+        format!("{{\"name\":\"a\",\"vers\":\"1.0.0\",\"deps\":[],\"yanked\":false}}\n{{\"name\":\"{padding}\"}}\n"),
+    )
+    .unwrap();
+    let err = Format::CratesIndex.source().read(&jsonl, &opts, &NoProgress).unwrap_err().to_string();
+    assert!(err.contains("big.jsonl:2: a line longer than 4096 bytes"), "{err}");
+    assert!(Format::CratesIndex.source().read(&jsonl, &ReadOptions::default(), &NoProgress).is_err_and(|e| {
+        let e = e.to_string();
+        e.contains("big.jsonl:2:") && e.contains("`vers`")
+    }));
+
+    let packages = dir.path().join("Packages");
+    std::fs::write(&packages, format!("Package: a\nVersion: 1\n\nPackage: b\nVersion: 1\nDescription: {padding}\n"))
+        .unwrap();
+    let err = Format::Debian.source().read(&packages, &opts, &NoProgress).unwrap_err().to_string();
+    assert!(err.contains("Packages:4: a stanza longer than 4096 bytes"), "{err}");
+}
