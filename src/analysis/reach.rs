@@ -18,7 +18,7 @@ use crate::graph::csr::Csr;
 use crate::graph::scc::components;
 use crate::progress::Progress;
 
-/// A set of node ids.
+/// A stored set of node ids.
 enum NodeSet {
     /// Sorted, no duplicates.
     Sparse(Vec<u32>),
@@ -26,7 +26,22 @@ enum NodeSet {
     Dense { bits: Vec<u64>, len: u32 },
 }
 
+/// A set as a union reads it: a stored [`NodeSet`], or a component's members (the whole set of
+/// a component nobody depends on, which is never stored).
+#[derive(Clone, Copy)]
+enum SetRef<'a> {
+    Sparse(&'a [u32]),
+    Dense(&'a [u64], u32),
+}
+
 impl NodeSet {
+    fn as_ref(&self) -> SetRef<'_> {
+        match self {
+            NodeSet::Sparse(v) => SetRef::Sparse(v),
+            NodeSet::Dense { bits, len } => SetRef::Dense(bits, *len),
+        }
+    }
+
     fn len(&self) -> usize {
         match self {
             NodeSet::Sparse(v) => v.len(),
@@ -36,13 +51,20 @@ impl NodeSet {
 
     /// The union of `inputs` and `members`: sparse while every input is sparse and their sizes
     /// sum to at most `threshold`, else dense (and back to sparse if the result is that small).
-    fn union(inputs: &[&NodeSet], members: &[u32], n: usize, threshold: usize) -> NodeSet {
-        let total: usize = members.len() + inputs.iter().map(|s| s.len()).sum::<usize>();
-        if total <= threshold && inputs.iter().all(|s| matches!(s, NodeSet::Sparse(_))) {
+    fn union(inputs: &[SetRef<'_>], members: &[u32], n: usize, threshold: usize) -> NodeSet {
+        let mut total = members.len();
+        let mut all_sparse = true;
+        for input in inputs {
+            match input {
+                SetRef::Sparse(v) => total += v.len(),
+                SetRef::Dense(_, len) => (total, all_sparse) = (total + *len as usize, false),
+            }
+        }
+        if total <= threshold && all_sparse {
             let mut all = Vec::with_capacity(total);
             all.extend_from_slice(members);
             for input in inputs {
-                if let NodeSet::Sparse(v) = input {
+                if let SetRef::Sparse(v) = input {
                     all.extend_from_slice(v);
                 }
             }
@@ -50,19 +72,22 @@ impl NodeSet {
             all.dedup();
             return NodeSet::Sparse(all);
         }
-        let mut bits = vec![0u64; n.div_ceil(64)];
-        let mut set = |v: u32| bits[v as usize / 64] |= 1 << (v % 64);
-        members.iter().for_each(|&v| set(v));
-        for input in inputs {
-            if let NodeSet::Sparse(v) = input {
-                v.iter().for_each(|&v| set(v));
+        // Start from a copy of the first dense input rather than from zeros.
+        let first_dense = inputs.iter().position(|s| matches!(s, SetRef::Dense(..)));
+        let mut bits = match first_dense.map(|i| inputs[i]) {
+            Some(SetRef::Dense(other, _)) => other.to_vec(),
+            _ => vec![0u64; n.div_ceil(64)],
+        };
+        for (i, input) in inputs.iter().enumerate() {
+            match input {
+                SetRef::Sparse(v) => v.iter().for_each(|&v| bits[v as usize / 64] |= 1 << (v % 64)),
+                SetRef::Dense(other, _) if Some(i) != first_dense => {
+                    bits.iter_mut().zip(other.iter()).for_each(|(a, b)| *a |= b)
+                }
+                SetRef::Dense(..) => {}
             }
         }
-        for input in inputs {
-            if let NodeSet::Dense { bits: other, .. } = input {
-                bits.iter_mut().zip(other).for_each(|(a, b)| *a |= b);
-            }
-        }
+        members.iter().for_each(|&v| bits[v as usize / 64] |= 1 << (v % 64));
         let len: u32 = bits.iter().map(|w| w.count_ones()).sum();
         if len as usize > threshold {
             return NodeSet::Dense { bits, len };
@@ -107,21 +132,17 @@ pub fn reach_with_threshold(reverse: &Csr, threshold: usize, progress: &dyn Prog
 
     // Condensation: for each component, the distinct components depending on it directly (all
     // numbered lower, since Tarjan completes dependents first).
-    let mut dependents_of: Vec<Vec<u32>> = vec![Vec::new(); count];
+    let condensed: Vec<(u32, u32)> = (0..n as u32)
+        .flat_map(|v| reverse.neighbors(v).iter().map(move |&p| (v, p)))
+        .map(|(v, p)| (comps.component[v as usize], comps.component[p as usize]))
+        .collect();
+    let dependents_of = Csr::from_edges(count, &condensed);
+    drop(condensed);
     let mut readers = vec![0u32; count];
-    for (c, deps) in dependents_of.iter_mut().enumerate() {
-        for &v in members_of(c) {
-            deps.extend(reverse.neighbors(v).iter().map(|&p| comps.component[p as usize]).filter(|&p| p as usize != c));
-        }
-        deps.sort_unstable();
-        deps.dedup();
-        for &p in deps.iter() {
-            readers[p as usize] += 1;
-        }
-    }
+    dependents_of.targets().iter().for_each(|&p| readers[p as usize] += 1);
     let mut level = vec![0u32; count];
-    for c in 0..count {
-        level[c] = dependents_of[c].iter().map(|&p| level[p as usize] + 1).max().unwrap_or(0);
+    for c in 0..count as u32 {
+        level[c as usize] = dependents_of.neighbors(c).iter().map(|&p| level[p as usize] + 1).max().unwrap_or(0);
     }
     let levels = level.iter().max().map_or(0, |&l| l as usize + 1);
     let mut by_level: Vec<Vec<u32>> = vec![Vec::new(); levels];
@@ -129,15 +150,28 @@ pub fn reach_with_threshold(reverse: &Csr, threshold: usize, progress: &dyn Prog
         by_level[level[c] as usize].push(c as u32);
     }
 
+    // Level 0 holds the components nobody depends on: their sets are their members, never
+    // stored. Later levels store a set while it still has readers.
     progress.phase("reach", Some(count as u64));
     let mut sets: Vec<Option<NodeSet>> = (0..count).map(|_| None).collect();
     let mut reach = vec![0u32; n];
-    for comps_here in by_level {
+    for &c in by_level.first().into_iter().flatten() {
+        let members = members_of(c as usize);
+        members.iter().for_each(|&v| reach[v as usize] = members.len() as u32 - 1);
+    }
+    for comps_here in by_level.iter().skip(1) {
         let computed: Vec<(u32, NodeSet)> = comps_here
             .par_iter()
             .map(|&c| {
-                let inputs: Vec<&NodeSet> =
-                    dependents_of[c as usize].iter().map(|&p| sets[p as usize].as_ref().expect("set alive")).collect();
+                let inputs: Vec<SetRef<'_>> = dependents_of
+                    .neighbors(c)
+                    .iter()
+                    .map(|&p| match &sets[p as usize] {
+                        Some(set) => set.as_ref(),
+                        // Only level-0 sets are absent while read: they are their members.
+                        None => SetRef::Sparse(members_of(p as usize)),
+                    })
+                    .collect();
                 (c, NodeSet::union(&inputs, members_of(c as usize), n, threshold))
             })
             .collect();
@@ -148,7 +182,7 @@ pub fn reach_with_threshold(reverse: &Csr, threshold: usize, progress: &dyn Prog
             if readers[c as usize] > 0 {
                 sets[c as usize] = Some(set);
             }
-            for &p in &dependents_of[c as usize] {
+            for &p in dependents_of.neighbors(c) {
                 readers[p as usize] -= 1;
                 if readers[p as usize] == 0 {
                     sets[p as usize] = None;
