@@ -9,14 +9,14 @@
 //!
 //! Both questions are answered per edge when the graph is built
 //! ([`EdgeFlags`](crate::graph::EdgeFlags)); this module
-//! turns them into a propagation graph and reuses exact [`reach`] on it.
+//! turns them into a propagation graph and reuses exact [`reach`](crate::analysis::reach) on it.
 //!
 //! Limits of the model: it sees each package's latest release only (older releases that other
 //! packages pin are not in the graph), and it ignores lockfiles, which stop the spread for
 //! installs that honour them.
 
 use crate::analysis::paths::Search;
-use crate::analysis::reach::reach;
+use crate::analysis::reach::reach_with_threshold;
 use crate::graph::csr::Csr;
 use crate::graph::scc::components;
 use crate::graph::Graph;
@@ -58,7 +58,8 @@ pub fn blast_new_release(propagation: &Csr, x: u32, max_depth: Option<u32>) -> S
 pub fn floating_reach(graph: &Graph, progress: &dyn Progress) -> Vec<u32> {
     let n = graph.node_count();
     let propagation = propagation_graph(graph);
-    let mut counts = reach(&propagation, progress).split_off(n);
+    progress.phase("floating reach", None);
+    let mut counts = reach_with_threshold(&propagation, (propagation.len() / 256).max(64), progress).split_off(n);
     // Reach over the propagation graph may pass through X itself, which the model does not
     // (X is the source, not an affected package). That needs a cycle through X: recount the
     // packages in cycles of the dependency graph with a search that avoids X.

@@ -58,26 +58,32 @@ pub fn pagerank(forward: &Csr, reverse: &Csr, opts: &PageRankOptions, progress: 
     }
     progress.phase("pagerank", Some(opts.max_iterations as u64));
     let d = opts.damping;
+    let inverse_degree: Vec<f64> = (0..n as u32)
+        .into_par_iter()
+        .map(|v| match forward.degree(v) {
+            0 => 0.0,
+            out => 1.0 / out as f64,
+        })
+        .collect();
+    let dangling_nodes: Vec<u32> = (0..n as u32).filter(|&v| forward.degree(v) == 0).collect();
     let mut scores = vec![1.0 / n as f64; n];
     let mut share = vec![0.0f64; n];
+    let mut next = vec![0.0f64; n];
     for iteration in 1..=opts.max_iterations {
-        let mut dangling = 0.0;
-        for v in 0..n {
-            let out = forward.degree(v as u32);
-            if out == 0 {
-                dangling += scores[v];
-                share[v] = 0.0;
-            } else {
-                share[v] = scores[v] / out as f64;
-            }
-        }
+        share.par_iter_mut().zip(&scores).zip(&inverse_degree).for_each(|((s, &x), &inv)| *s = x * inv);
+        let dangling: f64 = dangling_nodes.iter().map(|&v| scores[v as usize]).sum();
         let base = (1.0 - d) / n as f64 + d * dangling / n as f64;
-        let next: Vec<f64> = (0..n as u32)
-            .into_par_iter()
-            .map(|v| base + d * reverse.neighbors(v).iter().map(|&u| share[u as usize]).sum::<f64>())
+        next.par_iter_mut().enumerate().for_each(|(v, x)| {
+            *x = base + d * reverse.neighbors(v as u32).iter().map(|&u| share[u as usize]).sum::<f64>()
+        });
+        // Summed in fixed chunks, in order, so the stopping round is the same on any thread count.
+        let partial: Vec<f64> = next
+            .par_chunks(1 << 14)
+            .zip(scores.par_chunks(1 << 14))
+            .map(|(a, b)| a.iter().zip(b).map(|(x, y)| (x - y).abs()).sum())
             .collect();
-        let delta: f64 = next.iter().zip(&scores).map(|(a, b)| (a - b).abs()).sum();
-        scores = next;
+        let delta: f64 = partial.iter().sum();
+        std::mem::swap(&mut scores, &mut next);
         progress.advance(1);
         if delta < opts.tolerance {
             return PageRank { scores, iterations: iteration, converged: true };

@@ -119,10 +119,12 @@ impl NodeSet {
 /// assert_eq!(reach(&forward.transpose(), &NoProgress), vec![0, 1, 3, 0]);
 /// ```
 pub fn reach(reverse: &Csr, progress: &dyn Progress) -> Vec<u32> {
+    progress.phase("reach", None);
     reach_with_threshold(reverse, (reverse.len() / 256).max(64), progress)
 }
 
-/// [`reach`] with an explicit sparse-to-dense threshold (tests force both representations).
+/// [`reach`] with an explicit sparse-to-dense threshold (tests force both representations),
+/// within the caller's progress phase.
 pub fn reach_with_threshold(reverse: &Csr, threshold: usize, progress: &dyn Progress) -> Vec<u32> {
     let n = reverse.len();
     let comps = components(reverse);
@@ -152,7 +154,6 @@ pub fn reach_with_threshold(reverse: &Csr, threshold: usize, progress: &dyn Prog
 
     // Level 0 holds the components nobody depends on: their sets are their members, never
     // stored. Later levels store a set while it still has readers.
-    progress.phase("reach", Some(count as u64));
     let mut sets: Vec<Option<NodeSet>> = (0..count).map(|_| None).collect();
     let mut reach = vec![0u32; n];
     for &c in by_level.first().into_iter().flatten() {

@@ -40,7 +40,7 @@ impl CliProgress {
         if let Some((name, start, bar)) = self.current.lock().expect("progress lock").take() {
             bar.finish_and_clear();
             if self.verbose {
-                eprintln!("{name}: {:.2} s (peak memory {})", start.elapsed().as_secs_f64(), peak_memory());
+                eprintln!("{name}: {:.3} s (peak memory {})", start.elapsed().as_secs_f64(), peak_memory());
             }
         }
     }
