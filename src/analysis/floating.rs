@@ -16,7 +16,7 @@
 //! installs that honour them.
 
 use crate::analysis::paths::Search;
-use crate::analysis::reach::reach_with_threshold;
+use crate::analysis::reach::{dense_threshold, reach_with_threshold};
 use crate::graph::csr::Csr;
 use crate::graph::scc::components;
 use crate::graph::Graph;
@@ -59,7 +59,7 @@ pub fn floating_reach(graph: &Graph, progress: &dyn Progress) -> Vec<u32> {
     let n = graph.node_count();
     let propagation = propagation_graph(graph);
     progress.phase("floating reach", None);
-    let mut counts = reach_with_threshold(&propagation, (propagation.len() / 256).max(64), progress).split_off(n);
+    let mut counts = reach_with_threshold(&propagation, dense_threshold(propagation.len()), progress).split_off(n);
     // Reach over the propagation graph may pass through X itself, which the model does not
     // (X is the source, not an affected package). That needs a cycle through X: recount the
     // packages in cycles of the dependency graph with a search that avoids X.

@@ -120,7 +120,12 @@ impl NodeSet {
 /// ```
 pub fn reach(reverse: &Csr, progress: &dyn Progress) -> Vec<u32> {
     progress.phase("reach", None);
-    reach_with_threshold(reverse, (reverse.len() / 256).max(64), progress)
+    reach_with_threshold(reverse, dense_threshold(reverse.len()), progress)
+}
+
+/// The set size past which [`reach`] switches a set of `n` possible nodes to a bitset.
+pub fn dense_threshold(n: usize) -> usize {
+    (n / 256).max(64)
 }
 
 /// [`reach`] with an explicit sparse-to-dense threshold (tests force both representations),

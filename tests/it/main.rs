@@ -41,11 +41,16 @@ pub fn graph_of(format: Format, path: &Path, profile: Profile) -> Graph {
     builder::build(&[ingested], profile, &NoProgress).expect("graph builds")
 }
 
-/// Every edge as `dependent -> dependency`, sorted.
+/// Every edge as `dependent -> dependency`, sorted; names are qualified (`npm/ms`) when the
+/// graph holds several ecosystems.
 pub fn edge_list(graph: &Graph) -> Vec<String> {
     let mut edges: Vec<String> = (0..graph.node_count() as u32)
         .flat_map(|v| {
-            graph.forward().neighbors(v).iter().map(move |&w| format!("{} -> {}", graph.name(v), graph.name(w)))
+            graph
+                .forward()
+                .neighbors(v)
+                .iter()
+                .map(move |&w| format!("{} -> {}", graph.display_name(v), graph.display_name(w)))
         })
         .collect();
     edges.sort();

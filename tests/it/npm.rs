@@ -35,17 +35,6 @@ fn edge<'g>(g: &'g Graph, from: &str, to: &str) -> (EdgeFlags, &'g str) {
     (g.edge_flags(v).nth(i).unwrap(), g.edge_req(v, i))
 }
 
-/// Every edge as `ecosystem/dependent -> ecosystem/dependency`, sorted.
-fn qualified_edges(g: &Graph) -> Vec<String> {
-    let mut edges: Vec<String> = (0..g.node_count() as u32)
-        .flat_map(|v| {
-            g.forward().neighbors(v).iter().map(move |&w| format!("{} -> {}", g.display_name(v), g.display_name(w)))
-        })
-        .collect();
-    edges.sort();
-    edges
-}
-
 /// `edges` of `widened` that are not in `base`.
 fn added(base: &[String], widened: &[String]) -> Vec<String> {
     widened.iter().filter(|e| !base.contains(e)).cloned().collect()
@@ -169,7 +158,7 @@ fn libraries_io_default_graph() {
     assert_eq!(Format::guess(&path), Some(Format::LibrariesIo));
     let g = graph_of(Format::LibrariesIo, &path, Profile::default());
     assert_eq!(
-        qualified_edges(&g),
+        edge_list(&g),
         [
             "crates/tokio -> crates/autocfg",
             "crates/tokio -> crates/pin-project-lite",
@@ -202,8 +191,8 @@ fn libraries_io_default_graph() {
 #[test]
 fn libraries_io_widened_graphs() {
     let path = libraries_io();
-    let base = qualified_edges(&graph_of(Format::LibrariesIo, &path, Profile::default()));
-    let widened = |p| added(&base, &qualified_edges(&graph_of(Format::LibrariesIo, &path, p)));
+    let base = edge_list(&graph_of(Format::LibrariesIo, &path, Profile::default()));
+    let widened = |p| added(&base, &edge_list(&graph_of(Format::LibrariesIo, &path, p)));
     assert_eq!(
         widened(DEV),
         ["crates/serde -> crates/serde_derive", "crates/tokio -> crates/tokio-test", "npm/express -> npm/mocha"]
