@@ -30,6 +30,7 @@ pub mod error;
 pub mod export;
 pub mod graph;
 pub mod ingest;
+pub mod inputs;
 pub mod model;
 pub mod progress;
 pub mod synthetic;

@@ -198,6 +198,79 @@ pub struct PackageRecord {
     /// Virtual names this package provides (Debian `Provides`). A dependency on a name that no
     /// package has, but some package provides, resolves to every provider.
     pub provides: Vec<String>,
+    /// The upstream project the package is built from, where the input says: the Debian
+    /// `Source` (the package's own name when absent), or a normalised repository address
+    /// (`github.com/serde-rs/serde`, see [`normalize_repository`]).
+    pub project: Option<String>,
+    /// The accounts that can publish the package, qualified by ecosystem
+    /// (`crates/dtolnay`, `npm/substack`, `debian/jdoe@debian.org`); empty when the input
+    /// does not say.
+    pub maintainers: Vec<String>,
+    /// Every release a new resolution can still pick (yanked crates excluded), in the input's
+    /// order; the chosen `version` is one of them. Empty when the input lists none.
+    pub releases: Vec<String>,
+}
+
+impl PackageRecord {
+    /// A record with no provides, project, maintainers or release list.
+    pub fn new(ecosystem: Ecosystem, name: String, version: Option<String>, deps: Vec<Dependency>) -> Self {
+        PackageRecord {
+            ecosystem,
+            name,
+            version,
+            deps,
+            provides: Vec::new(),
+            project: None,
+            maintainers: Vec::new(),
+            releases: Vec::new(),
+        }
+    }
+}
+
+/// A repository address as a project key: scheme, `git+`, `www.`, user info, a trailing `.git`
+/// or `/` and letter case are dropped, and `git@host:owner/repo`, `github:owner/repo` and the
+/// npm shorthand `owner/repo` become `host/owner/repo`. For the well-known forges (GitHub,
+/// GitLab, Bitbucket, Codeberg) only `host/owner/repo` is kept, so that links into a
+/// subfolder (`…/tree/main/crates/foo`) name the same project. `None` for an empty address.
+///
+/// ```
+/// use keystone::model::normalize_repository;
+/// assert_eq!(normalize_repository("git+https://github.com/Serde-rs/serde.git").as_deref(), Some("github.com/serde-rs/serde"));
+/// assert_eq!(normalize_repository("git@github.com:tokio-rs/tokio").as_deref(), Some("github.com/tokio-rs/tokio"));
+/// assert_eq!(normalize_repository("https://github.com/rust-lang/cargo/tree/master/crates/home").as_deref(), Some("github.com/rust-lang/cargo"));
+/// assert_eq!(normalize_repository("expressjs/express").as_deref(), Some("github.com/expressjs/express"));
+/// ```
+pub fn normalize_repository(url: &str) -> Option<String> {
+    let lower = url.trim().to_ascii_lowercase();
+    let mut s = lower.strip_prefix("git+").unwrap_or(&lower).to_string();
+    for (shorthand, host) in [("github:", "github.com/"), ("gitlab:", "gitlab.com/"), ("bitbucket:", "bitbucket.org/")]
+    {
+        if let Some(rest) = s.strip_prefix(shorthand) {
+            s = format!("{host}{rest}");
+        }
+    }
+    if let Some((_, after)) = s.split_once("://") {
+        s = after.to_string();
+    } else if let Some((user_host, path)) = s.split_once(':').filter(|(h, _)| h.contains('@') && !h.contains('/')) {
+        // scp-like `git@github.com:owner/repo`
+        s = format!("{user_host}/{path}");
+    } else if s.matches('/').count() == 1 && !s.contains('.') {
+        // npm's `owner/repo` shorthand means GitHub.
+        s = format!("github.com/{s}");
+    }
+    let s = s.split(['?', '#']).next().unwrap_or("");
+    let (host, path) = s.split_once('/').unwrap_or((s, ""));
+    let host = host.rsplit_once('@').map_or(host, |(_, h)| h);
+    let host = host.strip_prefix("www.").unwrap_or(host);
+    let mut parts: Vec<&str> = std::iter::once(host).chain(path.split('/')).filter(|p| !p.is_empty()).collect();
+    if matches!(parts.first(), Some(&("github.com" | "gitlab.com" | "bitbucket.org" | "codeberg.org"))) {
+        parts.truncate(3);
+    }
+    if let Some(last) = parts.last_mut() {
+        *last = last.strip_suffix(".git").unwrap_or(last);
+    }
+    let key = parts.join("/");
+    (!key.is_empty()).then_some(key)
 }
 
 /// All records of one input, plus what was skipped.

@@ -17,7 +17,7 @@
 //! mean reach above 100k. `keystone synth` prints the statistics of what it made.
 
 use crate::graph::csr::Csr;
-use crate::graph::{Graph, StrTable};
+use crate::graph::{Graph, Meta, StrTable};
 use crate::model::{Ecosystem, Profile};
 
 /// Parameters of [`generate`].
@@ -144,6 +144,7 @@ pub fn generate(params: &SynthParams) -> Graph {
         vec![3; m],
         table(&mut std::iter::repeat_n("", m)),
         Profile::default(),
+        Meta::empty(n),
     )
     .expect("the generator upholds the graph invariants")
 }

@@ -6,9 +6,13 @@
 
 pub mod depth;
 pub mod floating;
+pub mod gateways;
+pub mod groups;
 pub mod pagerank;
 pub mod paths;
 pub mod rank;
 pub mod reach;
 pub mod reference;
+pub mod scenario;
+pub mod score;
 pub mod stats;

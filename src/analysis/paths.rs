@@ -27,6 +27,24 @@ impl Search {
     /// Neighbours are visited in ascending id order, so each node's parent (and so its chain)
     /// is deterministic. Time O(n + m) at worst.
     pub fn run(graph: &Csr, source: u32, max_depth: Option<u32>, target: Option<u32>, avoid: Option<u32>) -> Search {
+        Search::walk(graph, source, graph.neighbors(source), max_depth, target, avoid)
+    }
+
+    /// Like [`Search::run`], but the first step from `source` goes only to `seeds` (ascending,
+    /// a subset of its neighbours): the scenarios of `blast`, where only some direct
+    /// dependents are affected.
+    pub fn from_seeds(graph: &Csr, source: u32, seeds: &[u32], max_depth: Option<u32>) -> Search {
+        Search::walk(graph, source, seeds, max_depth, None, None)
+    }
+
+    fn walk(
+        graph: &Csr,
+        source: u32,
+        first: &[u32],
+        max_depth: Option<u32>,
+        target: Option<u32>,
+        avoid: Option<u32>,
+    ) -> Search {
         let n = graph.len();
         let mut depth = vec![UNSEEN; n];
         let mut parent = vec![UNSEEN; n];
@@ -41,7 +59,8 @@ impl Search {
             if max_depth.is_some_and(|m| d >= m) {
                 continue;
             }
-            for &w in graph.neighbors(v) {
+            let next = if v == source { first } else { graph.neighbors(v) };
+            for &w in next {
                 if depth[w as usize] == UNSEEN {
                     depth[w as usize] = d + 1;
                     parent[w as usize] = v;

@@ -1,8 +1,9 @@
-//! The ranking: every package's direct dependents, exact reach, reach by depth, PageRank and
-//! floating reach, ordered by reach (descending), then name, then ecosystem.
+//! The ranking: every package's direct dependents, exact reach, reach by depth, PageRank,
+//! floating reach and top gateway, ordered by reach (descending), then name, then ecosystem.
 
 use super::depth::{depth_counts, DepthCounts};
 use super::floating::floating_reach;
+use super::gateways::top_gateway;
 use super::pagerank::{pagerank, PageRankOptions};
 use super::reach::reach;
 use crate::graph::Graph;
@@ -23,6 +24,9 @@ pub struct Metrics {
     pub pagerank: f64,
     /// Packages a malicious next release would reach through fresh installs.
     pub floating_reach: u32,
+    /// The direct dependent through which most of the reach arrives, and its share
+    /// ([`top_gateway`]); `None` without dependents.
+    pub top_gateway: Option<(u32, f64)>,
 }
 
 impl Metrics {
@@ -49,6 +53,7 @@ pub fn rank(graph: &Graph, progress: &dyn Progress) -> Ranking {
     let depth = depth_counts(graph.reverse(), progress);
     let pr = pagerank(graph.forward(), graph.reverse(), &PageRankOptions::default(), progress);
     let floating = floating_reach(graph, progress);
+    let gateways = top_gateway(graph.reverse(), &reach);
     let mut rows: Vec<Metrics> = (0..graph.node_count() as u32)
         .map(|v| Metrics {
             node: v,
@@ -57,6 +62,7 @@ pub fn rank(graph: &Graph, progress: &dyn Progress) -> Ranking {
             depth: depth[v as usize],
             pagerank: pr.scores[v as usize],
             floating_reach: floating[v as usize],
+            top_gateway: gateways[v as usize],
         })
         .collect();
     rows.sort_by(|a, b| {

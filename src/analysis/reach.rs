@@ -34,18 +34,20 @@ enum SetRef<'a> {
     Dense(&'a [u64], u32),
 }
 
+impl SetRef<'_> {
+    fn len(self) -> usize {
+        match self {
+            SetRef::Sparse(v) => v.len(),
+            SetRef::Dense(_, len) => len as usize,
+        }
+    }
+}
+
 impl NodeSet {
     fn as_ref(&self) -> SetRef<'_> {
         match self {
             NodeSet::Sparse(v) => SetRef::Sparse(v),
             NodeSet::Dense { bits, len } => SetRef::Dense(bits, *len),
-        }
-    }
-
-    fn len(&self) -> usize {
-        match self {
-            NodeSet::Sparse(v) => v.len(),
-            NodeSet::Dense { len, .. } => *len as usize,
         }
     }
 
@@ -131,6 +133,50 @@ pub fn dense_threshold(n: usize) -> usize {
 /// [`reach`] with an explicit sparse-to-dense threshold (tests force both representations),
 /// within the caller's progress phase.
 pub fn reach_with_threshold(reverse: &Csr, threshold: usize, progress: &dyn Progress) -> Vec<u32> {
+    let (component, sizes) = component_totals(reverse, threshold, progress, |set| set.len() as u32);
+    component.iter().map(|&c| sizes[c as usize] - 1).collect()
+}
+
+/// For every node, the total weight of the packages that transitively depend on it, itself
+/// excluded: [`reach`] with each package counting `weights[v]` instead of 1 (the
+/// downloads-weighted reach of the score).
+///
+/// Time as [`reach`], plus one pass over each computed set.
+///
+/// ```
+/// use keystone::graph::csr::Csr;
+/// use keystone::analysis::reach::weighted_reach;
+/// use keystone::progress::NoProgress;
+/// let forward = Csr::from_edges(3, &[(0, 1), (1, 2)]);
+/// assert_eq!(weighted_reach(&forward.transpose(), &[10.0, 1.0, 0.5], &NoProgress), vec![0.0, 10.0, 11.0]);
+/// ```
+pub fn weighted_reach(reverse: &Csr, weights: &[f64], progress: &dyn Progress) -> Vec<f64> {
+    progress.phase("weighted reach", None);
+    let sum = |set: SetRef<'_>| match set {
+        SetRef::Sparse(v) => v.iter().map(|&v| weights[v as usize]).sum(),
+        SetRef::Dense(bits, _) => {
+            let mut total = 0.0;
+            for (i, &word) in bits.iter().enumerate() {
+                let mut word = word;
+                while word != 0 {
+                    total += weights[i * 64 + word.trailing_zeros() as usize];
+                    word &= word - 1;
+                }
+            }
+            total
+        }
+    };
+    let (component, totals) = component_totals(reverse, dense_threshold(reverse.len()), progress, sum);
+    component.iter().zip(weights).map(|(&c, &w)| (totals[c as usize] - w).max(0.0)).collect()
+}
+
+/// The engine of [`reach`]: each node's component, and `measure` of each component's set `U(C)`.
+fn component_totals<T: Copy + Default + Send>(
+    reverse: &Csr,
+    threshold: usize,
+    progress: &dyn Progress,
+    measure: impl Fn(SetRef<'_>) -> T + Sync,
+) -> (Vec<u32>, Vec<T>) {
     let n = reverse.len();
     let comps = components(reverse);
     let count = comps.count as usize;
@@ -160,13 +206,12 @@ pub fn reach_with_threshold(reverse: &Csr, threshold: usize, progress: &dyn Prog
     // Level 0 holds the components nobody depends on: their sets are their members, never
     // stored. Later levels store a set while it still has readers.
     let mut sets: Vec<Option<NodeSet>> = (0..count).map(|_| None).collect();
-    let mut reach = vec![0u32; n];
+    let mut totals = vec![T::default(); count];
     for &c in by_level.first().into_iter().flatten() {
-        let members = members_of(c as usize);
-        members.iter().for_each(|&v| reach[v as usize] = members.len() as u32 - 1);
+        totals[c as usize] = measure(SetRef::Sparse(members_of(c as usize)));
     }
     for comps_here in by_level.iter().skip(1) {
-        let computed: Vec<(u32, NodeSet)> = comps_here
+        let computed: Vec<(u32, NodeSet, T)> = comps_here
             .par_iter()
             .map(|&c| {
                 let inputs: Vec<SetRef<'_>> = dependents_of
@@ -178,13 +223,14 @@ pub fn reach_with_threshold(reverse: &Csr, threshold: usize, progress: &dyn Prog
                         None => SetRef::Sparse(members_of(p as usize)),
                     })
                     .collect();
-                (c, NodeSet::union(&inputs, members_of(c as usize), n, threshold))
+                let set = NodeSet::union(&inputs, members_of(c as usize), n, threshold);
+                let total = measure(set.as_ref());
+                (c, set, total)
             })
             .collect();
         progress.advance(computed.len() as u64);
-        for (c, set) in computed {
-            let r = set.len() as u32 - 1;
-            members_of(c as usize).iter().for_each(|&v| reach[v as usize] = r);
+        for (c, set, total) in computed {
+            totals[c as usize] = total;
             if readers[c as usize] > 0 {
                 sets[c as usize] = Some(set);
             }
@@ -196,5 +242,5 @@ pub fn reach_with_threshold(reverse: &Csr, threshold: usize, progress: &dyn Prog
             }
         }
     }
-    reach
+    (comps.component, totals)
 }

@@ -114,3 +114,66 @@ pub fn pagerank(forward: &Csr, damping: f64, rounds: usize) -> Vec<f64> {
     }
     scores
 }
+
+/// Distinct dependents outside each group (members' union of reach minus the members), by one
+/// BFS per member.
+pub fn group_reach(reverse: &Csr, members: &[Vec<u32>]) -> Vec<u32> {
+    members
+        .iter()
+        .map(|group| {
+            let mut hit = vec![false; reverse.len()];
+            for &m in group {
+                bfs_distances(reverse, m)
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, &d)| d != u32::MAX)
+                    .for_each(|(v, _)| hit[v] = true);
+            }
+            group.iter().for_each(|&m| hit[m as usize] = false);
+            hit.iter().filter(|&&h| h).count() as u32
+        })
+        .collect()
+}
+
+/// Weighted reach by one BFS per node.
+pub fn weighted_reach(reverse: &Csr, weights: &[f64]) -> Vec<f64> {
+    (0..reverse.len() as u32)
+        .map(|x| {
+            let dist = bfs_distances(reverse, x);
+            dist.iter().zip(weights).filter(|(&d, _)| d != u32::MAX && d > 0).map(|(_, w)| w).sum()
+        })
+        .collect()
+}
+
+/// For every dependent D of `x`, how many other dependents stop reaching `x` when D is
+/// removed: D's dominated count, by one BFS per dependent.
+pub fn dominated(reverse: &Csr, x: u32) -> Vec<(u32, u32)> {
+    let all = bfs_distances(reverse, x);
+    let reached = all.iter().filter(|&&d| d != u32::MAX && d > 0).count();
+    let mut out = Vec::new();
+    for d in 0..reverse.len() as u32 {
+        if d == x || all[d as usize] == u32::MAX {
+            continue;
+        }
+        // BFS from x never entering d.
+        let mut seen = vec![false; reverse.len()];
+        let (mut queue, mut count) = (VecDeque::from([x]), 0usize);
+        seen[x as usize] = true;
+        seen[d as usize] = true;
+        while let Some(v) = queue.pop_front() {
+            for &w in reverse.neighbors(v) {
+                if !seen[w as usize] {
+                    seen[w as usize] = true;
+                    count += 1;
+                    queue.push_back(w);
+                }
+            }
+        }
+        let lost = reached - 1 - count;
+        if lost > 0 {
+            out.push((d, lost as u32));
+        }
+    }
+    out.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    out
+}

@@ -1,11 +1,13 @@
-//! `keystone blast`: everything that breaks if one package is compromised.
+//! `keystone blast`: everything that breaks if one package is compromised, gets a malicious
+//! release, has a vulnerable range, or disappears.
 
+use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Result;
-use keystone::analysis::floating::{blast_new_release, propagation_graph};
-use keystone::analysis::paths::blast;
+use keystone::analysis::gateways::dominators;
+use keystone::analysis::scenario::{run as scenario, Scenario};
 use keystone::export::csv::write_blast;
 
 use super::{write_output, CliProgress, GraphArgs};
@@ -14,12 +16,20 @@ use super::{write_output, CliProgress, GraphArgs};
 pub struct Args {
     /// A snapshot or raw input.
     input: PathBuf,
-    /// The compromised package (`name`, or `ecosystem/name`).
+    /// The package (`name`, or `ecosystem/name`).
     package: String,
     /// Model a malicious new release instead of a compromise of every version: only fresh
     /// installs through floating requirements are affected (see README).
-    #[arg(long)]
+    #[arg(long, group = "scenario")]
     new_release: bool,
+    /// Model a vulnerable range (in the ecosystem's requirement syntax, e.g. `>=1.4.1, <1.4.3`):
+    /// dependents are split into stuck and fixable.
+    #[arg(long, group = "scenario", value_name = "RANGE")]
+    affected: Option<String>,
+    /// Model the removal of the package, or of its releases in RANGE: who is left with no
+    /// satisfying release.
+    #[arg(long, group = "scenario", value_name = "RANGE", num_args = 0..=1, default_missing_value = "")]
+    removed: Option<String>,
     /// Follow dependents at most this many steps away.
     #[arg(long, value_name = "D")]
     max_depth: Option<u32>,
@@ -33,26 +43,66 @@ pub struct Args {
 pub fn run(args: Args, progress: &CliProgress) -> Result<ExitCode> {
     let graph = args.graph.load(Some(&args.input), progress)?;
     let x = graph.find(&args.package)?;
-    progress.phase_start("blast");
-    let search = if args.new_release {
-        blast_new_release(&propagation_graph(&graph), x, args.max_depth)
+    let what = if args.new_release {
+        Scenario::NewRelease
+    } else if let Some(range) = &args.affected {
+        Scenario::Affected(range.clone())
+    } else if let Some(range) = &args.removed {
+        Scenario::Removed(Some(range.clone()).filter(|r| !r.trim().is_empty()))
     } else {
-        blast(graph.reverse(), x, args.max_depth)
+        Scenario::Compromise
     };
-    progress.finish();
+    progress.phase_start("blast");
+    let outcome = scenario(&graph, x, &what, args.max_depth)?;
     let version = graph.version(x).map(|v| format!(" {v}")).unwrap_or_default();
+    let how = match &what {
+        Scenario::Compromise => "if compromised".to_string(),
+        Scenario::NewRelease => "by a malicious next release (fresh installs)".to_string(),
+        Scenario::Affected(range) => format!("by the vulnerable range `{range}`"),
+        Scenario::Removed(Some(range)) => format!("by the removal of `{range}`"),
+        Scenario::Removed(None) => "by its removal".to_string(),
+    };
     let mut summary = format!(
-        "{}{}: {} packages affected{}{}",
+        "{}{}: {} packages affected {how}{}",
         graph.display_name(x),
         version,
-        search.reached.len(),
-        if args.new_release { " by a malicious next release (fresh installs)" } else { "" },
+        outcome.search.reached.len(),
         args.max_depth.map(|d| format!(" within depth {d}")).unwrap_or_default()
     );
-    for (i, count) in search.per_depth().iter().enumerate() {
-        summary.push_str(&format!("\n  depth {}: {count}", i + 1));
+    if matches!(what, Scenario::Affected(_) | Scenario::Removed(_)) {
+        let shown: Vec<&str> = outcome.in_range.iter().take(8).map(String::as_str).collect();
+        let more = outcome.in_range.len().saturating_sub(shown.len());
+        let _ = write!(
+            summary,
+            "\n  releases in range: {} of {} ({}{})",
+            outcome.in_range.len(),
+            outcome.releases,
+            shown.join(", "),
+            if more > 0 { format!(", … {more} more") } else { String::new() }
+        );
+        if outcome.unreadable > 0 {
+            let _ = write!(summary, "\n  {} requirements could not be read; counted as hit", outcome.unreadable);
+        }
     }
+    for (i, row) in outcome.per_depth().iter().enumerate() {
+        let total: u64 = row.iter().map(|(_, c)| c).sum();
+        let parts: Vec<String> = row.iter().map(|(s, c)| format!("{} {c}", s.as_str())).collect();
+        let _ = write!(summary, "\n  depth {}: {total}", i + 1);
+        if parts.len() > 1 || matches!(what, Scenario::Affected(_)) {
+            let _ = write!(summary, " ({})", parts.join(", "));
+        }
+    }
+    if what == Scenario::Compromise && args.max_depth.is_none() {
+        let gates = dominators(graph.reverse(), graph.forward(), x);
+        if !gates.gateways.is_empty() {
+            summary.push_str("\n  gateways (dependents whose every chain to it crosses the gateway):");
+            for &(g, dominated) in gates.gateways.iter().take(5) {
+                let _ = write!(summary, "\n    {}: {dominated}", graph.display_name(g));
+            }
+        }
+    }
+    progress.finish();
     progress.message(&summary);
-    write_output(args.output.as_ref(), |w| write_blast(&graph, &search, w))?;
+    write_output(args.output.as_ref(), |w| write_blast(&graph, &outcome, w))?;
     Ok(ExitCode::SUCCESS)
 }

@@ -1,6 +1,7 @@
 //! The command-line layer: argument structs (clap), loading a graph from a snapshot or a raw
 //! input, progress bars, and one module per subcommand. Errors get context here (anyhow).
 
+mod backtest;
 mod blast;
 mod edges;
 mod ingest;
@@ -52,6 +53,9 @@ enum Command {
     Edges(edges::Args),
     /// Write a synthetic npm-sized graph (for benchmarks) as a snapshot and print its statistics.
     Synth(synth::Args),
+    /// Where the packages of real incidents (OSV records) rank, by score, reach and direct
+    /// dependents, and their upstream projects by reach.
+    Backtest(backtest::Args),
 }
 
 /// How to read a raw input; ignored for snapshots, which fix their graph at ingest.
@@ -198,6 +202,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Stats(args) => stats::run(args, &progress),
         Command::Edges(args) => edges::run(args, &progress),
         Command::Synth(args) => synth::run(args, &progress),
+        Command::Backtest(args) => backtest::run(args, &progress),
     };
     progress.finish();
     code

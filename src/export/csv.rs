@@ -7,9 +7,13 @@ use std::io::Write;
 
 use serde::Serialize;
 
-use crate::analysis::paths::Search;
-use crate::analysis::rank::Ranking;
+use crate::analysis::gateways::gateway_flag;
+use crate::analysis::groups::{GroupMetrics, Groups};
+use crate::analysis::rank::{Metrics, Ranking};
+use crate::analysis::scenario::Outcome;
+use crate::analysis::score::{Score, Weights, SIGNALS};
 use crate::graph::Graph;
+use crate::inputs::Advisory;
 
 /// A CSV writer that leaves the header to the caller, so that an empty table still has one.
 fn writer(out: &mut dyn Write) -> csv::Writer<&mut dyn Write> {
@@ -45,6 +49,16 @@ pub struct RankRow<'a> {
     pub pagerank: String,
     /// Packages a malicious next release would reach through fresh installs (see README).
     pub floating_reach: u32,
+    /// The upstream project (Debian source, repository); empty if unknown.
+    pub project: &'a str,
+    /// Accounts that can publish it; empty if the input does not say.
+    pub maintainers: String,
+    /// The direct dependent through which most of the reach arrives; empty without dependents.
+    pub top_gateway: String,
+    /// The share of the reach arriving through `top_gateway`, 4 decimals.
+    pub top_gateway_share: String,
+    /// The xz shape: reach ≥ 1% of the graph and ≥ 100 × direct dependents.
+    pub gateway_flag: bool,
 }
 
 /// Writes the first `top` rows (all when `None`) of `ranking` as CSV.
@@ -67,13 +81,26 @@ pub fn write_rank(graph: &Graph, ranking: &Ranking, top: Option<usize>, out: &mu
             depth4plus: m.depth4plus(),
             pagerank: format!("{:.6e}", m.pagerank),
             floating_reach: m.floating_reach,
+            project: graph.project(m.node).unwrap_or(""),
+            maintainers: count_or_empty(graph.maintainers(m.node).len()),
+            top_gateway: m.top_gateway.map(|(g, _)| graph.display_name(g)).unwrap_or_default(),
+            top_gateway_share: m.top_gateway.map(|(_, s)| format!("{s:.4}")).unwrap_or_default(),
+            gateway_flag: gateway_flag(m.direct_dependents, m.reach, graph.node_count()),
         })?;
     }
     csv.flush()
 }
 
+fn count_or_empty(count: usize) -> String {
+    if count == 0 {
+        String::new()
+    } else {
+        count.to_string()
+    }
+}
+
 /// The columns of [`RankRow`].
-const RANK_COLUMNS: [&str; 13] = [
+const RANK_COLUMNS: [&str; 18] = [
     "rank",
     "package",
     "ecosystem",
@@ -87,6 +114,11 @@ const RANK_COLUMNS: [&str; 13] = [
     "depth4plus",
     "pagerank",
     "floating_reach",
+    "project",
+    "maintainers",
+    "top_gateway",
+    "top_gateway_share",
+    "gateway_flag",
 ];
 
 /// A row of `keystone blast`.
@@ -96,14 +128,17 @@ pub struct BlastRow {
     pub package: String,
     /// Its shortest depth: 1 for direct dependents.
     pub depth: u32,
+    /// How it is hit: `affected`, `floats`, `stuck`, `fixable` or `broken` (see README).
+    pub status: &'static str,
     /// One shortest chain `package > … > compromised`.
     pub path: String,
 }
 
-/// Writes every package `search` reached, ordered by depth then id (name), as CSV.
-pub fn write_blast(graph: &Graph, search: &Search, out: &mut dyn Write) -> std::io::Result<()> {
+/// Writes every package a scenario reached, ordered by depth then name, as CSV.
+pub fn write_blast(graph: &Graph, outcome: &Outcome, out: &mut dyn Write) -> std::io::Result<()> {
+    let search = &outcome.search;
     let mut csv = writer(out);
-    csv.write_record(["package", "depth", "path"])?;
+    csv.write_record(["package", "depth", "status", "path"])?;
     let mut reached: Vec<(u32, u32)> = search.reached.iter().filter_map(|&v| search.depth(v).map(|d| (d, v))).collect();
     reached
         .sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| graph.name(a.1).cmp(graph.name(b.1))).then(a.1.cmp(&b.1)));
@@ -112,7 +147,8 @@ pub fn write_blast(graph: &Graph, search: &Search, out: &mut dyn Write) -> std::
         // A propagation graph's stand-in node `n + x` for x's next release is shown as x.
         let package = |c: u32| if c as usize >= graph.node_count() { c - graph.node_count() as u32 } else { c };
         let path: Vec<String> = chain.iter().map(|&c| graph.display_name(package(c))).collect();
-        csv.serialize(BlastRow { package: graph.display_name(v), depth, path: path.join(" > ") })?;
+        let status = outcome.status(v).as_str();
+        csv.serialize(BlastRow { package: graph.display_name(v), depth, status, path: path.join(" > ") })?;
     }
     csv.flush()
 }
@@ -127,6 +163,197 @@ pub fn write_edges(graph: &Graph, out: &mut dyn Write) -> std::io::Result<()> {
         for &w in graph.forward().neighbors(v) {
             csv.write_record([dependent.as_str(), &graph.display_name(w)])?;
         }
+    }
+    csv.flush()
+}
+
+/// Writes `rank --score`: packages by score (descending), then name, then ecosystem; each
+/// signal's value and points (weight × value), empty where the signal is missing, and the
+/// names of the missing signals.
+pub fn write_scores(
+    graph: &Graph,
+    ranking: &Ranking,
+    scores: &[Score],
+    weights: &Weights,
+    top: Option<usize>,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    let mut csv = writer(out);
+    let mut header: Vec<String> =
+        ["rank", "package", "ecosystem", "version", "score", "reach", "direct_dependents"].map(String::from).to_vec();
+    for signal in SIGNALS {
+        header.extend([signal.to_string(), format!("{signal}_points")]);
+    }
+    header.push("missing".into());
+    csv.write_record(&header)?;
+    let mut rows: Vec<&Metrics> = ranking.rows.iter().collect();
+    rows.sort_by(|a, b| {
+        scores[b.node as usize]
+            .total
+            .total_cmp(&scores[a.node as usize].total)
+            .then_with(|| graph.name(a.node).cmp(graph.name(b.node)))
+            .then_with(|| graph.ecosystem(a.node).cmp(&graph.ecosystem(b.node)))
+    });
+    let w = weights.as_array();
+    for (i, m) in rows.into_iter().take(top.unwrap_or(usize::MAX)).enumerate() {
+        let s = &scores[m.node as usize];
+        let mut record = vec![
+            (i + 1).to_string(),
+            graph.name(m.node).to_string(),
+            graph.ecosystem(m.node).to_string(),
+            graph.version(m.node).unwrap_or("").to_string(),
+            format!("{:.6}", s.total),
+            m.reach.to_string(),
+            m.direct_dependents.to_string(),
+        ];
+        let mut missing = Vec::new();
+        for ((value, weight), name) in s.values.iter().zip(w).zip(SIGNALS) {
+            match value {
+                Some(v) => record.extend([format!("{v:.6}"), format!("{:.6}", v * weight)]),
+                None => {
+                    record.extend([String::new(), String::new()]);
+                    missing.push(name);
+                }
+            }
+        }
+        record.push(missing.join(" "));
+        csv.write_record(&record)?;
+    }
+    csv.flush()
+}
+
+/// Writes `rank --by project` or `--by account` (`kind`): groups by reach (descending), then
+/// name. `reach` counts distinct packages outside the group that depend on a member.
+pub fn write_groups(
+    graph: &Graph,
+    kind: &str,
+    groups: &Groups,
+    metrics: &[GroupMetrics],
+    reach: &[u32],
+    top: Option<usize>,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    let mut csv = writer(out);
+    csv.write_record([
+        "rank",
+        kind,
+        "packages",
+        "direct_dependents",
+        "reach",
+        "reach_share",
+        "top_package",
+        "top_package_reach",
+        "members",
+    ])?;
+    let mut order: Vec<usize> = (0..groups.names.len()).collect();
+    order.sort_by(|&a, &b| metrics[b].reach.cmp(&metrics[a].reach).then_with(|| groups.names[a].cmp(&groups.names[b])));
+    let n = graph.node_count().max(1) as f64;
+    for (i, g) in order.into_iter().take(top.unwrap_or(usize::MAX)).enumerate() {
+        let m = &metrics[g];
+        let members: Vec<String> = groups.members[g].iter().map(|&v| graph.display_name(v)).collect();
+        csv.write_record([
+            (i + 1).to_string(),
+            groups.names[g].clone(),
+            members.len().to_string(),
+            m.direct_dependents.to_string(),
+            m.reach.to_string(),
+            format!("{:.6}", f64::from(m.reach) / n),
+            graph.display_name(m.top_member),
+            reach[m.top_member as usize].to_string(),
+            members.join(" "),
+        ])?;
+    }
+    csv.flush()
+}
+
+/// Writes `keystone backtest`: for each package an advisory names, the graph's package of that
+/// name (or, failing that, the project of that name, as for Debian sources) and its 1-based
+/// position by score, by reach and by direct dependents among all packages, and its project's
+/// position by reach among all projects. Empty cells where it is not in the graph.
+pub fn write_backtest(
+    graph: &Graph,
+    advisories: &[Advisory],
+    ranking: &Ranking,
+    scores: &[Score],
+    groups: &Groups,
+    metrics: &[GroupMetrics],
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    let n = graph.node_count();
+    // Positions: ties broken by name, then ecosystem, as in every ranking.
+    let position = |key: &dyn Fn(u32) -> f64| {
+        let mut order: Vec<u32> = (0..n as u32).collect();
+        order.sort_by(|&a, &b| {
+            key(b)
+                .total_cmp(&key(a))
+                .then_with(|| (graph.name(a), graph.ecosystem(a)).cmp(&(graph.name(b), graph.ecosystem(b))))
+        });
+        let mut at = vec![0usize; n];
+        order.iter().enumerate().for_each(|(i, &v)| at[v as usize] = i + 1);
+        at
+    };
+    let mut by_node = vec![0usize; n];
+    ranking.rows.iter().enumerate().for_each(|(i, m)| by_node[m.node as usize] = i);
+    let by_score = position(&|v| scores[v as usize].total);
+    let by_reach = position(&|v| f64::from(ranking.rows[by_node[v as usize]].reach));
+    let by_direct = position(&|v| f64::from(ranking.rows[by_node[v as usize]].direct_dependents));
+    let mut project_order: Vec<usize> = (0..groups.names.len()).collect();
+    project_order
+        .sort_by(|&a, &b| metrics[b].reach.cmp(&metrics[a].reach).then_with(|| groups.names[a].cmp(&groups.names[b])));
+    let mut project_at = vec![0usize; groups.names.len()];
+    project_order.iter().enumerate().for_each(|(i, &g)| project_at[g] = i + 1);
+    let project_of = |v: u32| groups.members.iter().position(|m| m.binary_search(&v).is_ok());
+
+    let mut csv = writer(out);
+    csv.write_record([
+        "advisory",
+        "aliases",
+        "ecosystem",
+        "package",
+        "matched",
+        "score_rank",
+        "reach_rank",
+        "direct_rank",
+        "reach",
+        "direct_dependents",
+        "packages",
+        "project",
+        "project_rank",
+        "project_reach",
+        "projects",
+    ])?;
+    for a in advisories {
+        let eco = a.keystone_ecosystem();
+        let node = eco.and_then(|e| graph.lookup(e, &a.package));
+        let group = match node {
+            Some(v) => project_of(v),
+            None => groups
+                .names
+                .binary_search(&a.package)
+                .ok()
+                .filter(|&g| eco.is_some_and(|e| groups.members[g].iter().any(|&m| graph.ecosystem(m) == e))),
+        };
+        // A project matched by name stands in with its member of largest reach.
+        let node = node.or_else(|| group.map(|g| metrics[g].top_member));
+        let cell = |f: &dyn Fn(u32) -> String| node.map(f).unwrap_or_default();
+        let m = |v: u32| &ranking.rows[by_node[v as usize]];
+        csv.write_record([
+            a.id.clone(),
+            a.aliases.join(" "),
+            a.ecosystem.clone(),
+            a.package.clone(),
+            cell(&|v| graph.display_name(v)),
+            cell(&|v| by_score[v as usize].to_string()),
+            cell(&|v| by_reach[v as usize].to_string()),
+            cell(&|v| by_direct[v as usize].to_string()),
+            cell(&|v| m(v).reach.to_string()),
+            cell(&|v| m(v).direct_dependents.to_string()),
+            n.to_string(),
+            group.map(|g| groups.names[g].clone()).unwrap_or_default(),
+            group.map(|g| project_at[g].to_string()).unwrap_or_default(),
+            group.map(|g| metrics[g].reach.to_string()).unwrap_or_default(),
+            groups.names.len().to_string(),
+        ])?;
     }
     csv.flush()
 }

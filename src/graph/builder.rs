@@ -15,7 +15,7 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use super::csr::Csr;
-use super::{EdgeFlags, Graph, StrTable};
+use super::{EdgeFlags, Graph, Meta, StrLists, StrTable};
 use crate::error::{Error, Result};
 use crate::model::{Dependency, Ecosystem, Ingested, Profile};
 use crate::progress::Progress;
@@ -119,6 +119,40 @@ pub fn build(inputs: &[Ingested], profile: Profile, progress: &dyn Progress) -> 
     let ecosystems = order.iter().map(|i| sorted(i).0).collect();
     let names = StrTable::new(order.iter().map(|i| sorted(i).1))?;
     let versions = StrTable::new(order.iter().map(|&i| versions[i as usize].unwrap_or("")))?;
+    let meta = meta(inputs, &final_id)?;
     let reverse = forward.transpose();
-    Ok(Graph { ecosystems, names, versions, forward, reverse, edge_flags, edge_reqs, profile })
+    Ok(Graph { ecosystems, names, versions, forward, reverse, edge_flags, edge_reqs, profile, meta })
+}
+
+/// Each node's project, maintainers and releases; records of the same package from several
+/// inputs keep the first project and unite the lists. Records come first among the provisional
+/// ids, in input order, so the `i`-th distinct record has provisional id `i`.
+fn meta(inputs: &[Ingested], final_id: &[u32]) -> Result<Meta> {
+    let n = final_id.len();
+    let mut projects: Vec<&str> = vec![""; n];
+    let mut maintainers: Vec<Vec<&str>> = vec![Vec::new(); n];
+    let mut releases: Vec<Vec<&str>> = vec![Vec::new(); n];
+    let mut seen: FxHashMap<Key<'_>, usize> = FxHashMap::default();
+    for record in inputs.iter().flat_map(|i| &i.packages) {
+        let next = seen.len();
+        let v = final_id[*seen.entry((record.ecosystem, &record.name)).or_insert(next)] as usize;
+        if projects[v].is_empty() {
+            projects[v] = record.project.as_deref().unwrap_or("");
+        }
+        maintainers[v].extend(record.maintainers.iter().map(String::as_str));
+        releases[v].extend(record.releases.iter().map(String::as_str));
+    }
+    for list in maintainers.iter_mut() {
+        list.sort_unstable();
+        list.dedup();
+    }
+    for list in releases.iter_mut() {
+        let mut seen = rustc_hash::FxHashSet::default();
+        list.retain(|r| seen.insert(*r));
+    }
+    Ok(Meta {
+        projects: StrTable::new(projects.iter().copied())?,
+        maintainers: StrLists::new(maintainers.iter().map(|l| l.iter().copied()))?,
+        releases: StrLists::new(releases.iter().map(|l| l.iter().copied()))?,
+    })
 }

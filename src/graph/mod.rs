@@ -5,7 +5,8 @@
 //! - nodes are sorted by (ecosystem, name), strictly, so ids are deterministic and a name is
 //!   found by binary search;
 //! - `forward` and `reverse` satisfy the [`csr`] invariants and are each other's transpose;
-//! - `edge_flags` and `edge_reqs` hold one entry per forward edge, in forward target order.
+//! - `edge_flags` and `edge_reqs` hold one entry per forward edge, in forward target order;
+//! - [`Meta`] holds one entry per node.
 
 pub mod builder;
 pub mod csr;
@@ -17,10 +18,16 @@ use crate::model::{Ecosystem, Profile};
 use csr::Csr;
 
 /// Strings `0..n` stored back to back: string `i` is `bytes[offsets[i]..offsets[i + 1]]`.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StrTable {
     bytes: String,
     offsets: Vec<u32>,
+}
+
+impl Default for StrTable {
+    fn default() -> Self {
+        StrTable { bytes: String::new(), offsets: vec![0] }
+    }
 }
 
 impl StrTable {
@@ -64,6 +71,72 @@ impl StrTable {
 
     pub(crate) fn parts(&self) -> (&str, &[u32]) {
         (&self.bytes, &self.offsets)
+    }
+}
+
+/// A list of strings per node: node `v`'s strings are entries `offsets[v]..offsets[v + 1]` of
+/// `table`. Invariant: `offsets` has `n + 1` non-decreasing entries from 0 to `table.len()`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StrLists {
+    offsets: Vec<u32>,
+    table: StrTable,
+}
+
+impl StrLists {
+    /// Packs one list of strings per node.
+    pub fn new<'a, L: IntoIterator<Item = &'a str>>(lists: impl IntoIterator<Item = L>) -> Result<StrLists> {
+        let mut offsets = vec![0u32];
+        let mut all: Vec<&str> = Vec::new();
+        for list in lists {
+            all.extend(list);
+            offsets.push(
+                u32::try_from(all.len()).map_err(|_| Error::Invalid("more than 4 billion list entries".to_string()))?,
+            );
+        }
+        Ok(StrLists { offsets, table: StrTable::new(all)? })
+    }
+
+    /// Wraps raw parts after checking the invariant for `n` nodes.
+    pub fn from_parts(n: usize, offsets: Vec<u32>, table: StrTable) -> Result<StrLists, String> {
+        if offsets.len() != n + 1
+            || offsets[0] != 0
+            || offsets[n] as usize != table.len()
+            || offsets.windows(2).any(|w| w[0] > w[1])
+        {
+            return Err("list offsets do not span their strings".into());
+        }
+        Ok(StrLists { offsets, table })
+    }
+
+    /// Node `v`'s strings.
+    pub fn get(&self, v: u32) -> impl ExactSizeIterator<Item = &str> + '_ {
+        (self.offsets[v as usize]..self.offsets[v as usize + 1]).map(|i| self.table.get(i))
+    }
+
+    pub(crate) fn parts(&self) -> (&[u32], &StrTable) {
+        (&self.offsets, &self.table)
+    }
+}
+
+/// What the inputs say about each package beyond its dependencies, one entry per node (empty
+/// where nothing is known): its upstream project key, the accounts that can publish it, and
+/// every release a resolution can pick.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Meta {
+    /// The project key, or `""`.
+    pub projects: StrTable,
+    /// Qualified account names (`crates/dtolnay`), sorted per node.
+    pub maintainers: StrLists,
+    /// Release versions.
+    pub releases: StrLists,
+}
+
+impl Meta {
+    /// Nothing known about any of `n` nodes.
+    pub fn empty(n: usize) -> Meta {
+        let nothing = || StrLists { offsets: vec![0; n + 1], table: StrTable::default() };
+        let projects = StrTable { bytes: String::new(), offsets: vec![0; n + 1] };
+        Meta { projects, maintainers: nothing(), releases: nothing() }
     }
 }
 
@@ -115,10 +188,13 @@ pub struct Graph {
     edge_flags: Vec<u8>,
     edge_reqs: StrTable,
     profile: Profile,
+    meta: Meta,
 }
 
 impl Graph {
     /// Assembles a graph from its parts, checking every invariant (used for untrusted data).
+    // One argument per table of the snapshot format.
+    #[allow(clippy::too_many_arguments)]
     pub fn from_parts(
         ecosystems: Vec<Ecosystem>,
         names: StrTable,
@@ -127,9 +203,10 @@ impl Graph {
         edge_flags: Vec<u8>,
         edge_reqs: StrTable,
         profile: Profile,
+        meta: Meta,
     ) -> Result<Graph, String> {
         let n = ecosystems.len();
-        if names.len() != n || versions.len() != n || forward.len() != n {
+        if names.len() != n || versions.len() != n || forward.len() != n || meta.projects.len() != n {
             return Err("node tables differ in length".into());
         }
         let m = forward.targets().len();
@@ -142,8 +219,11 @@ impl Graph {
                 return Err(format!("package names are not strictly sorted at node {i}"));
             }
         }
+        if meta.maintainers.offsets.len() != n + 1 || meta.releases.offsets.len() != n + 1 {
+            return Err("per-package lists differ in length from the packages".into());
+        }
         let reverse = forward.transpose();
-        Ok(Graph { ecosystems, names, versions, forward, reverse, edge_flags, edge_reqs, profile })
+        Ok(Graph { ecosystems, names, versions, forward, reverse, edge_flags, edge_reqs, profile, meta })
     }
 
     /// Number of packages.
@@ -196,6 +276,27 @@ impl Graph {
     /// The version of `v` whose dependencies the graph holds, if known.
     pub fn version(&self, v: u32) -> Option<&str> {
         Some(self.versions.get(v)).filter(|s| !s.is_empty())
+    }
+
+    /// The upstream project key of `v` (Debian source, normalised repository), if known.
+    pub fn project(&self, v: u32) -> Option<&str> {
+        Some(self.meta.projects.get(v)).filter(|s| !s.is_empty())
+    }
+
+    /// The accounts that can publish `v` (`crates/dtolnay`), sorted; empty when unknown.
+    pub fn maintainers(&self, v: u32) -> impl ExactSizeIterator<Item = &str> + '_ {
+        self.meta.maintainers.get(v)
+    }
+
+    /// Every release of `v` a new resolution can pick, in input order; where the input lists
+    /// none, the version the graph holds (if any).
+    pub fn releases(&self, v: u32) -> Vec<&str> {
+        let listed: Vec<&str> = self.meta.releases.get(v).collect();
+        if listed.is_empty() {
+            self.version(v).into_iter().collect()
+        } else {
+            listed
+        }
     }
 
     /// The ecosystems present, ascending.
@@ -272,7 +373,7 @@ impl Graph {
         }
     }
 
-    pub(crate) fn tables(&self) -> (&[Ecosystem], &StrTable, &StrTable, &[u8], &StrTable) {
-        (&self.ecosystems, &self.names, &self.versions, &self.edge_flags, &self.edge_reqs)
+    pub(crate) fn tables(&self) -> (&[Ecosystem], &StrTable, &StrTable, &[u8], &StrTable, &Meta) {
+        (&self.ecosystems, &self.names, &self.versions, &self.edge_flags, &self.edge_reqs, &self.meta)
     }
 }

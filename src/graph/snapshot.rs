@@ -12,7 +12,9 @@
 //! ```
 //! Sections, in order: profile flags (4 bytes), ecosystem per node (u8), names offsets (u32),
 //! names bytes, versions offsets (u32), versions bytes, forward offsets (u32), forward targets
-//! (u32), edge flags (u8 per edge), requirement offsets (u32), requirement bytes. The reverse
+//! (u32), edge flags (u8 per edge), requirement offsets (u32), requirement bytes; then the
+//! [`Meta`](super::Meta) tables: project offsets (u32) and bytes, and for maintainers and for
+//! releases, the per-node list offsets (u32), string offsets (u32) and bytes. The reverse
 //! CSR is rebuilt on load. Magic, version, length and checksum are verified
 //! before anything is decoded, and every graph invariant is checked after, so a damaged file
 //! gives an error, never a panic or a wrong graph.
@@ -20,7 +22,7 @@
 use std::path::Path;
 
 use super::csr::Csr;
-use super::{Graph, StrTable};
+use super::{Graph, Meta, StrLists, StrTable};
 use crate::error::{Error, Result};
 use crate::export::write_atomic;
 use crate::model::{Ecosystem, Profile};
@@ -28,9 +30,9 @@ use crate::model::{Ecosystem, Profile};
 /// The first bytes of every snapshot.
 pub const MAGIC: &[u8; 8] = b"KEYSTONE";
 /// The snapshot format this build reads and writes.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 const HEADER: usize = 32;
-const SECTIONS: u32 = 11;
+const SECTIONS: u32 = 19;
 
 /// Whether the file at `path` starts with the snapshot magic.
 pub fn is_snapshot(path: &Path) -> bool {
@@ -45,7 +47,7 @@ fn u32_bytes(values: &[u32]) -> Vec<u8> {
 
 /// Writes `graph` to `path` atomically (a temporary file renamed into place when complete).
 pub fn save(graph: &Graph, path: &Path) -> Result<()> {
-    let (ecosystems, names, versions, edge_flags, edge_reqs) = graph.tables();
+    let (ecosystems, names, versions, edge_flags, edge_reqs, meta) = graph.tables();
     let profile = graph.profile();
     let (name_bytes, name_offsets) = names.parts();
     let (version_bytes, version_offsets) = versions.parts();
@@ -63,6 +65,14 @@ pub fn save(graph: &Graph, path: &Path) -> Result<()> {
         u32_bytes(req_offsets),
         req_bytes.as_bytes().to_vec(),
     ];
+    let mut sections = sections;
+    let (project_bytes, project_offsets) = meta.projects.parts();
+    sections.extend([u32_bytes(project_offsets), project_bytes.as_bytes().to_vec()]);
+    for lists in [&meta.maintainers, &meta.releases] {
+        let (list_offsets, table) = lists.parts();
+        let (bytes, offsets) = table.parts();
+        sections.extend([u32_bytes(list_offsets), u32_bytes(offsets), bytes.as_bytes().to_vec()]);
+    }
     let mut payload = Vec::new();
     for section in &sections {
         payload.extend_from_slice(&(section.len() as u64).to_le_bytes());
@@ -149,5 +159,15 @@ pub fn decode(bytes: &[u8]) -> Result<Graph, String> {
     let versions = StrTable::from_parts(text(sections[5])?, words(sections[4])?)?;
     let forward = Csr::from_parts(words(sections[6])?, words(sections[7])?)?;
     let edge_reqs = StrTable::from_parts(text(sections[10])?, words(sections[9])?)?;
-    Graph::from_parts(ecosystems, names, versions, forward, sections[8].to_vec(), edge_reqs, profile)
+    let n = ecosystems.len();
+    let lists = |at: usize| -> Result<StrLists, String> {
+        let table = StrTable::from_parts(text(sections[at + 2])?, words(sections[at + 1])?)?;
+        StrLists::from_parts(n, words(sections[at])?, table)
+    };
+    let meta = Meta {
+        projects: StrTable::from_parts(text(sections[12])?, words(sections[11])?)?,
+        maintainers: lists(13)?,
+        releases: lists(16)?,
+    };
+    Graph::from_parts(ecosystems, names, versions, forward, sections[8].to_vec(), edge_reqs, profile, meta)
 }

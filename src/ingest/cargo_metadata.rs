@@ -14,7 +14,7 @@ use cargo_metadata::{DependencyKind, Metadata, MetadataCommand, Package, Package
 
 use super::{ReadOptions, Source};
 use crate::error::{Error, Location, Result};
-use crate::model::{DepKind, Dependency, Ecosystem, Ingested, PackageRecord, Skipped};
+use crate::model::{normalize_repository, DepKind, Dependency, Ecosystem, Ingested, PackageRecord, Skipped};
 use crate::progress::Progress;
 
 /// The `cargo metadata` format.
@@ -58,15 +58,11 @@ fn records(metadata: &Metadata) -> Result<Vec<PackageRecord>, String> {
         by_id.get(id).copied().ok_or_else(|| format!("`resolve` names package `{id}`, which `packages` does not list"))
     };
     let mut by_name: HashMap<String, (semver::Version, PackageRecord)> = HashMap::new();
-    let mut add = |name: &str, version: &semver::Version, deps: Vec<Dependency>| {
+    let mut add = |package: &Package, deps: Vec<Dependency>| {
+        let (name, version) = (package.name.as_str(), &package.version);
         let entry = by_name.entry(name.to_string()).or_insert_with(|| {
-            let record = PackageRecord {
-                ecosystem: Ecosystem::Crates,
-                name: name.to_string(),
-                version: None,
-                deps: Vec::new(),
-                provides: Vec::new(),
-            };
+            let mut record = PackageRecord::new(Ecosystem::Crates, name.to_string(), None, Vec::new());
+            record.project = package.repository.as_deref().and_then(normalize_repository);
             (version.clone(), record)
         });
         if *version >= entry.0 {
@@ -91,7 +87,7 @@ fn records(metadata: &Metadata) -> Result<Vec<PackageRecord>, String> {
                     };
                     deps.extend(kinds.into_iter().map(|kind| Dependency::new(&name, kind, false, req.clone())));
                 }
-                add(&node_package.name, &node_package.version, deps);
+                add(node_package, deps);
             }
         }
         None => {
@@ -101,7 +97,7 @@ fn records(metadata: &Metadata) -> Result<Vec<PackageRecord>, String> {
                     .iter()
                     .map(|d| Dependency::new(&d.name, kind_of(d.kind), d.optional, Some(d.req.to_string())))
                     .collect();
-                add(&package.name, &package.version, deps);
+                add(package, deps);
             }
         }
     }

@@ -1,8 +1,10 @@
 //! The official crates.io database dump: `db-dump.tar.gz` (streamed, never extracted) or its
-//! extracted folder. Three of its Postgres-CSV tables are read, by header name so that columns
-//! added in newer dumps are tolerated: `crates.csv` (`id`, `name`), `versions.csv` (`id`,
-//! `crate_id`, `num`, `yanked`) and `dependencies.csv` (`version_id` = the dependent release,
-//! `crate_id` = the dependency, `kind` 0 normal / 1 build / 2 dev, `optional` `t`/`f`).
+//! extracted folder. Six of its Postgres-CSV tables are read, by header name so that columns
+//! added in newer dumps are tolerated: `crates.csv` (`id`, `name`, `repository`, the project
+//! key), `versions.csv` (`id`, `crate_id`, `num`, `yanked`), `dependencies.csv` (`version_id` =
+//! the dependent release, `crate_id` = the dependency, `kind` 0 normal / 1 build / 2 dev,
+//! `optional` `t`/`f`), and `crate_owners.csv` (`crate_id`, `owner_id`, `owner_kind` 0 user /
+//! 1 team) with `users.csv` (`gh_login`) and `teams.csv` (`login`) for the maintainers.
 //!
 //! Latest releases are chosen as for the index ([`super::crates_index`]). Renamed dependencies
 //! need no care here: `crate_id` is always the real crate. A tarball is read twice, since the
@@ -16,7 +18,7 @@ use std::path::{Path, PathBuf};
 use super::crates_index::{version_rank, Rank};
 use super::{csv_rows, decompress, BadRecords, ReadOptions, Source};
 use crate::error::{Error, Location, Result};
-use crate::model::{DepKind, Dependency, Ecosystem, Ingested, PackageRecord};
+use crate::model::{normalize_repository, DepKind, Dependency, Ecosystem, Ingested, PackageRecord};
 use crate::progress::Progress;
 
 /// The crates.io db-dump format.
@@ -72,11 +74,18 @@ fn flag(field: &str, column: &str) -> Result<bool, String> {
     }
 }
 
-/// What the first pass learns: crate names and each crate's latest release.
+/// What the first pass learns: crate names, repositories, owners and releases.
 #[derive(Default)]
 struct Releases {
     names: HashMap<u64, String>,
+    repositories: HashMap<u64, String>,
     latest: HashMap<u64, (Rank, u64, String)>,
+    /// Every non-yanked version of each crate.
+    all: HashMap<u64, Vec<String>>,
+    /// (crate id, owner id, owner is a team).
+    owners: Vec<(u64, u64, bool)>,
+    users: HashMap<u64, String>,
+    teams: HashMap<u64, String>,
 }
 
 impl Source for CratesDump {
@@ -84,14 +93,41 @@ impl Source for CratesDump {
         let mut bad = BadRecords::new(opts);
         let mut releases = Releases::default();
         progress.phase("read crates.io db-dump crates and versions", None);
-        each_table(path, &["crates.csv", "versions.csv"], |name, reader, at| match name {
-            "crates.csv" => Table::open(reader, at, &["id", "name"])?.rows(&mut bad, |f| {
-                releases.names.insert(id(f[0], "id")?, f[1].to_string());
+        let tables = ["crates.csv", "versions.csv", "crate_owners.csv", "users.csv", "teams.csv"];
+        each_table(path, &tables, |name, reader, at| match name {
+            "crates.csv" => Table::open(reader, at, &["id", "name", "repository"])?.rows(&mut bad, |f| {
+                let crate_id = id(f[0], "id")?;
+                releases.names.insert(crate_id, f[1].to_string());
+                if let Some(project) = normalize_repository(f[2]) {
+                    releases.repositories.insert(crate_id, project);
+                }
+                Ok(())
+            }),
+            "crate_owners.csv" => {
+                Table::open(reader, at, &["crate_id", "owner_id", "owner_kind"])?.rows(&mut bad, |f| {
+                    let team = match f[2] {
+                        "0" => false,
+                        "1" => true,
+                        other => return Err(format!("`owner_kind` is `{other}`, expected 0 (user) or 1 (team)")),
+                    };
+                    releases.owners.push((id(f[0], "crate_id")?, id(f[1], "owner_id")?, team));
+                    Ok(())
+                })
+            }
+            "users.csv" => Table::open(reader, at, &["id", "gh_login"])?.rows(&mut bad, |f| {
+                releases.users.insert(id(f[0], "id")?, f[1].to_string());
+                Ok(())
+            }),
+            "teams.csv" => Table::open(reader, at, &["id", "login"])?.rows(&mut bad, |f| {
+                releases.teams.insert(id(f[0], "id")?, f[1].to_string());
                 Ok(())
             }),
             _ => Table::open(reader, at, &["id", "crate_id", "num", "yanked"])?.rows(&mut bad, |f| {
                 let (version_id, crate_id) = (id(f[0], "id")?, id(f[1], "crate_id")?);
                 let rank = version_rank(f[2], flag(f[3], "yanked")?)?;
+                if rank.is_some() {
+                    releases.all.entry(crate_id).or_default().push(f[2].to_string());
+                }
                 match releases.latest.get(&crate_id) {
                     Some((best, _, _)) if *best >= rank => {}
                     _ => {
@@ -137,18 +173,30 @@ impl Source for CratesDump {
             })
         })?;
 
+        let mut owners: HashMap<u64, Vec<String>> = HashMap::new();
+        for &(crate_id, owner, team) in &releases.owners {
+            let (table, what) = if team { (&releases.teams, "teams.csv") } else { (&releases.users, "users.csv") };
+            let login = table.get(&owner).ok_or_else(|| {
+                Error::parse(Location::file(path), format!("crate_owners.csv names owner {owner}, which {what} lacks"))
+            })?;
+            owners.entry(crate_id).or_default().push(format!("crates/{login}"));
+        }
         let mut packages: Vec<PackageRecord> = releases
             .names
             .iter()
             .map(|(crate_id, name)| {
                 let latest = releases.latest.get(crate_id).filter(|(rank, _, _)| rank.is_some());
-                PackageRecord {
-                    ecosystem: Ecosystem::Crates,
-                    name: name.clone(),
-                    version: latest.map(|(_, _, num)| num.clone()),
-                    deps: deps.remove(crate_id).unwrap_or_default(),
-                    provides: Vec::new(),
-                }
+                let mut record = PackageRecord::new(
+                    Ecosystem::Crates,
+                    name.clone(),
+                    latest.map(|(_, _, num)| num.clone()),
+                    deps.remove(crate_id).unwrap_or_default(),
+                );
+                record.project = releases.repositories.remove(crate_id);
+                record.maintainers = owners.remove(crate_id).unwrap_or_default();
+                record.maintainers.sort_unstable();
+                record.releases = releases.all.remove(crate_id).unwrap_or_default();
+                record
             })
             .collect();
         packages.sort_unstable_by(|a, b| a.name.cmp(&b.name));

@@ -82,11 +82,14 @@ struct Reader<'p> {
     progress: &'p dyn Progress,
     bad: BadRecords,
     best: HashMap<String, Best>,
+    /// Every non-yanked version of each crate, in input order.
+    releases: HashMap<String, Vec<String>>,
 }
 
 impl Source for CratesIndex {
     fn read(&self, path: &Path, opts: &ReadOptions, progress: &dyn Progress) -> Result<Ingested> {
-        let mut reader = Reader { progress, bad: BadRecords::new(opts), best: HashMap::default() };
+        let mut reader =
+            Reader { progress, bad: BadRecords::new(opts), best: HashMap::default(), releases: HashMap::default() };
         if path.is_dir() {
             let mut files = Vec::new();
             index_files(path, &mut files)?;
@@ -102,7 +105,12 @@ impl Source for CratesIndex {
                 reader.batch(path, &batch?)?;
             }
         }
-        let mut packages: Vec<PackageRecord> = reader.best.into_values().map(|b| b.record).collect();
+        let mut releases = reader.releases;
+        let mut packages: Vec<PackageRecord> = reader
+            .best
+            .into_values()
+            .map(|b| PackageRecord { releases: releases.remove(&b.record.name).unwrap_or_default(), ..b.record })
+            .collect();
         packages.sort_unstable_by(|a, b| a.name.cmp(&b.name));
         Ok(Ingested { packages, skipped: reader.bad.finish() })
     }
@@ -168,6 +176,12 @@ impl Reader<'_> {
                 Err(message) => self.bad.record(Error::parse(Location::line(path, lines[i].0), message.clone()))?,
                 Ok((_, _, (head, rank))) => {
                     let name = head.name.as_ref();
+                    if rank.is_some() {
+                        match self.releases.get_mut(name) {
+                            Some(list) => list.push(head.vers.to_string()),
+                            None => _ = self.releases.insert(name.to_string(), vec![head.vers.to_string()]),
+                        }
+                    }
                     match local.get(name) {
                         Some((_, best)) if *best >= rank => {}
                         Some(_) => {
@@ -202,13 +216,7 @@ impl Reader<'_> {
                 Err(e) => self.bad.record(e)?,
                 Ok((name, vers, rank, deps)) => {
                     let version = rank.is_some().then_some(vers);
-                    let record = PackageRecord {
-                        ecosystem: Ecosystem::Crates,
-                        name: name.clone(),
-                        version,
-                        deps,
-                        provides: Vec::new(),
-                    };
+                    let record = PackageRecord::new(Ecosystem::Crates, name.clone(), version, deps);
                     self.best.insert(name, Best { rank, record });
                 }
             }

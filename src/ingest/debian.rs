@@ -5,7 +5,9 @@
 //! several stanzas. `Depends` and `Pre-Depends` are [`DepKind::Normal`], `Recommends` is
 //! [`DepKind::Recommends`]; every alternative of `a | b` is a dependency; version constraints,
 //! `:arch` qualifiers and `[arch]`/`<profile>` restrictions are dropped. `Provides` names become
-//! [`PackageRecord::provides`], so that the graph builder can resolve virtual names.
+//! [`PackageRecord::provides`], so that the graph builder can resolve virtual names. The
+//! project is the `Source` package (the package's own name when absent), and the maintainers are
+//! the addresses in `Maintainer` and `Uploaders` (`Packages` files carry only `Maintainer`).
 
 use rustc_hash::FxHashMap as HashMap;
 use std::io::{BufRead, Read};
@@ -139,16 +141,40 @@ fn parse_stanza(bytes: &[u8]) -> Result<(debversion::Version, PackageRecord), (O
             .collect(),
         None => Vec::new(),
     };
-    Ok((
-        version,
-        PackageRecord {
-            ecosystem: Ecosystem::Debian,
-            name,
-            version: Some(version_text.trim().to_string()),
-            deps,
-            provides,
-        },
-    ))
+    let source = field("Source").and_then(|s| s.split_whitespace().next().map(str::to_string));
+    let mut record = PackageRecord::new(Ecosystem::Debian, name, Some(version_text.trim().to_string()), deps);
+    record.provides = provides;
+    record.project = Some(source.unwrap_or_else(|| record.name.clone()));
+    record.maintainers =
+        ["Maintainer", "Uploaders"].iter().filter_map(|f| field(f)).flat_map(|v| accounts(&v)).collect();
+    record.maintainers.sort_unstable();
+    record.maintainers.dedup();
+    record.releases = vec![version_text.trim().to_string()];
+    Ok((version, record))
+}
+
+/// The accounts of a `Maintainer` or `Uploaders` value (`Name <address>, …`): `debian/` and the
+/// lower-cased address, or the name where no address is given. Names may hold commas when
+/// quoted, so entries are split after each `>`.
+fn accounts(value: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = value;
+    while !rest.trim().is_empty() {
+        let (entry, after) = match rest.find('>') {
+            Some(end) => (&rest[..=end], &rest[end + 1..]),
+            None => (rest, ""),
+        };
+        let entry = entry.trim().trim_start_matches(',').trim();
+        let id = match (entry.rfind('<'), entry.ends_with('>')) {
+            (Some(start), true) => &entry[start + 1..entry.len() - 1],
+            _ => entry,
+        };
+        if !id.trim().is_empty() {
+            out.push(format!("debian/{}", id.trim().to_lowercase()));
+        }
+        rest = after;
+    }
+    out
 }
 
 /// The package names and version constraints of a relationship field

@@ -37,13 +37,7 @@ impl Source for Edges {
         })?;
         let packages = packages
             .into_iter()
-            .map(|((ecosystem, name), deps)| PackageRecord {
-                ecosystem,
-                name,
-                version: None,
-                deps,
-                provides: Vec::new(),
-            })
+            .map(|((ecosystem, name), deps)| PackageRecord::new(ecosystem, name, None, deps))
             .collect();
         Ok(Ingested { packages, skipped: bad.finish() })
     }

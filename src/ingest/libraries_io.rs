@@ -122,13 +122,11 @@ impl Source for LibrariesIo {
         let mut packages = Vec::new();
         for (ecosystem, projects) in Ecosystem::ALL.into_iter().zip(latest) {
             let start = packages.len();
-            packages.extend(projects.into_iter().map(|(name, best)| PackageRecord {
-                ecosystem,
-                name,
-                version: Some(best.version),
-                deps: best.deps,
-                provides: Vec::new(),
-            }));
+            packages.extend(
+                projects
+                    .into_iter()
+                    .map(|(name, best)| PackageRecord::new(ecosystem, name, Some(best.version), best.deps)),
+            );
             packages[start..].sort_unstable_by(|a, b| a.name.cmp(&b.name));
         }
         Ok(Ingested { packages, skipped: bad.finish() })

@@ -36,7 +36,7 @@ use serde_json::value::RawValue;
 use super::lines::records_per_line;
 use super::{ReadOptions, Source};
 use crate::error::Result;
-use crate::model::{DepKind, Dependency, Ecosystem, Ingested, PackageRecord};
+use crate::model::{normalize_repository, DepKind, Dependency, Ecosystem, Ingested, PackageRecord};
 use crate::progress::Progress;
 
 /// The npm registry format.
@@ -60,6 +60,8 @@ struct Line<'a> {
     doc: Option<&'a RawValue>,
     #[serde(borrow)]
     rows: Option<Vec<Line<'a>>>,
+    #[serde(borrow)]
+    maintainers: Option<&'a RawValue>,
 }
 
 /// Each version's package.json, unparsed.
@@ -86,6 +88,8 @@ struct Manifest<'a> {
     peer_meta: Option<BTreeMap<Cow<'a, str>, PeerMeta>>,
     #[serde(borrow, default, rename = "devDependencies")]
     dev: Option<DepMap<'a>>,
+    #[serde(borrow, default)]
+    repository: Option<&'a RawValue>,
 }
 
 #[derive(Deserialize)]
@@ -151,14 +155,61 @@ fn record(doc: Line<'_>) -> Result<PackageRecord, String> {
         .dist_tags
         .and_then(|tags| tags.latest)
         .and_then(|latest| versions.get_key_value(latest.as_ref()).or_else(|| highest(&versions)));
-    let (version, deps) = match chosen {
-        Some((version, manifest)) => {
-            let deps = dependencies(manifest).map_err(|e| format!("`{name}` version `{version}`: {e}"))?;
-            (Some(version.to_string()), deps)
-        }
-        None => (None, Vec::new()),
-    };
-    Ok(PackageRecord { ecosystem: Ecosystem::Npm, name: name.into_owned(), version, deps, provides: Vec::new() })
+    let mut record = PackageRecord::new(Ecosystem::Npm, name.to_string(), None, Vec::new());
+    if let Some((version, manifest)) = chosen {
+        let manifest: Manifest<'_> = serde_json::from_str(manifest.get()).map_err(|e| {
+            format!(
+                "`{name}` version `{version}`: expected its dependency fields to be objects of names to \
+                 requirement strings: {e}"
+            )
+        })?;
+        record.project = manifest.repository.and_then(repository);
+        record.deps = dependencies(manifest).map_err(|e| format!("`{name}` version `{version}`: {e}"))?;
+        record.version = Some(version.to_string());
+    }
+    record.maintainers = doc.maintainers.map(maintainers).unwrap_or_default();
+    record.releases = versions.keys().map(|v| v.to_string()).collect();
+    Ok(record)
+}
+
+/// The project key of a `repository` field: a string, or an object with a `url`. Other shapes
+/// name no project.
+fn repository(raw: &RawValue) -> Option<String> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Repository {
+        Text(String),
+        Object { url: String },
+    }
+    match serde_json::from_str(raw.get()).ok()? {
+        Repository::Text(url) | Repository::Object { url } => normalize_repository(&url),
+    }
+}
+
+/// The accounts of a `maintainers` list (`{"name": …}` objects or `"name <email>"` strings),
+/// as `npm/<name>`, sorted; entries of other shapes are passed over.
+fn maintainers(raw: &RawValue) -> Vec<String> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Person {
+        Object { name: String },
+        Text(String),
+        Other(IgnoredAny),
+    }
+    let people: Vec<Person> = serde_json::from_str(raw.get()).unwrap_or_default();
+    let mut names: Vec<String> = people
+        .into_iter()
+        .filter_map(|p| match p {
+            Person::Object { name } => Some(name),
+            Person::Text(text) => text.split(['<', '(']).next().map(|n| n.trim().to_string()),
+            Person::Other(_) => None,
+        })
+        .filter(|n| !n.is_empty())
+        .map(|n| format!("npm/{n}"))
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    names
 }
 
 /// The version with the highest semver precedence, releases above prereleases; versions that
@@ -175,9 +226,7 @@ fn highest<'m, 'a>(versions: &'m Versions<'a>) -> Option<(&'m Cow<'a, str>, &'m 
 }
 
 /// The dependencies declared by one version's package.json.
-fn dependencies(manifest: &RawValue) -> Result<Vec<Dependency>, String> {
-    let m: Manifest<'_> = serde_json::from_str(manifest.get())
-        .map_err(|e| format!("expected its dependency fields to be objects of names to requirement strings: {e}"))?;
+fn dependencies(m: Manifest<'_>) -> Result<Vec<Dependency>, String> {
     let optional = m.optional.unwrap_or_default();
     let peer_meta = m.peer_meta.unwrap_or_default();
     let peer_optional = |name: &str| peer_meta.get(name).is_some_and(|meta| meta.optional);

@@ -136,7 +136,7 @@ fn environment(overrides: &[(String, String)]) -> Result<MarkerEnvironment> {
 }
 
 /// A package name normalised per PEP 503: lowercase, each run of `-`, `_` and `.` one `-`.
-fn normalize(name: &str) -> String {
+pub(crate) fn normalize(name: &str) -> String {
     let mut out = String::with_capacity(name.len());
     let mut run = false;
     for c in name.chars() {
@@ -235,7 +235,7 @@ fn requirements<'t>(
 
 /// The record of package `name`.
 fn record(name: String, version: Option<String>, deps: Vec<Dependency>) -> PackageRecord {
-    PackageRecord { ecosystem: Ecosystem::Pypi, name, version, deps, provides: Vec::new() }
+    PackageRecord::new(Ecosystem::Pypi, name, version, deps)
 }
 
 // ----- pypi-deps-db -----
@@ -654,8 +654,14 @@ fn document(line: &[u8], env: &MarkerEnvironment) -> Result<PackageRecord, Strin
         )
     })?;
     let stated = doc.info.version.map(|v| v.0).filter(|v| !v.is_empty());
-    let available = doc.releases.iter().flat_map(|r| &r.0).filter(|(_, files)| files.iter().any(|f| !f.yanked));
-    let (version, described) = match latest(available.map(|(v, _)| v.0.as_ref())) {
+    let available: Vec<&str> = doc
+        .releases
+        .iter()
+        .flat_map(|r| &r.0)
+        .filter(|(_, files)| files.iter().any(|f| !f.yanked))
+        .map(|(v, _)| v.0.as_ref())
+        .collect();
+    let (version, described) = match latest(available.iter().copied()) {
         Some((best, version)) => {
             let described = stated.as_deref().and_then(rank).is_some_and(|r| r.1 == best.1);
             (Some(version.to_string()), described)
@@ -667,7 +673,9 @@ fn document(line: &[u8], env: &MarkerEnvironment) -> Result<PackageRecord, Strin
         let texts = doc.info.requires_dist.iter().flatten().map(|t| t.0.as_ref());
         requirements(texts, None, env, &mut deps)?;
     }
-    Ok(record(normalize(&doc.info.name.0), version, deps))
+    let mut record = record(normalize(&doc.info.name.0), version, deps);
+    record.releases = available.into_iter().map(str::to_string).collect();
+    Ok(record)
 }
 
 impl Source for PypiJson {

@@ -3,6 +3,12 @@
 
 use super::ReqCheck;
 
+/// Whether a version satisfies `req`.
+pub(super) fn matcher(req: &str) -> Result<impl Fn(&str) -> bool, String> {
+    let req = semver::VersionReq::parse(req).map_err(|e| format!("`{req}` is not a Cargo requirement: {e}"))?;
+    Ok(move |v: &str| semver::Version::parse(v).is_ok_and(|v| req.matches(&v)))
+}
+
 pub(super) fn check(req: &str, latest: Option<&str>) -> Result<ReqCheck, String> {
     let req = semver::VersionReq::parse(req).map_err(|e| format!("`{req}` is not a Cargo requirement: {e}"))?;
     let Some(latest) = latest else { return Ok(ReqCheck::ANY) };

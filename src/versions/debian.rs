@@ -12,7 +12,9 @@ fn parse(text: &str) -> Result<Version, String> {
     Version::from_str(text).map_err(|e| format!("`{text}` is not a Debian version: {e}"))
 }
 
-pub(super) fn check(req: &str, latest: Option<&str>) -> Result<ReqCheck, String> {
+/// One constraint `op version`: the orderings against `version` it allows.
+fn constraint(req: &str) -> Result<(&'static [Ordering], Version), String> {
+    let req = req.trim();
     let split = req.find(|c: char| !"<>=".contains(c)).unwrap_or(req.len());
     let (op, version) = (&req[..split], req[split..].trim());
     let allowed: &[Ordering] = match op {
@@ -23,7 +25,20 @@ pub(super) fn check(req: &str, latest: Option<&str>) -> Result<ReqCheck, String>
         ">>" => &[Ordering::Greater],
         _ => return Err(format!("`{req}` is not a Debian constraint (`<<`, `<=`, `=`, `>=` or `>>` and a version)")),
     };
-    let bound = parse(version)?;
+    Ok((allowed, parse(version)?))
+}
+
+/// Whether a version satisfies `req`: one constraint, or several joined by commas (all must
+/// hold, as for a vulnerable range `>= 5.6.0, << 5.6.2`).
+pub(super) fn matcher(req: &str) -> Result<impl Fn(&str) -> bool, String> {
+    let constraints = req.split(',').map(constraint).collect::<Result<Vec<_>, _>>()?;
+    Ok(move |v: &str| {
+        parse(v).is_ok_and(|v| constraints.iter().all(|(allowed, bound)| allowed.contains(&v.cmp(bound))))
+    })
+}
+
+pub(super) fn check(req: &str, latest: Option<&str>) -> Result<ReqCheck, String> {
+    let (allowed, bound) = constraint(req)?;
     let Some(latest) = latest else { return Ok(ReqCheck::ANY) };
     let latest = parse(latest)?;
     // The same upstream version with a higher Debian revision (a native version gets one).

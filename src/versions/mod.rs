@@ -32,6 +32,32 @@ impl ReqCheck {
     pub const ANY: ReqCheck = ReqCheck { admits_latest: true, floats: true };
 }
 
+/// Which of `versions` requirement (or range) `req` of `ecosystem` admits, by the ecosystem's
+/// own rules; a version that cannot be read is not admitted. A missing requirement or `*` admits
+/// all. The error says why the requirement could not be read.
+///
+/// ```
+/// use keystone::model::Ecosystem;
+/// use keystone::versions::admitted;
+/// let v = ["1.4.0", "1.4.1", "1.4.2", "1.5.0"];
+/// assert_eq!(admitted(Ecosystem::Npm, Some(">=1.4.1 <1.4.3"), &v), Ok(vec![false, true, true, false]));
+/// assert_eq!(admitted(Ecosystem::Crates, Some("=1.4.0"), &v), Ok(vec![true, false, false, false]));
+/// ```
+pub fn admitted(ecosystem: Ecosystem, req: Option<&str>, versions: &[&str]) -> Result<Vec<bool>, String> {
+    let req = match req.map(str::trim) {
+        None | Some("") | Some("*") => return Ok(vec![true; versions.len()]),
+        Some(req) => req,
+    };
+    let all = |admits: &dyn Fn(&str) -> bool| versions.iter().map(|v| admits(v)).collect();
+    match ecosystem {
+        Ecosystem::Crates => cargo::matcher(req).map(|m| all(&m)),
+        Ecosystem::Debian => debian::matcher(req).map(|m| all(&m)),
+        Ecosystem::Npm => npm::matcher(req).map(|m| all(&m)),
+        Ecosystem::Pypi => pypi::matcher(req).map(|m| all(&m)),
+        other => Err(format!("no version rules for {other} requirements")),
+    }
+}
+
 /// Checks requirement `req` of ecosystem `ecosystem` against the target's `latest` version.
 /// The error says why the requirement or the version could not be read.
 pub fn check(ecosystem: Ecosystem, req: Option<&str>, latest: Option<&str>) -> Result<ReqCheck, String> {

@@ -9,12 +9,23 @@ use nodejs_semver::{Range, Version};
 
 use super::ReqCheck;
 
+/// Whether a version satisfies range `req`.
+pub(super) fn matcher(req: &str) -> Result<impl Fn(&str) -> bool, String> {
+    let req = req.trim();
+    let range = if req == "latest" { Range::any() } else { parse_range(req)? };
+    Ok(move |v: &str| Version::parse(v).is_ok_and(|v| range.satisfies(&v)))
+}
+
+fn parse_range(req: &str) -> Result<Range, String> {
+    Range::parse(req).map_err(|_| format!("`{req}` is not an npm version range"))
+}
+
 pub(super) fn check(req: &str, latest: Option<&str>) -> Result<ReqCheck, String> {
     let req = req.trim();
     if req == "latest" {
         return Ok(ReqCheck::ANY);
     }
-    let range = Range::parse(req).map_err(|_| format!("`{req}` is not an npm version range"))?;
+    let range = parse_range(req)?;
     let Some(latest) = latest else { return Ok(ReqCheck::ANY) };
     let latest = Version::parse(latest).map_err(|_| format!("`{latest}` is not a semver version"))?;
     let next = Version::new(latest.major(), latest.minor(), latest.patch() + 1, Vec::new(), Vec::new());

@@ -8,9 +8,18 @@ use pep440_rs::{Version, VersionSpecifiers};
 
 use super::ReqCheck;
 
+fn specifiers(req: &str) -> Result<VersionSpecifiers, String> {
+    VersionSpecifiers::from_str(req).map_err(|_| format!("`{req}` is not a PEP 440 version specifier"))
+}
+
+/// Whether a version satisfies specifiers `req`.
+pub(super) fn matcher(req: &str) -> Result<impl Fn(&str) -> bool, String> {
+    let specifiers = specifiers(req)?;
+    Ok(move |v: &str| Version::from_str(v).is_ok_and(|v| specifiers.contains(&v)))
+}
+
 pub(super) fn check(req: &str, latest: Option<&str>) -> Result<ReqCheck, String> {
-    let specifiers =
-        VersionSpecifiers::from_str(req).map_err(|_| format!("`{req}` is not a PEP 440 version specifier"))?;
+    let specifiers = specifiers(req)?;
     let Some(latest) = latest else { return Ok(ReqCheck::ANY) };
     let latest = Version::from_str(latest).map_err(|e| format!("`{latest}` is not a PEP 440 version: {e}"))?;
     let mut release = latest.release().to_vec();

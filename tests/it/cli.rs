@@ -31,7 +31,7 @@ fn rank_writes_the_documented_columns() {
     assert_eq!(
         lines[0],
         "rank,package,ecosystem,version,direct_dependents,reach,reach_share,depth1,depth2,depth3,depth4plus,pagerank,\
-         floating_reach"
+         floating_reach,project,maintainers,top_gateway,top_gateway_share,gateway_flag"
     );
     assert_eq!(lines.len(), 4);
     // All but four packages depend on libc6, which needs libgcc-s1 (a cycle), which needs
@@ -70,12 +70,12 @@ fn ingest_then_every_command_on_the_snapshot() {
     assert!(stderr(&blast).contains("liblzma5 5.4.1-0.2: 5 packages affected"), "{}", stderr(&blast));
     assert_eq!(
         stdout(&blast),
-        "package,depth,path\n\
-         postfix,1,postfix > liblzma5\n\
-         xz-utils,1,xz-utils > liblzma5\n\
-         bsd-mailx,2,bsd-mailx > postfix > liblzma5\n\
-         libfoo1,2,libfoo1 > xz-utils > liblzma5\n\
-         foo-tools,3,foo-tools > libfoo1 > xz-utils > liblzma5\n"
+        "package,depth,status,path\n\
+         postfix,1,affected,postfix > liblzma5\n\
+         xz-utils,1,affected,xz-utils > liblzma5\n\
+         bsd-mailx,2,affected,bsd-mailx > postfix > liblzma5\n\
+         libfoo1,2,affected,libfoo1 > xz-utils > liblzma5\n\
+         foo-tools,3,affected,foo-tools > libfoo1 > xz-utils > liblzma5\n"
     );
     let limited = keystone(&["blast", path(&snap), "debian/liblzma5", "--max-depth", "1"]);
     assert_eq!(stdout(&limited).lines().count(), 3);
@@ -156,17 +156,20 @@ fn new_release_follows_floating_requirements_only() {
     assert!(fresh.status.success(), "{}", stderr(&fresh));
     assert_eq!(
         stdout(&fresh),
-        "package,depth,path\nash,1,ash > libc\ngetrandom,1,getrandom > libc\ntokio,1,tokio > libc\n"
+        "package,depth,status,path\nash,1,floats,ash > libc\ngetrandom,1,floats,getrandom > libc\ntokio,1,floats,tokio > libc\n"
     );
     assert!(stderr(&fresh).contains("3 packages affected by a malicious next release"), "{}", stderr(&fresh));
     // mylib pins rand exactly at its latest (`=0.9.3`), and is still hit through rand's
     // floating `^0.9` on rand_core.
     let through = keystone(&["blast", path(&input), "rand_core", "--new-release"]);
-    assert_eq!(stdout(&through), "package,depth,path\nrand,1,rand > rand_core\nmylib,2,mylib > rand > rand_core\n");
+    assert_eq!(
+        stdout(&through),
+        "package,depth,status,path\nrand,1,floats,rand > rand_core\nmylib,2,floats,mylib > rand > rand_core\n"
+    );
     // And the rank column agrees.
     let rank = stdout(&keystone(&["rank", path(&input)]));
     let libc = rank.lines().find(|l| l.contains(",libc,")).unwrap();
-    assert!(libc.ends_with(",3"), "{libc}");
+    assert_eq!(libc.split(',').nth(12), Some("3"), "floating_reach: {libc}");
 }
 
 #[test]
@@ -189,8 +192,8 @@ fn one_snapshot_holds_several_ecosystems() {
     let blast = keystone(&["blast", path(&snap), "debian/libc6"]);
     assert!(blast.status.success(), "{}", stderr(&blast));
     let text = stdout(&blast);
-    assert!(text.contains("\ncrates/libc,1,crates/libc > debian/libc6\n"), "{text}");
-    assert!(text.contains("\ncrates/tokio,2,crates/tokio > crates/libc > debian/libc6\n"), "{text}");
+    assert!(text.contains("\ncrates/libc,1,affected,crates/libc > debian/libc6\n"), "{text}");
+    assert!(text.contains("\ncrates/tokio,2,affected,crates/tokio > crates/libc > debian/libc6\n"), "{text}");
 
     let why = keystone(&["why", path(&snap), "crates/mylib", "libc6"]);
     assert_eq!(stdout(&why), "crates/mylib > crates/cc > crates/libc > debian/libc6\n");

@@ -4,6 +4,7 @@
 
 mod cli;
 mod formats;
+mod modelling;
 mod npm;
 mod properties;
 mod pypi;

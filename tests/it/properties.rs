@@ -49,6 +49,41 @@ proptest! {
     }
 
     #[test]
+    fn group_reach_matches_bfs_from_every_member(g in graphs(), seed in any::<u64>()) {
+        use keystone::analysis::groups::{group_metrics, Groups};
+        let n = g.len() as u32;
+        // Deal the nodes into up to five groups by a seeded hash.
+        let k = (seed % 5 + 1) as u32;
+        let mut members = vec![Vec::new(); k as usize];
+        (0..n).for_each(|v| members[(((u64::from(v) * 2654435761) ^ seed) % u64::from(k)) as usize].push(v));
+        members.retain(|m| !m.is_empty());
+        let names = (0..members.len()).map(|i| format!("g{i}")).collect();
+        let groups = Groups { names, members: members.clone() };
+        let reverse = g.transpose();
+        let (metrics, all) = group_metrics(&reverse, &groups, &NoProgress);
+        prop_assert_eq!(metrics.iter().map(|m| m.reach).collect::<Vec<_>>(), reference::group_reach(&reverse, &members));
+        prop_assert_eq!(all, reference::reach(&reverse));
+    }
+
+    #[test]
+    fn weighted_reach_matches_bfs(g in graphs()) {
+        let reverse = g.transpose();
+        let weights: Vec<f64> = (0..g.len()).map(|v| (v % 7) as f64 * 0.5).collect();
+        let fast = reach::weighted_reach(&reverse, &weights, &NoProgress);
+        for (a, b) in fast.iter().zip(reference::weighted_reach(&reverse, &weights)) {
+            prop_assert!((a - b).abs() < 1e-9, "{} vs {}", a, b);
+        }
+    }
+
+    #[test]
+    fn dominators_match_removal_counts(g in graphs(), x in any::<prop::sample::Index>()) {
+        use keystone::analysis::gateways::dominators;
+        let x = x.index(g.len()) as u32;
+        let reverse = g.transpose();
+        prop_assert_eq!(dominators(&reverse, &g, x).gateways, reference::dominated(&reverse, x));
+    }
+
+    #[test]
     fn reach_matches_bfs_with_sparse_and_dense_sets(g in graphs()) {
         let reverse = g.transpose();
         let expected = reference::reach(&reverse);
@@ -153,7 +188,7 @@ fn deep_chains_do_not_overflow_the_stack() {
 
 /// A graph with random requirement flags, named `p000`, `p001`, … so that ids are sorted.
 fn flagged(g: &Csr, seed: u64) -> keystone::graph::Graph {
-    use keystone::graph::{Graph, StrTable};
+    use keystone::graph::{Graph, Meta, StrTable};
     use keystone::model::{Ecosystem, Profile};
     let n = g.len();
     let names: Vec<String> = (0..n).map(|i| format!("p{i:03}")).collect();
@@ -174,6 +209,7 @@ fn flagged(g: &Csr, seed: u64) -> keystone::graph::Graph {
         flags,
         StrTable::new((0..g.edge_count()).map(|_| "")).unwrap(),
         Profile::default(),
+        Meta::empty(n),
     )
     .unwrap()
 }

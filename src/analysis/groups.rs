@@ -1,0 +1,149 @@
+//! Reach of groups of packages: upstream projects (xz-utils = liblzma5 + xz-utils + …) and
+//! accounts (everything one maintainer can publish).
+//!
+//! A group's reach is the number of distinct packages outside the group that depend on any
+//! member at any depth: a union, never a sum, so a dependent of several members counts once.
+//! It is computed exactly, for every group at once, by one run of [`reach`] over the reverse
+//! graph extended with one stand-in node per group of two or more members, on which each
+//! member depends: the stand-in's reach is the members and all their dependents.
+//!
+//! Invariants of [`Groups`]: names are distinct and sorted; each member list is sorted, without
+//! duplicates, and not empty.
+
+use rustc_hash::FxHashMap;
+
+use super::reach::reach;
+use crate::error::Result;
+use crate::graph::csr::Csr;
+use crate::graph::Graph;
+use crate::model::Ecosystem;
+use crate::progress::Progress;
+
+/// Named groups of packages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Groups {
+    /// Group names, sorted.
+    pub names: Vec<String>,
+    /// Each group's members, ascending.
+    pub members: Vec<Vec<u32>>,
+}
+
+impl Groups {
+    fn from_map(map: FxHashMap<String, Vec<u32>>) -> Groups {
+        let mut pairs: Vec<(String, Vec<u32>)> = map.into_iter().collect();
+        pairs.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let (names, mut members): (Vec<String>, Vec<Vec<u32>>) = pairs.into_iter().unzip();
+        for list in &mut members {
+            list.sort_unstable();
+            list.dedup();
+        }
+        Groups { names, members }
+    }
+}
+
+/// Every package's upstream project: the alias that claims it, else its project key (Debian
+/// source, repository), else its own display name (a project of one).
+///
+/// `aliases` maps a project name to packages (`debian/libcurl4`, `crates/curl-sys`): each named
+/// package's whole derived project joins the alias, so naming `debian/libcurl4` brings every
+/// binary package of Debian's `curl` source. Names of ecosystems the graph does not hold are
+/// skipped; any other unknown name is an error.
+pub fn projects(graph: &Graph, aliases: &[(String, Vec<String>)]) -> Result<Groups> {
+    let key = |v: u32| graph.project(v).map_or_else(|| graph.display_name(v), str::to_string);
+    let mut renamed: FxHashMap<String, String> = FxHashMap::default();
+    let present = graph.ecosystems();
+    for (alias, packages) in aliases {
+        for package in packages {
+            // One alias file serves graphs of any ecosystems: names of absent ones are skipped.
+            if Ecosystem::split_qualified(package).is_some_and(|(eco, _)| !present.contains(&eco)) {
+                continue;
+            }
+            renamed.insert(key(graph.find(package)?), alias.clone());
+        }
+    }
+    let mut map: FxHashMap<String, Vec<u32>> = FxHashMap::default();
+    for v in 0..graph.node_count() as u32 {
+        let key = key(v);
+        map.entry(renamed.get(&key).cloned().unwrap_or(key)).or_default().push(v);
+    }
+    Ok(Groups::from_map(map))
+}
+
+/// Every account and the packages it can publish.
+pub fn accounts(graph: &Graph) -> Groups {
+    let mut map: FxHashMap<String, Vec<u32>> = FxHashMap::default();
+    for v in 0..graph.node_count() as u32 {
+        for account in graph.maintainers(v) {
+            map.entry(account.to_string()).or_default().push(v);
+        }
+    }
+    Groups::from_map(map)
+}
+
+/// What one group reaches.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GroupMetrics {
+    /// Distinct packages outside the group depending on a member directly.
+    pub direct_dependents: u32,
+    /// Distinct packages outside the group depending on a member at any depth.
+    pub reach: u32,
+    /// The member with the largest reach (ties: lowest id, i.e. by name).
+    pub top_member: u32,
+}
+
+/// The [`GroupMetrics`] of every group, and the reach of every package (which the same pass
+/// yields).
+///
+/// Time: one [`reach`] over `n + g'` nodes and `m + Σ|members|` edges, `g'` being the groups of
+/// two or more members; plus O(Σ members' degrees) for the direct dependents.
+///
+/// ```
+/// use keystone::analysis::groups::{group_metrics, Groups};
+/// use keystone::graph::csr::Csr;
+/// use keystone::progress::NoProgress;
+/// // app → a, app → b, tool → b: the group {a, b} has 2 dependents, not 3.
+/// let forward = Csr::from_edges(4, &[(0, 1), (0, 2), (3, 2)]);
+/// let groups = Groups { names: vec!["ab".into()], members: vec![vec![1, 2]] };
+/// let (metrics, _) = group_metrics(&forward.transpose(), &groups, &NoProgress);
+/// assert_eq!((metrics[0].direct_dependents, metrics[0].reach), (2, 2));
+/// ```
+pub fn group_metrics(reverse: &Csr, groups: &Groups, progress: &dyn Progress) -> (Vec<GroupMetrics>, Vec<u32>) {
+    let n = reverse.len() as u32;
+    let mut edges: Vec<(u32, u32)> = (0..n).flat_map(|v| reverse.neighbors(v).iter().map(move |&d| (v, d))).collect();
+    let mut stand_in = vec![u32::MAX; groups.members.len()];
+    let mut next = n;
+    for (g, members) in groups.members.iter().enumerate().filter(|(_, m)| m.len() > 1) {
+        stand_in[g] = next;
+        edges.extend(members.iter().map(|&m| (next, m)));
+        next += 1;
+    }
+    let all = reach(&Csr::from_edges(next as usize, &edges), progress);
+    let mut mark = vec![u32::MAX; n as usize];
+    let metrics = groups
+        .members
+        .iter()
+        .enumerate()
+        .map(|(g, members)| {
+            members.iter().for_each(|&m| mark[m as usize] = g as u32);
+            let mut direct = 0;
+            for &m in members {
+                for &d in reverse.neighbors(m) {
+                    if mark[d as usize] != g as u32 && mark[d as usize] != u32::MAX - 1 - g as u32 {
+                        mark[d as usize] = u32::MAX - 1 - g as u32;
+                        direct += 1;
+                    }
+                }
+            }
+            let reach = match stand_in[g] {
+                u32::MAX => all[members[0] as usize],
+                s => all[s as usize] - members.len() as u32,
+            };
+            let top_member = *members
+                .iter()
+                .max_by(|&&a, &&b| all[a as usize].cmp(&all[b as usize]).then(b.cmp(&a)))
+                .expect("members");
+            GroupMetrics { direct_dependents: direct, reach, top_member }
+        })
+        .collect();
+    (metrics, all[..n as usize].to_vec())
+}

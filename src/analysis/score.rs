@@ -1,0 +1,169 @@
+//! The transparent score of `rank --score`: a weighted sum of documented signals, each in
+//! [0, 1], where every signal's value and contribution is reported and a missing signal
+//! contributes nothing (it is never filled in, so it can only lower a score, never raise it).
+//!
+//! Signals:
+//! - `reach_share`: reach / packages in the graph.
+//! - `direct`: ln(1 + direct dependents) / ln(1 + the largest direct-dependent count).
+//! - `pagerank`: PageRank / the largest PageRank.
+//! - `popular_reach`: the popularity weight (monthly downloads, or 1/rank) of the package's
+//!   dependents / the popularity weight of its whole ecosystem. Missing where no popularity
+//!   file covers the package's ecosystem.
+//! - `concentration`: the share of the reach that arrives through its largest direct dependent
+//!   ([`top_gateway`](super::gateways::top_gateway)). Missing for packages nobody depends on.
+//! - `sole_maintainer`: 1 when one account, not a team, can publish the package; 0 when several
+//!   can or the one is a team. Missing where the input names no maintainers.
+
+use serde::Deserialize;
+
+use super::rank::Ranking;
+use super::reach::weighted_reach;
+use crate::graph::Graph;
+use crate::model::Ecosystem;
+use crate::progress::Progress;
+
+/// The signals, in CSV order.
+pub const SIGNALS: [&str; 6] =
+    ["reach_share", "direct", "pagerank", "popular_reach", "concentration", "sole_maintainer"];
+
+/// How much each signal counts. The defaults sum to 1.
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Weights {
+    /// Weight of `reach_share`.
+    pub reach_share: f64,
+    /// Weight of `direct`.
+    pub direct: f64,
+    /// Weight of `pagerank`.
+    pub pagerank: f64,
+    /// Weight of `popular_reach`.
+    pub popular_reach: f64,
+    /// Weight of `concentration`.
+    pub concentration: f64,
+    /// Weight of `sole_maintainer`.
+    pub sole_maintainer: f64,
+}
+
+impl Default for Weights {
+    fn default() -> Self {
+        Weights {
+            reach_share: 0.35,
+            direct: 0.15,
+            pagerank: 0.15,
+            popular_reach: 0.2,
+            concentration: 0.1,
+            sole_maintainer: 0.05,
+        }
+    }
+}
+
+impl Weights {
+    /// The weights in [`SIGNALS`] order.
+    pub fn as_array(&self) -> [f64; 6] {
+        [self.reach_share, self.direct, self.pagerank, self.popular_reach, self.concentration, self.sole_maintainer]
+    }
+}
+
+/// The raw inputs of one package's signals.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Inputs {
+    /// Reach.
+    pub reach: u32,
+    /// Direct dependents.
+    pub direct: u32,
+    /// PageRank.
+    pub pagerank: f64,
+    /// Popularity weight of its dependents, and of its ecosystem; `None` without a file.
+    pub popular: Option<(f64, f64)>,
+    /// Share of the reach through the largest direct dependent; `None` without dependents.
+    pub concentration: Option<f64>,
+    /// Whether one non-team account alone can publish it; `None` when unknown.
+    pub sole_maintainer: Option<bool>,
+}
+
+/// One package's score: the signal values (in [`SIGNALS`] order, `None` when missing) and the
+/// total of weight × value over the present ones.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Score {
+    /// Signal values in [0, 1].
+    pub values: [Option<f64>; 6],
+    /// Σ weight × value.
+    pub total: f64,
+}
+
+/// Scores every package of `inputs` (one per node), normalising against the graph of `n`
+/// packages and the largest direct count and PageRank in it.
+///
+/// ```
+/// use keystone::analysis::score::{score, Inputs, Weights};
+/// let hub = Inputs { reach: 50, direct: 9, pagerank: 0.2, popular: None, concentration: Some(0.5), sole_maintainer: None };
+/// let s = &score(&[hub], 100, &Weights::default())[0];
+/// assert_eq!(s.values[0], Some(0.5)); // reach share
+/// assert_eq!(s.values[3], None); // no popularity file: no contribution
+/// assert!((s.total - (0.35 * 0.5 + 0.15 + 0.15 + 0.1 * 0.5)).abs() < 1e-12);
+/// ```
+pub fn score(inputs: &[Inputs], n: usize, weights: &Weights) -> Vec<Score> {
+    let max_direct = inputs.iter().map(|i| i.direct).max().unwrap_or(0);
+    let max_pagerank = inputs.iter().map(|i| i.pagerank).fold(0.0, f64::max);
+    let w = weights.as_array();
+    inputs
+        .iter()
+        .map(|i| {
+            let values = [
+                Some(f64::from(i.reach) / n.max(1) as f64),
+                Some(if max_direct == 0 { 0.0 } else { f64::from(i.direct).ln_1p() / f64::from(max_direct).ln_1p() }),
+                Some(if max_pagerank > 0.0 { i.pagerank / max_pagerank } else { 0.0 }),
+                i.popular.map(|(mine, all)| if all > 0.0 { mine / all } else { 0.0 }),
+                i.concentration,
+                i.sole_maintainer.map(f64::from),
+            ];
+            let total = values.iter().zip(w).filter_map(|(v, w)| v.map(|v| v * w)).sum();
+            Score { values, total }
+        })
+        .collect()
+}
+
+/// Whether an account name is a team rather than a person: crates.io teams
+/// (`crates/github:org:team`), and Debian list or team addresses (`@lists.`, `team+`,
+/// `pkg-…`).
+pub fn is_team(account: &str) -> bool {
+    match account.split_once('/') {
+        Some(("crates", login)) => login.starts_with("github:") || login.starts_with("gitlab:"),
+        Some(("debian", address)) => {
+            address.contains("@lists.") || address.starts_with("team+") || address.starts_with("pkg-")
+        }
+        _ => false,
+    }
+}
+
+/// Popularity weights of one ecosystem: one per node, zero for packages not listed.
+pub type Popularity = (Ecosystem, Vec<f64>);
+
+/// The [`Inputs`] of every package of `graph` from its `ranking` and popularity lists.
+pub fn inputs(graph: &Graph, ranking: &Ranking, popularity: &[Popularity], progress: &dyn Progress) -> Vec<Inputs> {
+    let n = graph.node_count();
+    let mut weights = vec![0.0; n];
+    let mut covered = vec![false; Ecosystem::ALL.len()];
+    for (eco, list) in popularity {
+        covered[*eco as usize] = true;
+        weights.iter_mut().zip(list).for_each(|(w, &p)| *w += p);
+    }
+    let mut totals = vec![0.0; Ecosystem::ALL.len()];
+    (0..n as u32).for_each(|v| totals[graph.ecosystem(v) as usize] += weights[v as usize]);
+    let popular = if popularity.is_empty() { Vec::new() } else { weighted_reach(graph.reverse(), &weights, progress) };
+    let mut out: Vec<Option<Inputs>> = vec![None; n];
+    for m in &ranking.rows {
+        let v = m.node;
+        let eco = graph.ecosystem(v) as usize;
+        let accounts: Vec<&str> = graph.maintainers(v).collect();
+        out[v as usize] = Some(Inputs {
+            reach: m.reach,
+            direct: m.direct_dependents,
+            pagerank: m.pagerank,
+            popular: covered[eco].then(|| (popular[v as usize], totals[eco])),
+            concentration: m.top_gateway.map(|(_, share)| share),
+            sole_maintainer: (!accounts.is_empty()).then(|| accounts.len() == 1 && !is_team(accounts[0])),
+        });
+    }
+    out.into_iter().map(|i| i.expect("the ranking holds every package")).collect()
+}

@@ -1,0 +1,180 @@
+//! Side inputs that are not dependency graphs: popularity lists, OSV advisories, the project
+//! alias file and the score weights file. Each reader names the file and line of a bad entry.
+
+use std::io::{BufRead, Read};
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::analysis::score::Weights;
+use crate::error::{Error, Location, Result};
+use crate::graph::Graph;
+use crate::ingest::decompress;
+use crate::model::Ecosystem;
+
+/// Reads a popularity list for `ecosystem` (plain or compressed; tab- or comma-separated, with
+/// a header) into one weight per package of `graph`: a column whose name contains `downloads`
+/// gives the weight itself; else a column whose name contains `rank` gives 1/rank (Zipf's law:
+/// downloads fall roughly as the inverse of the rank). The package name is the `name` column
+/// (PyPI names compared after PEP 503 normalisation). Rows with an empty value, and names the
+/// graph lacks, are skipped.
+pub fn read_popularity(path: &Path, ecosystem: Ecosystem, graph: &Graph) -> Result<Vec<f64>> {
+    let mut text = String::new();
+    decompress::open(path)?.read_to_string(&mut text).map_err(|e| Error::io(path, e))?;
+    let delimiter = if text.lines().next().unwrap_or("").contains('\t') { b'\t' } else { b',' };
+    let mut csv = csv::ReaderBuilder::new().delimiter(delimiter).flexible(true).from_reader(text.as_bytes());
+    let header = csv.headers().map_err(|e| Error::parse(Location::line(path, 1), format!("expected a header: {e}")))?;
+    let column = |pred: &dyn Fn(&str) -> bool| header.iter().position(|h| pred(&h.to_ascii_lowercase()));
+    let name_at = column(&|h| h == "name" || h == "package").unwrap_or(0);
+    let (value_at, inverse) = match (column(&|h| h.contains("downloads")), column(&|h| h.contains("rank"))) {
+        (Some(at), _) => (at, false),
+        (None, Some(at)) => (at, true),
+        (None, None) => {
+            return Err(Error::parse(
+                Location::line(path, 1),
+                "expected a column whose name contains `downloads` or `rank`".to_string(),
+            ))
+        }
+    };
+    let mut weights = vec![0.0; graph.node_count()];
+    for (i, row) in csv.records().enumerate() {
+        let line = i as u64 + 2;
+        let row = row.map_err(|e| Error::parse(Location::line(path, line), format!("unreadable row: {e}")))?;
+        let value = row.get(value_at).unwrap_or("").trim();
+        if value.is_empty() {
+            continue;
+        }
+        let number: f64 = value.parse().ok().filter(|v: &f64| v.is_finite() && *v >= 0.0).ok_or_else(|| {
+            Error::parse(Location::line(path, line), format!("`{value}` is not a non-negative number"))
+        })?;
+        let name = row.get(name_at).unwrap_or("").trim();
+        let name = if ecosystem == Ecosystem::Pypi { crate::ingest::pypi::normalize(name) } else { name.to_string() };
+        if let Some(v) = graph.lookup(ecosystem, &name) {
+            weights[v as usize] = if inverse {
+                if number > 0.0 {
+                    1.0 / number
+                } else {
+                    0.0
+                }
+            } else {
+                number
+            };
+        }
+    }
+    Ok(weights)
+}
+
+/// One package an advisory names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Advisory {
+    /// The advisory id (`GHSA-…`).
+    pub id: String,
+    /// Its other ids (`CVE-…`).
+    pub aliases: Vec<String>,
+    /// The OSV ecosystem as written (`npm`, `crates.io`, `PyPI`, `Debian:13`).
+    pub ecosystem: String,
+    /// The package name as written.
+    pub package: String,
+}
+
+impl Advisory {
+    /// keystone's ecosystem for the OSV one, if keystone reads it.
+    pub fn keystone_ecosystem(&self) -> Option<Ecosystem> {
+        match self.ecosystem.split(':').next().unwrap_or("") {
+            "npm" => Some(Ecosystem::Npm),
+            "crates.io" => Some(Ecosystem::Crates),
+            "PyPI" => Some(Ecosystem::Pypi),
+            "Debian" => Some(Ecosystem::Debian),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct Osv {
+    id: String,
+    #[serde(default)]
+    aliases: Vec<String>,
+    #[serde(default)]
+    affected: Vec<Affected>,
+}
+
+#[derive(Deserialize)]
+struct Affected {
+    package: OsvPackage,
+}
+
+#[derive(Deserialize)]
+struct OsvPackage {
+    ecosystem: String,
+    name: String,
+}
+
+/// Reads OSV records, one JSON object per line (plain or compressed): one [`Advisory`] per
+/// affected package, in file order (a package listed twice in one record, once per range, is
+/// given once).
+pub fn read_osv(path: &Path) -> Result<Vec<Advisory>> {
+    let mut out = Vec::new();
+    for (i, line) in decompress::open(path)?.lines().enumerate() {
+        let line = line.map_err(|e| Error::io(path, e))?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let osv: Osv = serde_json::from_str(&line).map_err(|e| {
+            Error::parse(
+                Location::line(path, i as u64 + 1),
+                format!("expected an OSV record (`id`, `affected[].package`) on one line: {e}"),
+            )
+        })?;
+        for affected in osv.affected {
+            let (ecosystem, package) = (affected.package.ecosystem, affected.package.name);
+            if out.iter().any(|a: &Advisory| a.id == osv.id && a.ecosystem == ecosystem && a.package == package) {
+                continue;
+            }
+            out.push(Advisory { id: osv.id.clone(), aliases: osv.aliases.clone(), ecosystem, package });
+        }
+    }
+    Ok(out)
+}
+
+/// The project alias file: `[projects]`, each key a project name and its value the packages
+/// (`ecosystem/name`) that belong to it.
+///
+/// ```toml
+/// [projects]
+/// curl = ["debian/libcurl4", "crates/curl-sys", "pypi/pycurl"]
+/// ```
+pub fn read_aliases(path: &Path) -> Result<Vec<(String, Vec<String>)>> {
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct File {
+        projects: std::collections::BTreeMap<String, Vec<String>>,
+    }
+    let file: File = read_toml(path)?;
+    Ok(file.projects.into_iter().collect())
+}
+
+/// The score weights file: `[weights]` with any of the signal names of
+/// [`SIGNALS`](crate::analysis::score::SIGNALS); unnamed signals keep their default weight.
+pub fn read_weights(path: &Path) -> Result<Weights> {
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct File {
+        weights: Weights,
+    }
+    let file: File = read_toml(path)?;
+    let weights = file.weights;
+    if weights.as_array().iter().any(|w| !w.is_finite() || *w < 0.0) {
+        return Err(Error::parse(Location::file(path), "weights must be non-negative numbers".to_string()));
+    }
+    Ok(weights)
+}
+
+fn read_toml<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    toml::from_str(&text).map_err(|e| {
+        let line = e.span().map_or(0, |span| text[..span.start].matches('\n').count() as u64 + 1);
+        let at = if line > 0 { Location::line(path, line) } else { Location::file(path) };
+        Error::parse(at, e.message().to_string())
+    })
+}
