@@ -13,7 +13,7 @@
 //! Sections, in order: profile flags (4 bytes), ecosystem per node (u8), names offsets (u32),
 //! names bytes, versions offsets (u32), versions bytes, forward offsets (u32), forward targets
 //! (u32), edge flags (u8 per edge), requirement offsets (u32), requirement bytes; then the
-//! [`Meta`](super::Meta) tables: project offsets (u32) and bytes, and for maintainers and for
+//! [`Meta`] tables: project offsets (u32) and bytes, and for maintainers and for
 //! releases, the per-node list offsets (u32), string offsets (u32) and bytes. The reverse
 //! CSR is rebuilt on load. Magic, version, length and checksum are verified
 //! before anything is decoded, and every graph invariant is checked after, so a damaged file
