@@ -123,6 +123,13 @@ pub fn score(inputs: &[Inputs], n: usize, weights: &Weights) -> Vec<Score> {
         .collect()
 }
 
+/// Whether one account, not a team, alone can publish `v`; `None` when the input names no
+/// maintainers for it.
+pub fn sole_maintainer(graph: &Graph, v: u32) -> Option<bool> {
+    let accounts: Vec<&str> = graph.maintainers(v).collect();
+    (!accounts.is_empty()).then(|| accounts.len() == 1 && !is_team(accounts[0]))
+}
+
 /// Whether an account name is a team rather than a person: crates.io teams
 /// (`crates/github:org:team`), and Debian list or team addresses (`@lists.`, `team+`,
 /// `pkg-…`).
@@ -155,14 +162,13 @@ pub fn inputs(graph: &Graph, ranking: &Ranking, popularity: &[Popularity], progr
     for m in &ranking.rows {
         let v = m.node;
         let eco = graph.ecosystem(v) as usize;
-        let accounts: Vec<&str> = graph.maintainers(v).collect();
         out[v as usize] = Some(Inputs {
             reach: m.reach,
             direct: m.direct_dependents,
             pagerank: m.pagerank,
             popular: covered[eco].then(|| (popular[v as usize], totals[eco])),
             concentration: m.top_gateway.map(|(_, share)| share),
-            sole_maintainer: (!accounts.is_empty()).then(|| accounts.len() == 1 && !is_team(accounts[0])),
+            sole_maintainer: sole_maintainer(graph, v),
         });
     }
     out.into_iter().map(|i| i.expect("the ranking holds every package")).collect()

@@ -11,7 +11,7 @@ use crate::analysis::gateways::gateway_flag;
 use crate::analysis::groups::{GroupMetrics, Groups};
 use crate::analysis::rank::{Metrics, Ranking};
 use crate::analysis::scenario::Outcome;
-use crate::analysis::score::{Score, Weights, SIGNALS};
+use crate::analysis::score::{sole_maintainer, Score, Weights, SIGNALS};
 use crate::graph::Graph;
 use crate::inputs::Advisory;
 
@@ -53,6 +53,8 @@ pub struct RankRow<'a> {
     pub project: &'a str,
     /// Accounts that can publish it; empty if the input does not say.
     pub maintainers: String,
+    /// Whether one account, not a team, alone can publish it; empty if the input does not say.
+    pub sole_maintainer: String,
     /// The direct dependent through which most of the reach arrives; empty without dependents.
     pub top_gateway: String,
     /// The share of the reach arriving through `top_gateway`, 4 decimals.
@@ -83,6 +85,7 @@ pub fn write_rank(graph: &Graph, ranking: &Ranking, top: Option<usize>, out: &mu
             floating_reach: m.floating_reach,
             project: graph.project(m.node).unwrap_or(""),
             maintainers: count_or_empty(graph.maintainers(m.node).len()),
+            sole_maintainer: sole_maintainer(graph, m.node).map(|s| s.to_string()).unwrap_or_default(),
             top_gateway: m.top_gateway.map(|(g, _)| graph.display_name(g)).unwrap_or_default(),
             top_gateway_share: m.top_gateway.map(|(_, s)| format!("{s:.4}")).unwrap_or_default(),
             gateway_flag: gateway_flag(m.direct_dependents, m.reach, graph.node_count()),
@@ -100,7 +103,7 @@ fn count_or_empty(count: usize) -> String {
 }
 
 /// The columns of [`RankRow`].
-const RANK_COLUMNS: [&str; 18] = [
+const RANK_COLUMNS: [&str; 19] = [
     "rank",
     "package",
     "ecosystem",
@@ -116,6 +119,7 @@ const RANK_COLUMNS: [&str; 18] = [
     "floating_reach",
     "project",
     "maintainers",
+    "sole_maintainer",
     "top_gateway",
     "top_gateway_share",
     "gateway_flag",

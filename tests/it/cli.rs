@@ -31,7 +31,7 @@ fn rank_writes_the_documented_columns() {
     assert_eq!(
         lines[0],
         "rank,package,ecosystem,version,direct_dependents,reach,reach_share,depth1,depth2,depth3,depth4plus,pagerank,\
-         floating_reach,project,maintainers,top_gateway,top_gateway_share,gateway_flag"
+         floating_reach,project,maintainers,sole_maintainer,top_gateway,top_gateway_share,gateway_flag"
     );
     assert_eq!(lines.len(), 4);
     // All but four packages depend on libc6, which needs libgcc-s1 (a cycle), which needs
