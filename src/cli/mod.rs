@@ -2,6 +2,8 @@
 //! input, progress bars, and one module per subcommand. Errors get context here (anyhow).
 
 mod blast;
+mod compare_profiles;
+mod diff;
 mod edges;
 mod ingest;
 mod progress;
@@ -50,6 +52,10 @@ enum Command {
     Stats(stats::Args),
     /// Write the graph as a `dependent,dependency` edge list CSV.
     Edges(edges::Args),
+    /// How the ranking by reach moves between two graphs (e.g. two dumps), as CSV.
+    Diff(diff::Args),
+    /// How the ranking by reach moves when one input's graph is built under two profiles.
+    CompareProfiles(compare_profiles::Args),
     /// Write a synthetic npm-sized graph (for benchmarks) as a snapshot and print its statistics.
     Synth(synth::Args),
 }
@@ -242,6 +248,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Why(args) => why::run(args, &progress),
         Command::Stats(args) => stats::run(args, &progress),
         Command::Edges(args) => edges::run(args, &progress),
+        Command::Diff(args) => diff::run(args, &progress),
+        Command::CompareProfiles(args) => compare_profiles::run(args, &progress),
         Command::Synth(args) => synth::run(args, &progress),
     };
     progress.finish();
