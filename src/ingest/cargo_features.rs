@@ -196,9 +196,7 @@ impl<'a> Resolver<'a> {
         while let Some((c, value)) = self.work.pop_front() {
             self.apply(c, value);
         }
-        let mut on: Vec<(u32, u32)> = self.active.into_iter().collect();
-        on.sort_unstable();
-        on
+        self.active.into_iter().collect()
     }
 
     fn dep(&self, c: u32, j: u32) -> &'a Dependency {

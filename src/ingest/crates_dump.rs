@@ -130,8 +130,11 @@ impl Source for CratesDump {
                 match releases.latest.get(&crate_id) {
                     Some((best, _, _)) if *best >= rank => {}
                     _ => {
-                        let table: BTreeMap<String, Vec<String>> = serde_json::from_str(f[4])
-                            .map_err(|e| format!("`features` is not a JSON map of lists: {e}"))?;
+                        let table: BTreeMap<String, Vec<String>> = match f[4] {
+                            "" => BTreeMap::new(),
+                            json => serde_json::from_str(json)
+                                .map_err(|e| format!("`features` is not a JSON map of lists: {e}"))?,
+                        };
                         releases.features.insert(crate_id, table.into_iter().collect());
                         releases.latest.insert(crate_id, (rank, version_id, f[2].to_string()));
                     }
@@ -234,5 +237,20 @@ fn each_table(
         Some(name) => {
             Err(Error::parse(Location::file(path), format!("expected a member `data/{name}` in the archive")))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::pg_array;
+
+    #[test]
+    fn postgres_arrays() {
+        assert_eq!(pg_array("{}", "f"), Ok(vec![]));
+        assert_eq!(pg_array("", "f"), Ok(vec![]));
+        assert_eq!(pg_array("{derive,serde/std}", "f").unwrap(), ["derive", "serde/std"]);
+        assert_eq!(pg_array(r#"{"a b","c\"d",e}"#, "f").unwrap(), ["a b", "c\"d", "e"]);
+        assert!(pg_array("derive", "f").is_err());
+        assert!(pg_array(r#"{"open}"#, "f").is_err());
     }
 }
