@@ -14,7 +14,7 @@
 //! - `"feat"`: X's feature `feat`;
 //! - `"dep:name"`: X's optional dependency `name`, without switching on a feature of that name;
 //! - `"name/feat"`: X's dependency `name` (switched on if optional, together with X's feature
-//!   `name` if there is one) and, on it, feature `feat`;
+//!   `name` if there is one, as Cargo does) and, on it, feature `feat`;
 //! - `"name?/feat"`: feature `feat` on X's dependency `name`, only if `name` is switched on by
 //!   something else (now or later);
 //! - an optional dependency that no `"dep:name"` value names has an implicit feature of its name
@@ -229,7 +229,8 @@ impl<'a> Resolver<'a> {
                 Some(k) if self.entries(c, k).iter().any(|&j| self.is_on(c, j)) => self.request_through(c, k, feat),
                 Some(k) => self.weak.entry((c, k)).or_default().push(feat),
                 None => {
-                    if self.table(c).values(k).is_some() {
+                    let optional = self.entries(c, k).iter().any(|&j| self.dep(c, j).optional);
+                    if optional && self.table(c).values(k).is_some() {
                         self.work.push_back((c, k));
                     }
                     self.activate(c, k);

@@ -51,13 +51,15 @@ fn snapshots_keep_every_profile() {
 }
 
 /// The hand-worked graph of `crates-features.jsonl` under `normal,build,features`.
-const FEATURE_EDGES: [&str; 13] = [
-    "app -> fmtlib",       // renamed `fmt2`, switched on by the non-weak `fmt2/color` (tls, default)
-    "app -> rustls",       // `rustls/ring` in tls, which default switches on
+const FEATURE_EDGES: [&str; 15] = [
+    "app -> fmtlib",       // renamed `fmt2`, switched on by `fmt2/color` (in tls, in default)
+    "app -> rustls",       // `rustls/ring` in tls
     "app -> web",          // not optional
     "bytes -> serde",      // `bytes?/serde` in codec's default, once tool switches bytes on
     "codec -> bytes",      // `dep:bytes` in fast, which tool asks for
+    "codec -> lz4",        // `zstd/simd` in fast also switches on codec's own feature `zstd`
     "codec -> simd",       // app asks web for json, whose `codec/json` switches on `dep:simd`
+    "codec -> zstd",       // `zstd/simd` in fast
     "fmtlib -> termcolor", // color, asked for through `fmt2/color`
     "rustls -> ring",      // ring, asked for through `rustls/ring`
     "tool -> app",         // not optional
@@ -108,7 +110,7 @@ fn kinds_on_the_command_line() {
     let unknown = keystone(&["edges", path(&input), "--kinds", "normal,feature"]);
     assert!(stderr(&unknown).contains("unknown dependency kind `feature`"), "{}", stderr(&unknown));
     let stats = keystone(&["stats", path(&input), "--kinds", "normal,build,features"]);
-    assert!(stdout(&stats).contains("edges: 13 (normal+build+features dependencies)"), "{}", stdout(&stats));
+    assert!(stdout(&stats).contains("edges: 15 (normal+build+features dependencies)"), "{}", stdout(&stats));
 }
 
 #[test]
@@ -130,13 +132,13 @@ fn compare_profiles_on_the_features_fixture() {
         "package,ecosystem,rank_a,rank_b,rank_change,reach_a,reach_b,reach_change\n\
          serde,crates,7,1,6,0,5,5\n\
          bytes,crates,4,2,2,0,4,4\n\
-         simd,crates,,3,,,4,\n\
-         codec,crates,1,4,-3,3,3,0\n\
-         web,crates,2,11,-9,2,2,0\n\
-         app,crates,3,12,-9,1,1,0\n"
+         lz4,crates,,3,,,4,\n\
+         codec,crates,1,6,-5,3,3,0\n\
+         web,crates,2,13,-11,2,2,0\n\
+         app,crates,3,14,-11,1,1,0\n"
     );
     let summary = stderr(&out);
-    assert!(summary.contains("edges A → B: +9"), "{summary}");
+    assert!(summary.contains("edges A → B: +11"), "{summary}");
     assert!(
         summary.contains("biggest climbers into the top 3:\n  serde: rank 7 → 1, reach 0 → 5 (+6 places)"),
         "{summary}"
