@@ -172,6 +172,10 @@ pub struct Dependency {
     /// Whether it is only pulled in by a feature (crates), an extra (PyPI) or is otherwise
     /// optional (npm `optionalDependencies`).
     pub optional: bool,
+    /// For an optional crates.io dependency: whether a Cargo feature really switches it on,
+    /// its crate's own `default` feature or a feature that some dependent requests
+    /// ([`crate::ingest::cargo_features`]). Such edges are the `features` kind of a [`Profile`].
+    pub by_feature: bool,
     /// The version requirement as written (`^1.2`, `>= 2.34`, `>=1.0,<2`), if any.
     pub req: Option<String>,
 }
@@ -179,7 +183,7 @@ pub struct Dependency {
 impl Dependency {
     /// A dependency on `name` of the dependent's ecosystem.
     pub fn new(name: impl Into<String>, kind: DepKind, optional: bool, req: Option<String>) -> Self {
-        Dependency { name: name.into(), ecosystem: None, kind, optional, req }
+        Dependency { name: name.into(), ecosystem: None, kind, optional, by_feature: false, req }
     }
 }
 
@@ -293,8 +297,17 @@ pub struct Skipped {
 
 /// Which dependencies become edges. The default graph is `Profile::default()`: normal and build
 /// dependencies (Debian `Depends` and `Pre-Depends`, npm `dependencies`), not optional ones.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+///
+/// A profile is also written as a list of kinds (`--kinds`, [`Profile::from_str`]):
+/// `normal,build` is the default; `dev`, `recommends` and `peer` add those kinds; `optional`
+/// adds every optional dependency of the kinds chosen; `features` adds only the optional
+/// crates.io dependencies that a feature switches on ([`Dependency::by_feature`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Profile {
+    /// Follow normal dependencies (crates `normal`, Debian `Depends`, npm `dependencies`).
+    pub with_normal: bool,
+    /// Follow build dependencies (crates `build`).
+    pub with_build: bool,
     /// Also follow dev dependencies.
     pub with_dev: bool,
     /// Also follow optional dependencies (crates features, PyPI extras, npm
@@ -304,35 +317,95 @@ pub struct Profile {
     pub with_recommends: bool,
     /// Also follow npm `peerDependencies`.
     pub with_peer: bool,
+    /// Also follow the optional crates.io dependencies that a feature switches on.
+    pub with_features: bool,
+}
+
+impl Default for Profile {
+    fn default() -> Self {
+        Profile::DEFAULT
+    }
 }
 
 impl Profile {
+    /// Normal and build dependencies, not optional ones: `--kinds normal,build`.
+    pub const DEFAULT: Profile = Profile {
+        with_normal: true,
+        with_build: true,
+        with_dev: false,
+        with_optional: false,
+        with_recommends: false,
+        with_peer: false,
+        with_features: false,
+    };
+
+    /// The kind names of [`Profile::from_str`], in the order [`Profile::describe`] lists them.
+    pub const KINDS: [&'static str; 7] = ["normal", "build", "dev", "recommends", "peer", "optional", "features"];
+
     /// Whether `dep` is an edge under this profile.
     pub fn admits(&self, dep: &Dependency) -> bool {
         let kind = match dep.kind {
-            DepKind::Normal | DepKind::Build => true,
+            DepKind::Normal => self.with_normal,
+            DepKind::Build => self.with_build,
             DepKind::Dev => self.with_dev,
             DepKind::Recommends => self.with_recommends,
             DepKind::Peer => self.with_peer,
         };
-        kind && (!dep.optional || self.with_optional)
+        kind && (!dep.optional || self.with_optional || dep.by_feature && self.with_features)
+    }
+
+    /// Whether each kind of [`Profile::KINDS`] is followed.
+    pub fn flags(&self) -> [bool; 7] {
+        [
+            self.with_normal,
+            self.with_build,
+            self.with_dev,
+            self.with_recommends,
+            self.with_peer,
+            self.with_optional,
+            self.with_features,
+        ]
+    }
+
+    /// The profile that follows kind `KINDS[i]` where `flags[i]`.
+    pub fn from_flags(flags: [bool; 7]) -> Profile {
+        let [with_normal, with_build, with_dev, with_recommends, with_peer, with_optional, with_features] = flags;
+        Profile { with_normal, with_build, with_dev, with_optional, with_recommends, with_peer, with_features }
+    }
+
+    /// The kinds followed, in [`Profile::KINDS`] order.
+    pub fn kinds(&self) -> Vec<&'static str> {
+        Self::KINDS.into_iter().zip(self.flags()).filter(|&(_, on)| on).map(|(k, _)| k).collect()
     }
 
     /// A short description for reports, e.g. `normal+build` or `normal+build+dev+optional`.
     pub fn describe(&self) -> String {
-        let mut parts = vec!["normal", "build"];
-        if self.with_dev {
-            parts.push("dev");
+        self.kinds().join("+")
+    }
+}
+
+impl FromStr for Profile {
+    type Err = String;
+    /// Parses a comma-separated list of kinds (`normal,build,features`): exactly the kinds
+    /// followed. At least one of `normal`, `build`, `dev`, `recommends`, `peer` is needed, since
+    /// `optional` and `features` only widen the kinds chosen.
+    fn from_str(s: &str) -> Result<Self, String> {
+        let mut flags = [false; 7];
+        for kind in s.split(',').map(str::trim) {
+            let i = Self::KINDS.iter().position(|k| *k == kind).ok_or_else(|| {
+                format!(
+                    "unknown dependency kind `{kind}` (expected a comma-separated list of {})",
+                    Self::KINDS.join(", ")
+                )
+            })?;
+            flags[i] = true;
         }
-        if self.with_recommends {
-            parts.push("recommends");
+        if !flags[..5].contains(&true) {
+            return Err(format!(
+                "`{s}` selects no dependency kind: name at least one of normal, build, dev, recommends, peer \
+                 (the default is normal,build)"
+            ));
         }
-        if self.with_peer {
-            parts.push("peer");
-        }
-        if self.with_optional {
-            parts.push("optional");
-        }
-        parts.join("+")
+        Ok(Profile::from_flags(flags))
     }
 }

@@ -1,9 +1,11 @@
 //! Analyses over the compact graph. Each takes the CSR direction it walks, never a format:
 //! [`reach`] (exact transitive dependents), [`floating`] (who a malicious next release
 //! reaches through fresh installs), [`depth`] (dependents by shortest depth),
-//! [`pagerank`], [`paths`] (`blast` and `why`), [`stats`], and [`rank`] which combines them. [`reference`](mod@reference)
+//! [`pagerank`], [`paths`] (`blast` and `why`), [`stats`], [`rank`] which combines them, and
+//! [`compare`] which sets two rankings side by side. [`reference`](mod@reference)
 //! holds the slow, obvious versions the fast ones are tested against.
 
+pub mod compare;
 pub mod depth;
 pub mod floating;
 pub mod gateways;

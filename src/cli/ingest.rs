@@ -21,8 +21,10 @@ pub struct Args {
 }
 
 pub fn run(args: Args, progress: &CliProgress) -> Result<ExitCode> {
-    let ingested = args.inputs.iter().map(|path| args.graph.read(path, progress)).collect::<Result<Vec<_>>>()?;
-    let graph = builder::build(&ingested, args.graph.profile(), progress)?;
+    let profile = args.graph.edges.profile()?;
+    let ingested =
+        args.inputs.iter().map(|path| args.graph.reading.read(path, progress)).collect::<Result<Vec<_>>>()?;
+    let graph = builder::build(&ingested, profile, progress)?;
     progress.phase_start("write snapshot");
     snapshot::save(&graph, &args.output)?;
     progress.message(&format!(

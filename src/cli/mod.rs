@@ -3,6 +3,8 @@
 
 mod backtest;
 mod blast;
+mod compare_profiles;
+mod diff;
 mod edges;
 mod ingest;
 mod progress;
@@ -51,6 +53,10 @@ enum Command {
     Stats(stats::Args),
     /// Write the graph as a `dependent,dependency` edge list CSV.
     Edges(edges::Args),
+    /// How the ranking by reach moves between two graphs (e.g. two dumps), as CSV.
+    Diff(diff::Args),
+    /// How the ranking by reach moves when one input's graph is built under two profiles.
+    CompareProfiles(compare_profiles::Args),
     /// Write a synthetic npm-sized graph (for benchmarks) as a snapshot and print its statistics.
     Synth(synth::Args),
     /// Where the packages of real incidents (OSV records) rank, by score, reach and direct
@@ -58,12 +64,42 @@ enum Command {
     Backtest(backtest::Args),
 }
 
-/// How to read a raw input; ignored for snapshots, which fix their graph at ingest.
+/// How to read a raw input and which edges to build from it; ignored for snapshots, which fix
+/// their graph at ingest.
 #[derive(Debug, Args, Clone)]
 pub struct GraphArgs {
+    #[command(flatten)]
+    reading: ReadArgs,
+    #[command(flatten)]
+    edges: ProfileArgs,
+}
+
+/// How to read a raw input, whatever graph is built from it.
+#[derive(Debug, Args, Clone)]
+pub struct ReadArgs {
     /// Input format, when it cannot be told from the file name (see README).
     #[arg(long, short = 'f', value_parser = parse_format, value_name = "FORMAT")]
     format: Option<Format>,
+    /// A PEP 508 marker variable for evaluating PyPI requirements, overriding the default
+    /// environment (Linux, x86_64, CPython 3.12); repeatable, e.g. `--marker python_version=3.11`.
+    #[arg(long, value_parser = parse_marker, value_name = "NAME=VALUE")]
+    marker: Vec<(String, String)>,
+    /// Skip malformed records (and report how many) instead of stopping at the first.
+    #[arg(long)]
+    skip_bad: bool,
+    /// The largest single record (JSON line, stanza, archive member) to read, in MiB.
+    #[arg(long, value_name = "MIB", default_value_t = 64)]
+    max_record_mb: u64,
+}
+
+/// Which dependencies become edges.
+#[derive(Debug, Args, Clone)]
+pub struct ProfileArgs {
+    /// The dependency kinds to follow, comma-separated, from normal, build, dev, recommends,
+    /// peer, optional (every optional dependency) and features (optional crates.io dependencies
+    /// that a feature switches on). Default: normal,build. Another spelling of the --with-* flags.
+    #[arg(long, value_name = "KINDS")]
+    kinds: Option<Profile>,
     /// Also follow dev dependencies.
     #[arg(long)]
     with_dev: bool,
@@ -77,16 +113,6 @@ pub struct GraphArgs {
     /// Also follow npm peerDependencies.
     #[arg(long)]
     with_peer: bool,
-    /// A PEP 508 marker variable for evaluating PyPI requirements, overriding the default
-    /// environment (Linux, x86_64, CPython 3.12); repeatable, e.g. `--marker python_version=3.11`.
-    #[arg(long, value_parser = parse_marker, value_name = "NAME=VALUE")]
-    marker: Vec<(String, String)>,
-    /// Skip malformed records (and report how many) instead of stopping at the first.
-    #[arg(long)]
-    skip_bad: bool,
-    /// The largest single record (JSON line, stanza, archive member) to read, in MiB.
-    #[arg(long, value_name = "MIB", default_value_t = 64)]
-    max_record_mb: u64,
 }
 
 fn parse_marker(s: &str) -> Result<(String, String), String> {
@@ -99,16 +125,37 @@ fn parse_format(s: &str) -> Result<Format, String> {
     s.parse().map_err(|e: keystone::error::Error| e.to_string())
 }
 
-impl GraphArgs {
-    fn profile(&self) -> Profile {
-        Profile {
+impl ProfileArgs {
+    /// The profile of `--kinds`, or of the default widened by the `--with-*` flags; a `--with-*`
+    /// flag whose kind `--kinds` leaves out is an error.
+    fn profile(&self) -> Result<Profile> {
+        let widened = Profile {
             with_dev: self.with_dev,
             with_optional: self.with_optional,
             with_recommends: self.with_recommends,
             with_peer: self.with_peer,
+            ..Profile::default()
+        };
+        let Some(kinds) = self.kinds else {
+            return Ok(widened);
+        };
+        let given = [
+            ("dev", self.with_dev, kinds.with_dev),
+            ("optional", self.with_optional, kinds.with_optional),
+            ("recommends", self.with_recommends, kinds.with_recommends),
+            ("peer", self.with_peer, kinds.with_peer),
+        ];
+        if let Some((kind, _, _)) = given.iter().find(|(_, flag, listed)| *flag && !listed) {
+            bail!(
+                "--with-{kind} contradicts --kinds {}: add {kind} to --kinds, or drop --with-{kind}",
+                kinds.kinds().join(",")
+            );
         }
+        Ok(kinds)
     }
+}
 
+impl ReadArgs {
     fn read_options(&self) -> ReadOptions {
         ReadOptions {
             skip_bad: self.skip_bad,
@@ -131,30 +178,34 @@ impl GraphArgs {
         report_skipped(path, &ingested, progress);
         Ok(ingested)
     }
+}
 
+impl GraphArgs {
     /// Loads the graph of `input`: a snapshot, a raw input, or (none) the embedded default.
     fn load(&self, input: Option<&Path>, progress: &CliProgress) -> Result<Graph> {
         let ingested = match input {
             Some(path) if snapshot::is_snapshot(path) => {
                 progress.phase_start("load snapshot");
                 let graph = snapshot::load(path)?;
-                if self.format.is_some() || self.profile() != Profile::default() && self.profile() != graph.profile() {
+                let profile = self.edges.profile()?;
+                if self.reading.format.is_some() || profile != Profile::default() && profile != graph.profile() {
                     bail!(
-                        "{}: is a snapshot built with {} dependencies; --format and --with-* apply when ingesting",
+                        "{}: is a snapshot built with {} dependencies; --format, --kinds and --with-* apply when \
+                         ingesting",
                         path.display(),
                         graph.profile().describe()
                     );
                 }
                 return Ok(graph);
             }
-            Some(path) => self.read(path, progress)?,
+            Some(path) => self.reading.read(path, progress)?,
             None => {
                 let name = Path::new(keystone::DEFAULT_DATASET_NAME);
                 let reader = decompress::read_ahead(decompress::wrap(Cursor::new(keystone::DEFAULT_DATASET), name)?);
-                Debian.read_from(reader, name, &self.read_options(), progress)?
+                Debian.read_from(reader, name, &self.reading.read_options(), progress)?
             }
         };
-        Ok(builder::build(&[ingested], self.profile(), progress)?)
+        Ok(builder::build(&[ingested], self.edges.profile()?, progress)?)
     }
 }
 
@@ -201,6 +252,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Why(args) => why::run(args, &progress),
         Command::Stats(args) => stats::run(args, &progress),
         Command::Edges(args) => edges::run(args, &progress),
+        Command::Diff(args) => diff::run(args, &progress),
+        Command::CompareProfiles(args) => compare_profiles::run(args, &progress),
         Command::Synth(args) => synth::run(args, &progress),
         Command::Backtest(args) => backtest::run(args, &progress),
     };

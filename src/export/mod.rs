@@ -1,7 +1,9 @@
-//! Outputs: CSV rows whose column names are a public contract ([`csv`]), and atomic writes so
+//! Outputs: CSV rows whose column names are a public contract ([`csv`], and [`movements`] for
+//! two rankings side by side), and atomic writes so
 //! that an interrupted or failed run leaves the old file or none, never half a file.
 
 pub mod csv;
+pub mod movements;
 
 use std::io::{BufWriter, Write};
 use std::path::Path;

@@ -17,7 +17,7 @@
 //! releases, the per-node list offsets (u32), string offsets (u32) and bytes. The reverse
 //! CSR is rebuilt on load. Magic, version, length and checksum are verified
 //! before anything is decoded, and every graph invariant is checked after, so a damaged file
-//! gives an error, never a panic or a wrong graph.
+//! gives an error, never a panic or a wrong graph. The profile flags' bits: see `profile_bytes`.
 
 use std::path::Path;
 
@@ -48,12 +48,11 @@ fn u32_bytes(values: &[u32]) -> Vec<u8> {
 /// Writes `graph` to `path` atomically (a temporary file renamed into place when complete).
 pub fn save(graph: &Graph, path: &Path) -> Result<()> {
     let (ecosystems, names, versions, edge_flags, edge_reqs, meta) = graph.tables();
-    let profile = graph.profile();
     let (name_bytes, name_offsets) = names.parts();
     let (version_bytes, version_offsets) = versions.parts();
     let (req_bytes, req_offsets) = edge_reqs.parts();
     let sections: Vec<Vec<u8>> = vec![
-        [profile.with_dev, profile.with_optional, profile.with_recommends, profile.with_peer].map(u8::from).to_vec(),
+        profile_bytes(graph.profile()).to_vec(),
         ecosystems.iter().map(|&e| e as u8).collect(),
         u32_bytes(name_offsets),
         name_bytes.as_bytes().to_vec(),
@@ -141,16 +140,7 @@ pub fn decode(bytes: &[u8]) -> Result<Graph, String> {
         Ok(s.chunks_exact(4).map(|c| u32::from_le_bytes(c.try_into().expect("4 bytes"))).collect())
     };
     let text = |s: &[u8]| String::from_utf8(s.to_vec()).map_err(|_| "a string section is not UTF-8".to_string());
-    let flags = sections[0];
-    if flags.len() != 4 || flags.iter().any(|&f| f > 1) {
-        return Err("bad profile section".into());
-    }
-    let profile = Profile {
-        with_dev: flags[0] == 1,
-        with_optional: flags[1] == 1,
-        with_recommends: flags[2] == 1,
-        with_peer: flags[3] == 1,
-    };
+    let profile = sections[0].try_into().ok().and_then(profile_from_bytes).ok_or("bad profile section")?;
     let ecosystems = sections[1]
         .iter()
         .map(|&e| Ecosystem::from_id(e).ok_or_else(|| format!("unknown ecosystem id {e}")))
@@ -170,4 +160,35 @@ pub fn decode(bytes: &[u8]) -> Result<Graph, String> {
         releases: lists(16)?,
     };
     Graph::from_parts(ecosystems, names, versions, forward, sections[8].to_vec(), edge_reqs, profile, meta)
+}
+
+/// The profile section: byte 0 bit 0 dev, bit 1 normal left out, bit 2 build left out; byte 1
+/// bit 0 optional, bit 1 feature-enabled optional; byte 2 recommends; byte 3 peer. Normal and
+/// build are stored as left out so that every profile written before they could be is read as
+/// it was meant.
+fn profile_bytes(p: Profile) -> [u8; 4] {
+    let bit = |on: bool, at: u8| u8::from(on) << at;
+    [
+        bit(p.with_dev, 0) | bit(!p.with_normal, 1) | bit(!p.with_build, 2),
+        bit(p.with_optional, 0) | bit(p.with_features, 1),
+        bit(p.with_recommends, 0),
+        bit(p.with_peer, 0),
+    ]
+}
+
+/// The profile of a [`profile_bytes`] section, or `None` if it holds unknown bits.
+fn profile_from_bytes(b: [u8; 4]) -> Option<Profile> {
+    if b[0] > 7 || b[1] > 3 || b[2] > 1 || b[3] > 1 {
+        return None;
+    }
+    let on = |byte: u8, at: u8| byte >> at & 1 == 1;
+    Some(Profile {
+        with_normal: !on(b[0], 1),
+        with_build: !on(b[0], 2),
+        with_dev: on(b[0], 0),
+        with_optional: on(b[1], 0),
+        with_recommends: on(b[2], 0),
+        with_peer: on(b[3], 0),
+        with_features: on(b[1], 1),
+    })
 }

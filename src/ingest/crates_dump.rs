@@ -5,16 +5,20 @@
 //! the dependent release, `crate_id` = the dependency, `kind` 0 normal / 1 build / 2 dev,
 //! `optional` `t`/`f`), and `crate_owners.csv` (`crate_id`, `owner_id`, `owner_kind` 0 user /
 //! 1 team) with `users.csv` (`gh_login`) and `teams.csv` (`login`) for the maintainers.
+//! Optional dependencies that a feature switches on are marked ([`super::cargo_features`]),
+//! from `versions.features` (JSON) and `dependencies.features` (a Postgres array),
+//! `default_features` and `explicit_name` (a rename, the dependency's name in features).
 //!
 //! Latest releases are chosen as for the index ([`super::crates_index`]). Renamed dependencies
 //! need no care here: `crate_id` is always the real crate. A tarball is read twice, since the
 //! dependencies can only be kept once every crate's latest release is known.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+use super::cargo_features::{switch_on, CrateFeatures, FeatureDep};
 use super::crates_index::{version_rank, Rank};
 use super::{csv_rows, decompress, BadRecords, ReadOptions, Source};
 use crate::error::{Error, Location, Result};
@@ -74,7 +78,38 @@ fn flag(field: &str, column: &str) -> Result<bool, String> {
     }
 }
 
-/// What the first pass learns: crate names, repositories, owners and releases.
+/// The elements of a Postgres array literal (`{}`, `{derive}`, `{derive,"a b"}`); NULL is empty.
+fn pg_array(field: &str, column: &str) -> Result<Vec<String>, String> {
+    let bad = || format!("`{column}` is `{field}`, expected a Postgres array like {{a,b}}");
+    if field.is_empty() {
+        return Ok(Vec::new());
+    }
+    let inner = field.strip_prefix('{').and_then(|f| f.strip_suffix('}')).ok_or_else(bad)?;
+    let mut items = Vec::new();
+    let mut chars = inner.chars().peekable();
+    while chars.peek().is_some() {
+        let mut item = String::new();
+        if chars.next_if_eq(&'"').is_some() {
+            loop {
+                match chars.next().ok_or_else(bad)? {
+                    '\\' => item.push(chars.next().ok_or_else(bad)?),
+                    '"' => break,
+                    c => item.push(c),
+                }
+            }
+        } else {
+            item.extend(std::iter::from_fn(|| chars.next_if(|&c| c != ',')));
+        }
+        if chars.next().is_some_and(|c| c != ',') {
+            return Err(bad());
+        }
+        items.push(item);
+    }
+    Ok(items)
+}
+
+/// What the first pass learns: crate names, repositories, owners and releases (each crate's
+/// latest with its features).
 #[derive(Default)]
 struct Releases {
     names: HashMap<u64, String>,
@@ -86,6 +121,7 @@ struct Releases {
     owners: Vec<(u64, u64, bool)>,
     users: HashMap<u64, String>,
     teams: HashMap<u64, String>,
+    features: HashMap<u64, Vec<(String, Vec<String>)>>,
 }
 
 impl Source for CratesDump {
@@ -122,7 +158,7 @@ impl Source for CratesDump {
                 releases.teams.insert(id(f[0], "id")?, f[1].to_string());
                 Ok(())
             }),
-            _ => Table::open(reader, at, &["id", "crate_id", "num", "yanked"])?.rows(&mut bad, |f| {
+            _ => Table::open(reader, at, &["id", "crate_id", "num", "yanked", "features"])?.rows(&mut bad, |f| {
                 let (version_id, crate_id) = (id(f[0], "id")?, id(f[1], "crate_id")?);
                 let rank = version_rank(f[2], flag(f[3], "yanked")?)?;
                 if rank.is_some() {
@@ -131,6 +167,12 @@ impl Source for CratesDump {
                 match releases.latest.get(&crate_id) {
                     Some((best, _, _)) if *best >= rank => {}
                     _ => {
+                        let table: BTreeMap<String, Vec<String>> = match f[4] {
+                            "" => BTreeMap::new(),
+                            json => serde_json::from_str(json)
+                                .map_err(|e| format!("`features` is not a JSON map of lists: {e}"))?,
+                        };
+                        releases.features.insert(crate_id, table.into_iter().collect());
                         releases.latest.insert(crate_id, (rank, version_id, f[2].to_string()));
                     }
                 }
@@ -145,9 +187,12 @@ impl Source for CratesDump {
             .map(|(&crate_id, &(_, version_id, _))| (version_id, crate_id))
             .collect();
         let mut deps: HashMap<u64, Vec<Dependency>> = HashMap::new();
+        let mut feature_deps: HashMap<u64, Vec<FeatureDep>> = HashMap::new();
         progress.phase("read crates.io db-dump dependencies", None);
         each_table(path, &["dependencies.csv"], |_, reader, at| {
-            Table::open(reader, at, &["version_id", "crate_id", "kind", "optional", "req"])?.rows(&mut bad, |f| {
+            let columns =
+                ["version_id", "crate_id", "kind", "optional", "req", "default_features", "explicit_name", "features"];
+            Table::open(reader, at, &columns)?.rows(&mut bad, |f| {
                 let Some(&dependent) = chosen.get(&id(f[0], "version_id")?) else {
                     return Ok(());
                 };
@@ -162,13 +207,13 @@ impl Source for CratesDump {
                 };
                 let optional = flag(f[3], "optional")?;
                 let req = Some(f[4].to_string()).filter(|r| !r.is_empty());
-                deps.entry(dependent).or_default().push(Dependency {
-                    name: name.clone(),
-                    ecosystem: None,
-                    req,
-                    kind,
-                    optional,
-                });
+                let feature_dep = FeatureDep {
+                    rename: Some(f[6].to_string()).filter(|r| !r.is_empty()),
+                    default_features: flag(f[5], "default_features")?,
+                    features: pg_array(f[7], "features")?,
+                };
+                deps.entry(dependent).or_default().push(Dependency::new(name.clone(), kind, optional, req));
+                feature_deps.entry(dependent).or_default().push(feature_dep);
                 Ok(())
             })
         })?;
@@ -181,7 +226,7 @@ impl Source for CratesDump {
             })?;
             owners.entry(crate_id).or_default().push(format!("crates/{login}"));
         }
-        let mut packages: Vec<PackageRecord> = releases
+        let mut crates: Vec<(PackageRecord, CrateFeatures)> = releases
             .names
             .iter()
             .map(|(crate_id, name)| {
@@ -196,10 +241,14 @@ impl Source for CratesDump {
                 record.maintainers = owners.remove(crate_id).unwrap_or_default();
                 record.maintainers.sort_unstable();
                 record.releases = releases.all.remove(crate_id).unwrap_or_default();
-                record
+                let table = latest.and_then(|_| releases.features.remove(crate_id)).unwrap_or_default();
+                (record, CrateFeatures::new(table, feature_deps.remove(crate_id).unwrap_or_default()))
             })
             .collect();
-        packages.sort_unstable_by(|a, b| a.name.cmp(&b.name));
+        crates.sort_unstable_by(|a, b| a.0.name.cmp(&b.0.name));
+        let (mut packages, features): (Vec<PackageRecord>, Vec<CrateFeatures>) = crates.into_iter().unzip();
+        progress.phase("switch on optional dependencies by features", None);
+        switch_on(&mut packages, &features);
         Ok(Ingested { packages, skipped: bad.finish() })
     }
 }
@@ -236,5 +285,20 @@ fn each_table(
         Some(name) => {
             Err(Error::parse(Location::file(path), format!("expected a member `data/{name}` in the archive")))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::pg_array;
+
+    #[test]
+    fn postgres_arrays() {
+        assert_eq!(pg_array("{}", "f"), Ok(vec![]));
+        assert_eq!(pg_array("", "f"), Ok(vec![]));
+        assert_eq!(pg_array("{derive,serde/std}", "f").unwrap(), ["derive", "serde/std"]);
+        assert_eq!(pg_array(r#"{"a b","c\"d",e}"#, "f").unwrap(), ["a b", "c\"d", "e"]);
+        assert!(pg_array("derive", "f").is_err());
+        assert!(pg_array(r#"{"open}"#, "f").is_err());
     }
 }

@@ -5,7 +5,9 @@
 //! Each crate's record is its latest release: the highest non-yanked, non-prerelease version, or
 //! failing that the highest non-yanked one. A crate whose every version is yanked is still a
 //! record, with no version and no dependencies. A dependency's name is its `package` when
-//! renamed; dependencies on another `registry` are dropped.
+//! renamed; dependencies on another `registry` are dropped. Optional dependencies that a
+//! feature switches on are marked ([`super::cargo_features`]), from the chosen release's
+//! `features` and `features2` and its dependencies' `features` and `default_features`.
 //!
 //! Speed: lines are parsed twice over. A first, parallel pass reads only `name`, `vers` and
 //! `yanked`; only the lines that beat the best version seen so far for their crate are parsed
@@ -13,11 +15,13 @@
 
 use rustc_hash::FxHashMap as HashMap;
 use std::borrow::Cow;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 use serde::Deserialize;
 
+use super::cargo_features::{switch_on, CrateFeatures, FeatureDep};
 use super::lines::{batches, Batch};
 use super::{decompress, BadRecords, ReadOptions, Source};
 use crate::error::{Error, Location, Result};
@@ -42,6 +46,10 @@ struct Head<'a> {
 struct Full<'a> {
     #[serde(borrow, default)]
     deps: Vec<IndexDep<'a>>,
+    #[serde(default)]
+    features: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
+    features2: BTreeMap<String, Vec<String>>,
 }
 
 #[derive(Deserialize)]
@@ -58,6 +66,14 @@ struct IndexDep<'a> {
     package: Option<Cow<'a, str>>,
     #[serde(borrow, default)]
     req: Option<Cow<'a, str>>,
+    #[serde(default)]
+    features: Vec<String>,
+    #[serde(default = "yes")]
+    default_features: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// Orders a crate's versions for choosing its latest release: non-yanked above yanked (`None`),
@@ -76,6 +92,7 @@ pub(crate) fn version_rank(vers: &str, yanked: bool) -> Result<Rank, String> {
 struct Best {
     rank: Rank,
     record: PackageRecord,
+    features: CrateFeatures,
 }
 
 struct Reader<'p> {
@@ -106,12 +123,19 @@ impl Source for CratesIndex {
             }
         }
         let mut releases = reader.releases;
-        let mut packages: Vec<PackageRecord> = reader
-            .best
-            .into_values()
-            .map(|b| PackageRecord { releases: releases.remove(&b.record.name).unwrap_or_default(), ..b.record })
-            .collect();
-        packages.sort_unstable_by(|a, b| a.name.cmp(&b.name));
+        let mut best: Vec<Best> = reader.best.into_values().collect();
+        best.sort_unstable_by(|a, b| a.record.name.cmp(&b.record.name));
+        let (mut packages, features): (Vec<PackageRecord>, Vec<CrateFeatures>) = best
+            .into_iter()
+            .map(|b| {
+                (
+                    PackageRecord { releases: releases.remove(&b.record.name).unwrap_or_default(), ..b.record },
+                    b.features,
+                )
+            })
+            .unzip();
+        progress.phase("switch on optional dependencies by features", None);
+        switch_on(&mut packages, &features);
         Ok(Ingested { packages, skipped: reader.bad.finish() })
     }
 }
@@ -142,10 +166,13 @@ fn parse_head(line: &[u8]) -> Result<(Head<'_>, Rank), String> {
     Ok((head, rank))
 }
 
-fn parse_deps(line: &[u8]) -> Result<Vec<Dependency>, String> {
-    let full: Full<'_> =
-        serde_json::from_slice(line).map_err(|e| format!("expected `deps` to be a list of dependency objects: {e}"))?;
-    full.deps
+/// A release's dependencies and what feature resolution needs of it.
+fn parse_deps(line: &[u8]) -> Result<(Vec<Dependency>, CrateFeatures), String> {
+    let full: Full<'_> = serde_json::from_slice(line).map_err(|e| {
+        format!("expected `deps` to be a list of dependency objects and `features` a map of lists: {e}")
+    })?;
+    let (deps, feature_deps) = full
+        .deps
         .into_iter()
         .filter(|d| d.registry.is_none())
         .map(|d| {
@@ -157,9 +184,15 @@ fn parse_deps(line: &[u8]) -> Result<Vec<Dependency>, String> {
                     return Err(format!("dependency `{}` has kind `{other}`, expected normal, build or dev", d.name))
                 }
             };
-            Ok(Dependency::new(d.package.unwrap_or(d.name), kind, d.optional, d.req.map(Cow::into_owned)))
+            let (name, rename) = match d.package {
+                Some(package) => (package, Some(d.name.into_owned())),
+                None => (d.name, None),
+            };
+            let dep = Dependency::new(name, kind, d.optional, d.req.map(Cow::into_owned));
+            Ok((dep, FeatureDep { rename, default_features: d.default_features, features: d.features }))
         })
-        .collect()
+        .collect::<Result<(Vec<_>, Vec<_>), String>>()?;
+    Ok((deps, CrateFeatures::new(full.features.into_iter().chain(full.features2), feature_deps)))
 }
 
 impl Reader<'_> {
@@ -206,18 +239,20 @@ impl Reader<'_> {
             .par_iter()
             .map(|&i| {
                 let (no, line, (head, rank)) = heads[i].as_ref().expect("winners parsed");
-                let deps = if rank.is_some() { parse_deps(line) } else { Ok(Vec::new()) };
-                deps.map(|deps| (head.name.to_string(), head.vers.to_string(), rank.clone(), deps))
-                    .map_err(|m| Error::parse(Location::line(path, *no), m))
+                let deps = if rank.is_some() { parse_deps(line) } else { Ok(Default::default()) };
+                deps.map(|(deps, features)| {
+                    (head.name.to_string(), head.vers.to_string(), rank.clone(), deps, features)
+                })
+                .map_err(|m| Error::parse(Location::line(path, *no), m))
             })
             .collect();
         for result in parsed {
             match result {
                 Err(e) => self.bad.record(e)?,
-                Ok((name, vers, rank, deps)) => {
+                Ok((name, vers, rank, deps, features)) => {
                     let version = rank.is_some().then_some(vers);
                     let record = PackageRecord::new(Ecosystem::Crates, name.clone(), version, deps);
-                    self.best.insert(name, Best { rank, record });
+                    self.best.insert(name, Best { rank, record, features });
                 }
             }
         }

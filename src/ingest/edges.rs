@@ -65,6 +65,6 @@ fn parse_row(row: &csv::StringRecord) -> Result<((Ecosystem, String), Dependency
         other => (other.parse::<DepKind>().map_err(|e| format!("{e}, or optional"))?, false),
     };
     let (ecosystem, name) = qualified(dependency);
-    let dep = Dependency { name, ecosystem: Some(ecosystem), kind, optional, req: None };
+    let dep = Dependency { ecosystem: Some(ecosystem), ..Dependency::new(name, kind, optional, None) };
     Ok((qualified(dependent), dep))
 }

@@ -167,11 +167,8 @@ impl Columns {
             return Err(format!("`Optional Dependency` is `{optional}`, expected true or false"));
         };
         let dep = Dependency {
-            name: dep_name.to_string(),
             ecosystem: (target != ecosystem).then_some(target),
-            kind,
-            optional: optional || kind_optional,
-            req: (!req.is_empty()).then(|| req.to_string()),
+            ..Dependency::new(dep_name, kind, optional || kind_optional, (!req.is_empty()).then(|| req.to_string()))
         };
         Ok(Row { project: (ecosystem, name), version, version_id, dep })
     }

@@ -3,6 +3,7 @@
 //! the path ([`Format::guess`]); compressed inputs are recognised by their magic bytes
 //! ([`decompress`]).
 
+pub mod cargo_features;
 pub mod cargo_metadata;
 pub mod crates_dump;
 pub mod crates_index;

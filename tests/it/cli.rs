@@ -6,19 +6,19 @@ use std::process::{Command, Output};
 
 use crate::fixture;
 
-fn keystone(args: &[&str]) -> Output {
+pub fn keystone(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_keystone")).args(args).output().expect("keystone runs")
 }
 
-fn stdout(out: &Output) -> String {
+pub fn stdout(out: &Output) -> String {
     String::from_utf8(out.stdout.clone()).unwrap()
 }
 
-fn stderr(out: &Output) -> String {
+pub fn stderr(out: &Output) -> String {
     String::from_utf8(out.stderr.clone()).unwrap()
 }
 
-fn path(p: &Path) -> &str {
+pub fn path(p: &Path) -> &str {
     p.to_str().unwrap()
 }
 

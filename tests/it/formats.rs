@@ -8,8 +8,8 @@ use keystone::progress::NoProgress;
 
 use crate::{edge_list, fixture, graph_of};
 
-const DEV: Profile = Profile { with_dev: true, with_optional: false, with_recommends: false, with_peer: false };
-const OPTIONAL: Profile = Profile { with_dev: false, with_optional: true, with_recommends: false, with_peer: false };
+const DEV: Profile = Profile { with_dev: true, ..Profile::DEFAULT };
+const OPTIONAL: Profile = Profile { with_optional: true, ..Profile::DEFAULT };
 
 #[test]
 fn crates_index_lines_default_graph() {

@@ -1,11 +1,13 @@
 //! keystone's integration tests, in one binary: property tests of the fast algorithms against
 //! slow references, golden tests of every format on the fixtures in `datasets/fixtures/`,
-//! command-line tests (bad input included), and checks on the real dumps in `../shared`.
+//! command-line tests (bad input included), dependency-kind profiles, Cargo features, `diff` and
+//! `compare-profiles`, and checks on the real dumps in `../shared`.
 
 mod cli;
 mod formats;
 mod modelling;
 mod npm;
+mod profiles;
 mod properties;
 mod pypi;
 mod real_data;

@@ -13,7 +13,7 @@ use keystone::progress::NoProgress;
 use crate::{dataset, edge_list, fixture, graph_of};
 
 const fn profile(with_dev: bool, with_optional: bool, with_peer: bool) -> Profile {
-    Profile { with_dev, with_optional, with_recommends: false, with_peer }
+    Profile { with_dev, with_optional, with_peer, ..Profile::DEFAULT }
 }
 const DEV: Profile = profile(true, false, false);
 const OPTIONAL: Profile = profile(false, true, false);

@@ -10,7 +10,7 @@ use keystone::progress::NoProgress;
 
 use crate::{dataset, edge_list, fixture, graph_of};
 
-const EXTRAS: Profile = Profile { with_dev: false, with_optional: true, with_recommends: false, with_peer: false };
+const EXTRAS: Profile = Profile { with_optional: true, ..Profile::DEFAULT };
 
 /// The graph of `path` read with marker overrides `markers`.
 fn graph_with(format: Format, path: &Path, markers: &[(&str, &str)], profile: Profile) -> Graph {

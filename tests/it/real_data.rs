@@ -3,7 +3,8 @@
 //! Expected counts come from the dataset README, computed by an independent implementation.
 
 use keystone::analysis::{paths, rank::rank};
-use keystone::ingest::Format;
+use keystone::graph::builder;
+use keystone::ingest::{Format, ReadOptions};
 use keystone::model::Profile;
 use keystone::progress::NoProgress;
 
@@ -42,12 +43,17 @@ fn crates_io_2025_default_graph() {
     let Some(path) = dataset("cratesio/crates-io-index-2025-09-28.nocksum.jsonl.zst") else {
         return;
     };
-    let g = graph_of(Format::CratesIndex, &path, Profile::default());
+    let ingested = Format::CratesIndex.source().read(&path, &ReadOptions::default(), &NoProgress).unwrap();
+    let g = builder::build(std::slice::from_ref(&ingested), Profile::default(), &NoProgress).unwrap();
     assert_eq!((g.node_count(), g.edge_count()), (197_985, 1_000_555));
     assert_eq!(
         top(&g, 3),
         [("unicode-ident".to_string(), 116_231), ("proc-macro2".to_string(), 116_156), ("quote".to_string(), 115_773)]
     );
+    // Optional dependencies that a Cargo feature switches on are a kind of their own, outside
+    // the default graph (keystone's own count, not an independent one).
+    let features = builder::build(&[ingested], "normal,build,features".parse().unwrap(), &NoProgress).unwrap();
+    assert_eq!((features.node_count(), features.edge_count()), (197_985, 1_053_799));
 }
 
 #[test]
