@@ -16,13 +16,7 @@
 //!
 //! // `a` depends on `b`, and on `c` only as a dev dependency.
 //! let dep = |name: &str, kind| Dependency::new(name, kind, false, None);
-//! let record = |name: &str, deps| PackageRecord {
-//!     ecosystem: Ecosystem::Generic,
-//!     name: name.into(),
-//!     version: None,
-//!     deps,
-//!     provides: Vec::new(),
-//! };
+//! let record = |name: &str, deps| PackageRecord::new(Ecosystem::Generic, name.into(), None, deps);
 //! let a = record("a", vec![dep("b", DepKind::Normal), dep("c", DepKind::Dev)]);
 //! let input = [Ingested { packages: vec![a, record("c", vec![])], skipped: Default::default() }];
 //! let old = build(&input, Profile::default(), &NoProgress)?;

@@ -44,13 +44,7 @@
 //! use keystone::ingest::cargo_features::{switch_on, CrateFeatures, FeatureDep};
 //! use keystone::model::{DepKind, Dependency, Ecosystem, PackageRecord};
 //!
-//! let record = |name: &str, deps: Vec<Dependency>| PackageRecord {
-//!     ecosystem: Ecosystem::Crates,
-//!     name: name.into(),
-//!     version: Some("1.0.0".into()),
-//!     deps,
-//!     provides: Vec::new(),
-//! };
+//! let record = |name: &str, deps| PackageRecord::new(Ecosystem::Crates, name.into(), Some("1.0.0".into()), deps);
 //! // `app` asks for `lib`'s feature `json`, which switches on `lib`'s optional `serde_json`.
 //! let mut records = vec![
 //!     record("app", vec![Dependency::new("lib", DepKind::Normal, false, None)]),
