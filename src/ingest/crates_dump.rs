@@ -79,12 +79,42 @@ struct Releases {
     latest: HashMap<u64, (Rank, u64, String)>,
 }
 
+/// Where the dump's tables are.
+#[derive(Clone, Copy)]
+enum Dump<'a> {
+    /// A folder or a tarball.
+    At(&'a Path),
+    /// `crates.csv`, `versions.csv` and `dependencies.csv` in memory, the first named `path`.
+    Tables(&'a Path, [&'a [u8]; 3]),
+}
+
+/// The tables of [`Dump::Tables`], in order.
+const TABLES: [&str; 3] = ["crates.csv", "versions.csv", "dependencies.csv"];
+
 impl Source for CratesDump {
     fn read(&self, path: &Path, opts: &ReadOptions, progress: &dyn Progress) -> Result<Ingested> {
+        self.read_dump(Dump::At(path), opts, progress)
+    }
+}
+
+impl CratesDump {
+    /// Reads the dump's `crates.csv`, `versions.csv` and `dependencies.csv` from memory (as
+    /// extracted, uncompressed); errors name them `path:data/<table>`.
+    pub fn read_tables(
+        &self,
+        path: &Path,
+        tables: [&[u8]; 3],
+        opts: &ReadOptions,
+        progress: &dyn Progress,
+    ) -> Result<Ingested> {
+        self.read_dump(Dump::Tables(path, tables), opts, progress)
+    }
+
+    fn read_dump(&self, path: Dump<'_>, opts: &ReadOptions, progress: &dyn Progress) -> Result<Ingested> {
         let mut bad = BadRecords::new(opts);
         let mut releases = Releases::default();
         progress.phase("read crates.io db-dump crates and versions", None);
-        each_table(path, &["crates.csv", "versions.csv"], |name, reader, at| match name {
+        each_table(path, opts, &["crates.csv", "versions.csv"], |name, reader, at| match name {
             "crates.csv" => Table::open(reader, at, &["id", "name"])?.rows(&mut bad, |f| {
                 releases.names.insert(id(f[0], "id")?, f[1].to_string());
                 Ok(())
@@ -110,7 +140,7 @@ impl Source for CratesDump {
             .collect();
         let mut deps: HashMap<u64, Vec<Dependency>> = HashMap::new();
         progress.phase("read crates.io db-dump dependencies", None);
-        each_table(path, &["dependencies.csv"], |_, reader, at| {
+        each_table(path, opts, &["dependencies.csv"], |_, reader, at| {
             Table::open(reader, at, &["version_id", "crate_id", "kind", "optional", "req"])?.rows(&mut bad, |f| {
                 let Some(&dependent) = chosen.get(&id(f[0], "version_id")?) else {
                     return Ok(());
@@ -159,10 +189,21 @@ impl Source for CratesDump {
 /// Calls `each` with every table of `wanted` found in the dump at `path` (a folder, or a tarball
 /// read in one pass), naming each by its location; a wanted table that is missing is an error.
 fn each_table(
-    path: &Path,
+    dump: Dump<'_>,
+    opts: &ReadOptions,
     wanted: &[&str],
     mut each: impl FnMut(&str, &mut dyn Read, PathBuf) -> Result<()>,
 ) -> Result<()> {
+    let path = match dump {
+        Dump::At(path) => path,
+        Dump::Tables(path, tables) => {
+            for name in wanted {
+                let bytes = TABLES.iter().position(|t| t == name).map_or(&[][..], |i| tables[i]);
+                each(name, &mut &*bytes, PathBuf::from(format!("{}:data/{name}", path.display())))?;
+            }
+            return Ok(());
+        }
+    };
     let mut missing: Vec<&str> = wanted.to_vec();
     if path.is_dir() {
         for name in wanted {
@@ -172,7 +213,7 @@ fn each_table(
         }
         return Ok(());
     }
-    let mut archive = tar::Archive::new(decompress::read_ahead(decompress::open(path)?));
+    let mut archive = tar::Archive::new(decompress::read_ahead(decompress::open_with(path, opts)?));
     for entry in archive.entries().map_err(|e| Error::io(path, e))? {
         let mut entry = entry.map_err(|e| Error::io(path, e))?;
         let member = entry.path().map_err(|e| Error::io(path, e))?.into_owned();

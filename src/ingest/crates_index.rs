@@ -86,25 +86,37 @@ struct Reader<'p> {
 
 impl Source for CratesIndex {
     fn read(&self, path: &Path, opts: &ReadOptions, progress: &dyn Progress) -> Result<Ingested> {
-        let mut reader = Reader { progress, bad: BadRecords::new(opts), best: HashMap::default() };
-        if path.is_dir() {
-            let mut files = Vec::new();
-            index_files(path, &mut files)?;
-            files.sort();
-            progress.phase("read crates.io index checkout", Some(files.len() as u64));
-            for file in files {
-                let data = std::fs::read(&file).map_err(|e| Error::io(&file, e))?;
-                reader.batch(&file, &Batch { first_line: 1, data })?;
-            }
-        } else {
-            progress.phase("read crates.io index lines", None);
-            for batch in batches(decompress::open(path)?, path, opts.max_record_bytes) {
-                reader.batch(path, &batch?)?;
-            }
+        if !path.is_dir() {
+            return self.read_from(decompress::open_with(path, opts)?, path, opts, progress);
         }
-        let mut packages: Vec<PackageRecord> = reader.best.into_values().map(|b| b.record).collect();
-        packages.sort_unstable_by(|a, b| a.name.cmp(&b.name));
-        Ok(Ingested { packages, skipped: reader.bad.finish() })
+        let mut reader = Reader { progress, bad: BadRecords::new(opts), best: HashMap::default() };
+        let mut files = Vec::new();
+        index_files(path, &mut files)?;
+        files.sort();
+        progress.phase("read crates.io index checkout", Some(files.len() as u64));
+        for file in files {
+            let data = std::fs::read(&file).map_err(|e| Error::io(&file, e))?;
+            reader.batch(&file, &Batch { first_line: 1, data })?;
+        }
+        Ok(reader.finish())
+    }
+}
+
+impl CratesIndex {
+    /// Reads index lines from a stream (already decompressed); `path` names it in errors.
+    pub fn read_from(
+        &self,
+        lines: Box<dyn std::io::BufRead + Send>,
+        path: &Path,
+        opts: &ReadOptions,
+        progress: &dyn Progress,
+    ) -> Result<Ingested> {
+        let mut reader = Reader { progress, bad: BadRecords::new(opts), best: HashMap::default() };
+        progress.phase("read crates.io index lines", None);
+        for batch in batches(lines, path, opts.max_record_bytes) {
+            reader.batch(path, &batch?)?;
+        }
+        Ok(reader.finish())
     }
 }
 
@@ -155,6 +167,12 @@ fn parse_deps(line: &[u8]) -> Result<Vec<Dependency>, String> {
 }
 
 impl Reader<'_> {
+    fn finish(self) -> Ingested {
+        let mut packages: Vec<PackageRecord> = self.best.into_values().map(|b| b.record).collect();
+        packages.sort_unstable_by(|a, b| a.name.cmp(&b.name));
+        Ingested { packages, skipped: self.bad.finish() }
+    }
+
     fn batch(&mut self, path: &Path, batch: &Batch) -> Result<()> {
         self.progress.advance(batch.data.len() as u64);
         let lines: Vec<(u64, &[u8])> = batch.lines().filter(|(_, l)| !l.iter().all(u8::is_ascii_whitespace)).collect();

@@ -71,7 +71,7 @@ use serde::de::{self, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 use serde_json::value::RawValue;
 
-use super::lines::records_per_line;
+use super::lines::{records_per_line, records_per_line_from};
 use super::{decompress, BadRecords, ReadOptions, Source};
 use crate::error::{Error, Location, Result};
 use crate::model::{DepKind, Dependency, Ecosystem, Ingested, PackageRecord};
@@ -476,11 +476,17 @@ fn member_kind(path: &Path) -> Option<Kind> {
 }
 
 /// Calls `each` on every member of the dump at `path` (a folder, or a tarball read in one pass
-/// on a thread of its own), members in parallel, and returns the results in path order. A
-/// tarball member larger than `max_member` bytes is an error.
-fn each_member<T: Send>(path: &Path, max_member: u64, each: impl Fn(&Member) -> T + Sync) -> Result<Vec<(PathBuf, T)>> {
+/// on a thread of its own: `tarball`'s stream when given), members in parallel, and returns the
+/// results in path order. A tarball member larger than `opts.max_record_bytes` is an error.
+fn each_member<T: Send>(
+    path: &Path,
+    tarball: Option<Box<dyn std::io::BufRead + Send>>,
+    opts: &ReadOptions,
+    each: impl Fn(&Member) -> T + Sync,
+) -> Result<Vec<(PathBuf, T)>> {
+    let max_member = opts.max_record_bytes;
     let run = |member: Result<Member>| member.map(|m| (m.at.clone(), each(&m)));
-    let mut results: Vec<(PathBuf, T)> = if path.is_dir() {
+    let mut results: Vec<(PathBuf, T)> = if tarball.is_none() && path.is_dir() {
         let mut files = Vec::new();
         for dir in ["sdist", "wheel"].map(|d| path.join(d)) {
             if !dir.is_dir() {
@@ -498,7 +504,10 @@ fn each_member<T: Send>(path: &Path, max_member: u64, each: impl Fn(&Member) -> 
         files.into_par_iter().map(|file| run(read(file))).collect::<Result<_>>()?
     } else {
         let (tx, rx) = mpsc::sync_channel::<Result<Member>>(2);
-        let reader = decompress::read_ahead(decompress::open(path)?);
+        let reader = match tarball {
+            Some(reader) => reader,
+            None => decompress::read_ahead(decompress::open_with(path, opts)?),
+        };
         std::thread::scope(|scope| {
             scope.spawn(move || {
                 if let Err(e) = tar_members(reader, path, max_member, &tx) {
@@ -539,11 +548,34 @@ fn tar_members(reader: impl Read, path: &Path, max_member: u64, tx: &mpsc::SyncS
 
 impl Source for PypiDepsDb {
     fn read(&self, path: &Path, opts: &ReadOptions, progress: &dyn Progress) -> Result<Ingested> {
+        self.read_dump(path, None, opts, progress)
+    }
+}
+
+impl PypiDepsDb {
+    /// Reads the dump from a tar stream (already decompressed); `path` names it in errors.
+    pub fn read_tar(
+        &self,
+        reader: Box<dyn std::io::BufRead + Send>,
+        path: &Path,
+        opts: &ReadOptions,
+        progress: &dyn Progress,
+    ) -> Result<Ingested> {
+        self.read_dump(path, Some(reader), opts, progress)
+    }
+
+    fn read_dump(
+        &self,
+        path: &Path,
+        tarball: Option<Box<dyn std::io::BufRead + Send>>,
+        opts: &ReadOptions,
+        progress: &dyn Progress,
+    ) -> Result<Ingested> {
         let env = environment(&opts.markers)?;
         let release = env.python_version().version.release();
         let python = (release.first().copied().unwrap_or(0), release.get(1).copied().unwrap_or(0));
         progress.phase("read pypi-deps-db", None);
-        let members = each_member(path, opts.max_record_bytes, |member| {
+        let members = each_member(path, tarball, opts, |member| {
             progress.advance(member.bytes.len() as u64);
             read_member(member, python).map(|packages| (member.kind, packages))
         })?;
@@ -675,5 +707,21 @@ impl Source for PypiJson {
         let env = environment(&opts.markers)?;
         progress.phase("read PyPI JSON documents", None);
         records_per_line(path, opts, progress, |line| vec![document(line, &env)])
+    }
+}
+
+impl PypiJson {
+    /// Reads JSON API documents from a stream (already decompressed); `path` names it in
+    /// errors.
+    pub fn read_from(
+        &self,
+        reader: Box<dyn std::io::BufRead + Send>,
+        path: &Path,
+        opts: &ReadOptions,
+        progress: &dyn Progress,
+    ) -> Result<Ingested> {
+        let env = environment(&opts.markers)?;
+        progress.phase("read PyPI JSON documents", None);
+        records_per_line_from(reader, path, opts, progress, |line| vec![document(line, &env)])
     }
 }
