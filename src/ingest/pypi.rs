@@ -180,7 +180,8 @@ fn dependency(
     env: &MarkerEnvironment,
 ) -> Result<Option<Dependency>, String> {
     let text = text.trim();
-    let (Ok(req), Some(condition)) = (Requirement::<VerbatimUrl>::from_str(text), condition) else {
+    let req = requirement_is_safe(text).then(|| Requirement::<VerbatimUrl>::from_str(text).ok()).flatten();
+    let (Some(req), Some(condition)) = (req, condition) else {
         return unparsed(text, extra).map(Some);
     };
     let mut optional = extra;
@@ -204,6 +205,26 @@ fn dependency(
     Ok(Some(Dependency::new(req.name.to_string(), DepKind::Normal, optional, specifier)))
 }
 
+/// Whether `pep508_rs` may be given marker text `marker`. Version 0.9 counts characters as
+/// bytes where it looks for `and`/`or` after an expression, and panics on a non-ASCII character
+/// there (found by fuzzing); markers are ASCII in practice, so one that is not stays unread.
+fn marker_is_safe(marker: &str) -> bool {
+    marker.is_ascii()
+}
+
+/// Whether `pep508_rs` may be given requirement `text`: its marker is safe
+/// ([`marker_is_safe`]), and neither its name nor an extra ends in `-`, `_` or `.` before
+/// another character (version 0.9 panics on those, found by fuzzing; PEP 508 rejects them).
+fn requirement_is_safe(text: &str) -> bool {
+    let separator_last = |name: &str| name.trim().ends_with(['-', '_', '.']);
+    let end = text.find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))).unwrap_or(text.len());
+    let (name, rest) = text.split_at(end);
+    let extras = rest.trim_start().strip_prefix('[').map(|r| r.split(']').next().unwrap_or(r)).unwrap_or("");
+    !separator_last(name)
+        && !extras.split(',').any(separator_last)
+        && text.split_once(';').is_none_or(|(_, marker)| marker_is_safe(marker))
+}
+
 /// A requirement that is not PEP 508: a dependency on the name it starts with, if any.
 fn unparsed(text: &str, optional: bool) -> Result<Dependency, String> {
     let end = text.find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))).unwrap_or(text.len());
@@ -225,7 +246,8 @@ fn requirements<'t>(
     let (extra, marker) = key.map_or(("", ""), |key| key.split_once(':').unwrap_or((key, "")));
     let condition = match marker.trim() {
         "" => Some(MarkerTree::TRUE),
-        marker => MarkerTree::from_str(marker).ok(),
+        marker if marker_is_safe(marker) => MarkerTree::from_str(marker).ok(),
+        _ => None,
     };
     for text in texts {
         deps.extend(dependency(text, !extra.trim().is_empty(), condition.as_ref(), env)?);
