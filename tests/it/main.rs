@@ -1,9 +1,11 @@
 //! keystone's integration tests, in one binary: property tests of the fast algorithms against
 //! slow references, golden tests of every format on the fixtures in `datasets/fixtures/`,
-//! command-line tests (bad input included), and checks on the real dumps in `../shared`.
+//! command-line tests (bad input included), hostile input (bombs, damaged snapshots, deep
+//! graphs, fuzz findings), and checks on the real dumps in `../shared`.
 
 mod cli;
 mod formats;
+mod hostile;
 mod npm;
 mod properties;
 mod pypi;
