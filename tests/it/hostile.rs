@@ -438,3 +438,25 @@ fn fuzz_finding_requirements_that_panicked_pep508_rs() {
         assert_eq!(dep.1, Some(text));
     }
 }
+
+#[test]
+fn a_failed_run_leaves_the_old_csv_and_no_temporary_file() {
+    // `a_killed_run_leaves_the_old_output` (cli.rs) covers a snapshot; CSV outputs go through
+    // the same temporary-file-and-rename, so a run that fails keeps the old file as it was.
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(&bad, "a,b\nb,c,weird-kind\n").unwrap();
+    for command in ["rank", "edges"] {
+        let out_file = dir.path().join(format!("{command}.csv"));
+        std::fs::write(&out_file, "the old file").unwrap();
+        let out = keystone(&[command, path(&bad), "-o", path(&out_file)], dir.path());
+        assert_eq!(out.status.code(), Some(2), "{command}");
+        assert_eq!(std::fs::read_to_string(&out_file).unwrap(), "the old file", "{command}");
+    }
+    let out_file = dir.path().join("blast.csv");
+    std::fs::write(&out_file, "the old file").unwrap();
+    let out = keystone(&["blast", path(&bad), "b", "-o", path(&out_file)], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(std::fs::read_to_string(&out_file).unwrap(), "the old file");
+    assert_eq!(files_under(dir.path()), ["bad.csv", "blast.csv", "edges.csv", "rank.csv"]);
+}
