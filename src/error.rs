@@ -105,3 +105,32 @@ impl Error {
 
 /// The library's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Decompressed input beyond a limit: a decompression bomb, or a genuine dump larger than the
+/// limit allows. It travels inside an [`std::io::Error`] (the decoders are readers), so it shows
+/// as `path: message`, and it names the flag that raises the limit.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DecompressionLimit {
+    /// More decompressed bytes than the absolute limit.
+    #[error(
+        "decompresses to more than {limit} bytes ({:.1} GiB); if the input is genuine, raise --max-input-gb",
+        *.limit as f64 / (1u64 << 30) as f64
+    )]
+    Bytes {
+        /// The limit in bytes.
+        limit: u64,
+    },
+    /// A decompressed size out of proportion to the compressed bytes read.
+    #[error(
+        "decompresses {out} bytes from {compressed} compressed bytes, a ratio above {limit}, as a \
+         decompression bomb would; if the input is genuine, raise --max-ratio"
+    )]
+    Ratio {
+        /// Decompressed bytes so far.
+        out: u64,
+        /// Compressed bytes read so far.
+        compressed: u64,
+        /// The largest ratio allowed.
+        limit: u64,
+    },
+}

@@ -90,6 +90,12 @@ pub struct ReadArgs {
     /// The largest single record (JSON line, stanza, archive member) to read, in MiB.
     #[arg(long, value_name = "MIB", default_value_t = 64)]
     max_record_mb: u64,
+    /// The most a compressed input may decompress to, in GiB.
+    #[arg(long, value_name = "GIB", default_value_t = 16)]
+    max_input_gb: u64,
+    /// The largest ratio of decompressed to compressed size (checked past 64 MiB of output).
+    #[arg(long, value_name = "RATIO", default_value_t = 1000)]
+    max_ratio: u64,
 }
 
 /// Which dependencies become edges.
@@ -161,6 +167,8 @@ impl ReadArgs {
             skip_bad: self.skip_bad,
             markers: self.marker.clone(),
             max_record_bytes: self.max_record_mb << 20,
+            max_input_bytes: self.max_input_gb.saturating_mul(1 << 30),
+            max_ratio: self.max_ratio,
         }
     }
 
@@ -201,8 +209,13 @@ impl GraphArgs {
             Some(path) => self.reading.read(path, progress)?,
             None => {
                 let name = Path::new(keystone::DEFAULT_DATASET_NAME);
-                let reader = decompress::read_ahead(decompress::wrap(Cursor::new(keystone::DEFAULT_DATASET), name)?);
-                Debian.read_from(reader, name, &self.reading.read_options(), progress)?
+                let options = self.reading.read_options();
+                let reader = decompress::read_ahead(decompress::wrap_with(
+                    Cursor::new(keystone::DEFAULT_DATASET),
+                    name,
+                    &options,
+                )?);
+                Debian.read_from(reader, name, &options, progress)?
             }
         };
         Ok(builder::build(&[ingested], self.edges.profile()?, progress)?)

@@ -127,7 +127,9 @@ impl Csr {
             if start > end {
                 return Err(format!("offsets decrease at node {v}"));
             }
-            let row = &self.targets[start as usize..end as usize];
+            let Some(row) = self.targets.get(start as usize..end as usize) else {
+                return Err(format!("offsets run past the edges at node {v}"));
+            };
             if row.iter().any(|&t| t as usize >= n || t as usize == v) {
                 return Err(format!("node {v} has an edge out of range or to itself"));
             }

@@ -22,23 +22,37 @@ use crate::progress::Progress;
 pub struct CargoMetadata;
 
 impl Source for CargoMetadata {
-    fn read(&self, path: &Path, _opts: &ReadOptions, progress: &dyn Progress) -> Result<Ingested> {
-        let metadata = if path.file_name().is_some_and(|n| n == "Cargo.toml") {
+    fn read(&self, path: &Path, opts: &ReadOptions, progress: &dyn Progress) -> Result<Ingested> {
+        if path.file_name().is_some_and(|n| n == "Cargo.toml") {
             progress.phase("run cargo metadata", None);
-            MetadataCommand::new()
+            let metadata = MetadataCommand::new()
                 .manifest_path(path)
                 .exec()
-                .map_err(|e| Error::parse(Location::file(path), format!("`cargo metadata` failed: {e}")))?
-        } else {
-            progress.phase("read cargo metadata JSON", None);
-            let reader = super::decompress::open(path)?;
-            serde_json::from_reader::<_, Metadata>(reader).map_err(|e| {
-                Error::parse(
-                    Location::line(path, e.line() as u64),
-                    format!("expected `cargo metadata --format-version 1` JSON: {e}"),
-                )
-            })?
-        };
+                .map_err(|e| Error::parse(Location::file(path), format!("`cargo metadata` failed: {e}")))?;
+            let packages = records(&metadata).map_err(|m| Error::parse(Location::file(path), m))?;
+            return Ok(Ingested { packages, skipped: Skipped::default() });
+        }
+        self.read_from(super::decompress::open_with(path, opts)?, path, opts, progress)
+    }
+}
+
+impl CargoMetadata {
+    /// Reads saved `cargo metadata` JSON from a stream (already decompressed); `path` names it
+    /// in errors.
+    pub fn read_from(
+        &self,
+        reader: impl std::io::Read,
+        path: &Path,
+        _opts: &ReadOptions,
+        progress: &dyn Progress,
+    ) -> Result<Ingested> {
+        progress.phase("read cargo metadata JSON", None);
+        let metadata = serde_json::from_reader::<_, Metadata>(reader).map_err(|e| {
+            Error::parse(
+                Location::line(path, e.line() as u64),
+                format!("expected `cargo metadata --format-version 1` JSON: {e}"),
+            )
+        })?;
         let packages = records(&metadata).map_err(|m| Error::parse(Location::file(path), m))?;
         Ok(Ingested { packages, skipped: Skipped::default() })
     }

@@ -124,13 +124,48 @@ struct Releases {
     features: HashMap<u64, Vec<(String, Vec<String>)>>,
 }
 
+/// Where the dump's tables are.
+#[derive(Clone, Copy)]
+enum Dump<'a> {
+    /// A folder or a tarball.
+    At(&'a Path),
+    /// The [`TABLES`] in memory (an empty one as if absent), named after `path`.
+    Tables(&'a Path, [&'a [u8]; 6]),
+}
+
+/// The tables of [`Dump::Tables`], in order.
+const TABLES: [&str; 6] =
+    ["crates.csv", "versions.csv", "dependencies.csv", "crate_owners.csv", "users.csv", "teams.csv"];
+
+/// Tables a dump may lack: without them, crates have no maintainers.
+const OPTIONAL: [&str; 3] = ["crate_owners.csv", "users.csv", "teams.csv"];
+
 impl Source for CratesDump {
     fn read(&self, path: &Path, opts: &ReadOptions, progress: &dyn Progress) -> Result<Ingested> {
+        self.read_dump(Dump::At(path), opts, progress)
+    }
+}
+
+impl CratesDump {
+    /// Reads the dump's `crates.csv`, `versions.csv`, `dependencies.csv`, `crate_owners.csv`,
+    /// `users.csv` and `teams.csv` from memory (as extracted, uncompressed; the last three may be
+    /// empty); errors name them `path:data/<table>`.
+    pub fn read_tables(
+        &self,
+        path: &Path,
+        tables: [&[u8]; 6],
+        opts: &ReadOptions,
+        progress: &dyn Progress,
+    ) -> Result<Ingested> {
+        self.read_dump(Dump::Tables(path, tables), opts, progress)
+    }
+
+    fn read_dump(&self, path: Dump<'_>, opts: &ReadOptions, progress: &dyn Progress) -> Result<Ingested> {
         let mut bad = BadRecords::new(opts);
         let mut releases = Releases::default();
         progress.phase("read crates.io db-dump crates and versions", None);
         let tables = ["crates.csv", "versions.csv", "crate_owners.csv", "users.csv", "teams.csv"];
-        each_table(path, &tables, |name, reader, at| match name {
+        each_table(path, opts, &tables, |name, reader, at| match name {
             "crates.csv" => Table::open(reader, at, &["id", "name", "repository"])?.rows(&mut bad, |f| {
                 let crate_id = id(f[0], "id")?;
                 releases.names.insert(crate_id, f[1].to_string());
@@ -189,7 +224,7 @@ impl Source for CratesDump {
         let mut deps: HashMap<u64, Vec<Dependency>> = HashMap::new();
         let mut feature_deps: HashMap<u64, Vec<FeatureDep>> = HashMap::new();
         progress.phase("read crates.io db-dump dependencies", None);
-        each_table(path, &["dependencies.csv"], |_, reader, at| {
+        each_table(path, opts, &["dependencies.csv"], |_, reader, at| {
             let columns =
                 ["version_id", "crate_id", "kind", "optional", "req", "default_features", "explicit_name", "features"];
             Table::open(reader, at, &columns)?.rows(&mut bad, |f| {
@@ -222,7 +257,10 @@ impl Source for CratesDump {
         for &(crate_id, owner, team) in &releases.owners {
             let (table, what) = if team { (&releases.teams, "teams.csv") } else { (&releases.users, "users.csv") };
             let login = table.get(&owner).ok_or_else(|| {
-                Error::parse(Location::file(path), format!("crate_owners.csv names owner {owner}, which {what} lacks"))
+                let at = match path {
+                    Dump::At(path) | Dump::Tables(path, _) => path,
+                };
+                Error::parse(Location::file(at), format!("crate_owners.csv names owner {owner}, which {what} lacks"))
             })?;
             owners.entry(crate_id).or_default().push(format!("crates/{login}"));
         }
@@ -254,22 +292,39 @@ impl Source for CratesDump {
 }
 
 /// Calls `each` with every table of `wanted` found in the dump at `path` (a folder, or a tarball
-/// read in one pass), naming each by its location; a wanted table that is missing is an error.
+/// read in one pass), naming each by its location; a wanted table that is missing is an error,
+/// unless it is one of the [`OPTIONAL`] ones.
 fn each_table(
-    path: &Path,
+    dump: Dump<'_>,
+    opts: &ReadOptions,
     wanted: &[&str],
     mut each: impl FnMut(&str, &mut dyn Read, PathBuf) -> Result<()>,
 ) -> Result<()> {
+    let path = match dump {
+        Dump::At(path) => path,
+        Dump::Tables(path, tables) => {
+            for name in wanted {
+                let bytes = TABLES.iter().position(|t| t == name).map_or(&[][..], |i| tables[i]);
+                if !(bytes.is_empty() && OPTIONAL.contains(name)) {
+                    each(name, &mut &*bytes, PathBuf::from(format!("{}:data/{name}", path.display())))?;
+                }
+            }
+            return Ok(());
+        }
+    };
     let mut missing: Vec<&str> = wanted.to_vec();
     if path.is_dir() {
         for name in wanted {
             let file = path.join("data").join(name);
+            if OPTIONAL.contains(name) && !file.exists() {
+                continue;
+            }
             let mut reader = File::open(&file).map_err(|e| Error::io(&file, e))?;
             each(name, &mut reader, file)?;
         }
         return Ok(());
     }
-    let mut archive = tar::Archive::new(decompress::read_ahead(decompress::open(path)?));
+    let mut archive = tar::Archive::new(decompress::read_ahead(decompress::open_with(path, opts)?));
     for entry in archive.entries().map_err(|e| Error::io(path, e))? {
         let mut entry = entry.map_err(|e| Error::io(path, e))?;
         let member = entry.path().map_err(|e| Error::io(path, e))?.into_owned();
@@ -280,7 +335,7 @@ fn each_table(
         let at = PathBuf::from(format!("{}:{}", path.display(), member.display()));
         each(name, &mut entry, at)?;
     }
-    match missing.first() {
+    match missing.iter().find(|name| !OPTIONAL.contains(name)) {
         None => Ok(()),
         Some(name) => {
             Err(Error::parse(Location::file(path), format!("expected a member `data/{name}` in the archive")))

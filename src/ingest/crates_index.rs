@@ -105,38 +105,37 @@ struct Reader<'p> {
 
 impl Source for CratesIndex {
     fn read(&self, path: &Path, opts: &ReadOptions, progress: &dyn Progress) -> Result<Ingested> {
-        let mut reader =
-            Reader { progress, bad: BadRecords::new(opts), best: HashMap::default(), releases: HashMap::default() };
-        if path.is_dir() {
-            let mut files = Vec::new();
-            index_files(path, &mut files)?;
-            files.sort();
-            progress.phase("read crates.io index checkout", Some(files.len() as u64));
-            for file in files {
-                let data = std::fs::read(&file).map_err(|e| Error::io(&file, e))?;
-                reader.batch(&file, &Batch { first_line: 1, data })?;
-            }
-        } else {
-            progress.phase("read crates.io index lines", None);
-            for batch in batches(decompress::open(path)?, path, opts.max_record_bytes) {
-                reader.batch(path, &batch?)?;
-            }
+        if !path.is_dir() {
+            return self.read_from(decompress::open_with(path, opts)?, path, opts, progress);
         }
-        let mut releases = reader.releases;
-        let mut best: Vec<Best> = reader.best.into_values().collect();
-        best.sort_unstable_by(|a, b| a.record.name.cmp(&b.record.name));
-        let (mut packages, features): (Vec<PackageRecord>, Vec<CrateFeatures>) = best
-            .into_iter()
-            .map(|b| {
-                (
-                    PackageRecord { releases: releases.remove(&b.record.name).unwrap_or_default(), ..b.record },
-                    b.features,
-                )
-            })
-            .unzip();
-        progress.phase("switch on optional dependencies by features", None);
-        switch_on(&mut packages, &features);
-        Ok(Ingested { packages, skipped: reader.bad.finish() })
+        let mut reader = Reader::new(progress, opts);
+        let mut files = Vec::new();
+        index_files(path, &mut files)?;
+        files.sort();
+        progress.phase("read crates.io index checkout", Some(files.len() as u64));
+        for file in files {
+            let data = std::fs::read(&file).map_err(|e| Error::io(&file, e))?;
+            reader.batch(&file, &Batch { first_line: 1, data })?;
+        }
+        Ok(reader.finish())
+    }
+}
+
+impl CratesIndex {
+    /// Reads index lines from a stream (already decompressed); `path` names it in errors.
+    pub fn read_from(
+        &self,
+        lines: Box<dyn std::io::BufRead + Send>,
+        path: &Path,
+        opts: &ReadOptions,
+        progress: &dyn Progress,
+    ) -> Result<Ingested> {
+        let mut reader = Reader::new(progress, opts);
+        progress.phase("read crates.io index lines", None);
+        for batch in batches(lines, path, opts.max_record_bytes) {
+            reader.batch(path, &batch?)?;
+        }
+        Ok(reader.finish())
     }
 }
 
@@ -195,7 +194,31 @@ fn parse_deps(line: &[u8]) -> Result<(Vec<Dependency>, CrateFeatures), String> {
     Ok((deps, CrateFeatures::new(full.features.into_iter().chain(full.features2), feature_deps)))
 }
 
-impl Reader<'_> {
+impl<'p> Reader<'p> {
+    fn new(progress: &'p dyn Progress, opts: &ReadOptions) -> Self {
+        Reader { progress, bad: BadRecords::new(opts), best: HashMap::default(), releases: HashMap::default() }
+    }
+
+    /// Every crate's record, with its releases and the optional dependencies its features
+    /// switch on.
+    fn finish(self) -> Ingested {
+        let mut releases = self.releases;
+        let mut best: Vec<Best> = self.best.into_values().collect();
+        best.sort_unstable_by(|a, b| a.record.name.cmp(&b.record.name));
+        let (mut packages, features): (Vec<PackageRecord>, Vec<CrateFeatures>) = best
+            .into_iter()
+            .map(|b| {
+                (
+                    PackageRecord { releases: releases.remove(&b.record.name).unwrap_or_default(), ..b.record },
+                    b.features,
+                )
+            })
+            .unzip();
+        self.progress.phase("switch on optional dependencies by features", None);
+        switch_on(&mut packages, &features);
+        Ingested { packages, skipped: self.bad.finish() }
+    }
+
     fn batch(&mut self, path: &Path, batch: &Batch) -> Result<()> {
         self.progress.advance(batch.data.len() as u64);
         let lines: Vec<(u64, &[u8])> = batch.lines().filter(|(_, l)| !l.iter().all(u8::is_ascii_whitespace)).collect();

@@ -27,7 +27,7 @@ pub struct Debian;
 
 impl Source for Debian {
     fn read(&self, path: &Path, opts: &ReadOptions, progress: &dyn Progress) -> Result<Ingested> {
-        self.read_from(decompress::read_ahead(decompress::open(path)?), path, opts, progress)
+        self.read_from(decompress::read_ahead(decompress::open_with(path, opts)?), path, opts, progress)
     }
 }
 

@@ -1,40 +1,62 @@
 //! Opening inputs that may be compressed. The compression is recognised by magic bytes, not by
 //! the file name: zstd (with the 2^27 long-distance window the crates.io dumps use), xz and gzip;
 //! anything else is read as is. [`read_ahead`] moves the decompression onto a thread of its
-//! own, a few megabytes ahead of the parser.
+//! own, a few megabytes ahead of the parser. Decompressed output is limited ([`super::limit`]).
 
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 use std::sync::mpsc;
 
+use super::limit::{Counting, Limited};
+use super::ReadOptions;
 use crate::error::{Error, Result};
 
 const ZSTD: &[u8] = &[0x28, 0xb5, 0x2f, 0xfd];
 const XZ: &[u8] = &[0xfd, b'7', b'z', b'X', b'Z', 0x00];
 const GZIP: &[u8] = &[0x1f, 0x8b];
 
-/// Opens `path` for buffered reading, decompressing it if it starts with a known magic.
+/// Opens `path` for buffered reading, decompressing it if it starts with a known magic, under
+/// the default limits of [`ReadOptions`].
 pub fn open(path: &Path) -> Result<Box<dyn BufRead + Send>> {
-    let file = File::open(path).map_err(|e| Error::io(path, e))?;
-    wrap(BufReader::with_capacity(1 << 20, file), path)
+    open_with(path, &ReadOptions::default())
 }
 
-/// Decompresses `raw` if it starts with a known magic; `path` names it in errors.
-pub fn wrap(mut raw: impl BufRead + Send + 'static, path: &Path) -> Result<Box<dyn BufRead + Send>> {
+/// [`open`] under the decompression limits of `opts`.
+pub fn open_with(path: &Path, opts: &ReadOptions) -> Result<Box<dyn BufRead + Send>> {
+    let file = File::open(path).map_err(|e| Error::io(path, e))?;
+    wrap_with(BufReader::with_capacity(1 << 20, file), path, opts)
+}
+
+/// Decompresses `raw` if it starts with a known magic; `path` names it in errors. The default
+/// limits of [`ReadOptions`] apply.
+pub fn wrap(raw: impl BufRead + Send + 'static, path: &Path) -> Result<Box<dyn BufRead + Send>> {
+    wrap_with(raw, path, &ReadOptions::default())
+}
+
+/// [`wrap`] under the decompression limits of `opts`.
+pub fn wrap_with(
+    mut raw: impl BufRead + Send + 'static,
+    path: &Path,
+    opts: &ReadOptions,
+) -> Result<Box<dyn BufRead + Send>> {
     let head = raw.fill_buf().map_err(|e| Error::io(path, e))?;
-    let inner: Box<dyn Read + Send> = if head.starts_with(ZSTD) {
-        let mut decoder = zstd::Decoder::with_buffer(raw).map_err(|e| Error::io(path, e))?;
-        decoder.window_log_max(31).map_err(|e| Error::io(path, e))?;
-        Box::new(decoder)
-    } else if head.starts_with(XZ) {
-        Box::new(xz2::bufread::XzDecoder::new_multi_decoder(raw))
-    } else if head.starts_with(GZIP) {
-        Box::new(flate2::bufread::MultiGzDecoder::new(raw))
-    } else {
+    let taken = std::sync::Arc::default();
+    let Some(kind) = [ZSTD, XZ, GZIP].into_iter().position(|magic| head.starts_with(magic)) else {
         return Ok(Box::new(raw));
     };
-    Ok(Box::new(BufReader::with_capacity(1 << 20, inner)))
+    let raw = Counting::new(raw, std::sync::Arc::clone(&taken));
+    let inner: Box<dyn Read + Send> = match kind {
+        0 => {
+            let mut decoder = zstd::Decoder::with_buffer(raw).map_err(|e| Error::io(path, e))?;
+            decoder.window_log_max(31).map_err(|e| Error::io(path, e))?;
+            Box::new(decoder)
+        }
+        1 => Box::new(xz2::bufread::XzDecoder::new_multi_decoder(raw)),
+        _ => Box::new(flate2::bufread::MultiGzDecoder::new(raw)),
+    };
+    let limited = Limited::new(inner, taken, opts.max_input_bytes, opts.max_ratio);
+    Ok(Box::new(BufReader::with_capacity(1 << 20, limited)))
 }
 
 /// Reads `reader` on a thread of its own, up to 4 MiB ahead of the caller, so that

@@ -19,8 +19,21 @@ pub struct Edges;
 
 impl Source for Edges {
     fn read(&self, path: &Path, opts: &ReadOptions, progress: &dyn Progress) -> Result<Ingested> {
+        self.read_from(decompress::open_with(path, opts)?, path, opts, progress)
+    }
+}
+
+impl Edges {
+    /// Reads an edge list from a stream (already decompressed); `path` names it in errors.
+    pub fn read_from(
+        &self,
+        reader: impl std::io::Read,
+        path: &Path,
+        opts: &ReadOptions,
+        progress: &dyn Progress,
+    ) -> Result<Ingested> {
         progress.phase("read edge list", None);
-        let mut csv = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(decompress::open(path)?);
+        let mut csv = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(reader);
         let mut bad = BadRecords::new(opts);
         let mut packages: BTreeMap<(Ecosystem, String), Vec<Dependency>> = BTreeMap::new();
         let mut first = true;

@@ -84,8 +84,21 @@ struct Row<'r> {
 
 impl Source for LibrariesIo {
     fn read(&self, path: &Path, opts: &ReadOptions, progress: &dyn Progress) -> Result<Ingested> {
+        self.read_from(decompress::open_with(path, opts)?, path, opts, progress)
+    }
+}
+
+impl LibrariesIo {
+    /// Reads the CSV from a stream (already decompressed); `path` names it in errors.
+    pub fn read_from(
+        &self,
+        reader: impl std::io::Read,
+        path: &Path,
+        opts: &ReadOptions,
+        progress: &dyn Progress,
+    ) -> Result<Ingested> {
         progress.phase("read libraries.io dependencies", None);
-        let mut csv = csv::ReaderBuilder::new().from_reader(decompress::open(path)?);
+        let mut csv = csv::ReaderBuilder::new().from_reader(reader);
         let header = csv
             .headers()
             .map_err(|e| Error::parse(Location::line(path, 1), format!("expected a CSV header row: {e}")))?;

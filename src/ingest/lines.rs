@@ -101,9 +101,20 @@ pub(crate) fn records_per_line(
     progress: &dyn Progress,
     parse: impl Fn(&[u8]) -> Vec<Result<PackageRecord, String>> + Sync,
 ) -> Result<Ingested> {
+    records_per_line_from(decompress::open_with(path, opts)?, path, opts, progress, parse)
+}
+
+/// [`records_per_line`] from a stream (already decompressed); `path` names it in errors.
+pub(crate) fn records_per_line_from(
+    reader: Box<dyn BufRead + Send>,
+    path: &Path,
+    opts: &ReadOptions,
+    progress: &dyn Progress,
+    parse: impl Fn(&[u8]) -> Vec<Result<PackageRecord, String>> + Sync,
+) -> Result<Ingested> {
     let mut bad = BadRecords::new(opts);
     let mut packages: FxHashMap<String, PackageRecord> = FxHashMap::default();
-    for batch in batches(decompress::open(path)?, path, opts.max_record_bytes) {
+    for batch in batches(reader, path, opts.max_record_bytes) {
         let batch = batch?;
         progress.advance(batch.data.len() as u64);
         let lines: Vec<(u64, &[u8])> = batch.lines().filter(|(_, l)| !l.iter().all(u8::is_ascii_whitespace)).collect();

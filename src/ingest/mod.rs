@@ -11,6 +11,7 @@ pub mod debian;
 pub mod decompress;
 pub mod edges;
 pub mod libraries_io;
+pub mod limit;
 mod lines;
 pub mod npm;
 pub mod pypi;
@@ -36,11 +37,21 @@ pub struct ReadOptions {
     /// member): larger ones are an error, never an unbounded allocation. Default 64 MiB; the
     /// largest real record seen, npm's `typescript` document, is 10.5 MB.
     pub max_record_bytes: u64,
+    /// The most bytes a compressed input may decompress to (default 16 GiB); see [`limit`].
+    pub max_input_bytes: u64,
+    /// The largest ratio of decompressed to compressed bytes (default 1000); see [`limit`].
+    pub max_ratio: u64,
 }
 
 impl Default for ReadOptions {
     fn default() -> Self {
-        ReadOptions { skip_bad: false, markers: Vec::new(), max_record_bytes: 64 << 20 }
+        ReadOptions {
+            skip_bad: false,
+            markers: Vec::new(),
+            max_record_bytes: 64 << 20,
+            max_input_bytes: 16 << 30,
+            max_ratio: 1000,
+        }
     }
 }
 
@@ -195,6 +206,10 @@ pub(crate) fn csv_rows<R: std::io::Read>(
         let rejected = match csv.read_record(&mut row) {
             Ok(false) => return Ok(()),
             Ok(true) => each(&row).map_err(|message| (row.position().map_or(line, |p| p.line()), message)),
+            // A read error (a damaged or over-limit compressed stream) is no bad record.
+            Err(e) if e.is_io_error() => {
+                return Err(Error::parse(crate::error::Location::line(at, line), e.to_string()))
+            }
             Err(e) => Err((e.position().map_or(line, |p| p.line()), format!("expected a CSV row: {e}"))),
         };
         if let Err((line, message)) = rejected {

@@ -33,7 +33,7 @@ use serde::de::IgnoredAny;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use super::lines::records_per_line;
+use super::lines::{records_per_line, records_per_line_from};
 use super::{ReadOptions, Source};
 use crate::error::Result;
 use crate::model::{normalize_repository, DepKind, Dependency, Ecosystem, Ingested, PackageRecord};
@@ -102,6 +102,20 @@ impl Source for Npm {
     fn read(&self, path: &Path, opts: &ReadOptions, progress: &dyn Progress) -> Result<Ingested> {
         progress.phase("read npm packuments", None);
         records_per_line(path, opts, progress, parse_line)
+    }
+}
+
+impl Npm {
+    /// Reads packuments from a stream (already decompressed); `path` names it in errors.
+    pub fn read_from(
+        &self,
+        reader: Box<dyn std::io::BufRead + Send>,
+        path: &Path,
+        opts: &ReadOptions,
+        progress: &dyn Progress,
+    ) -> Result<Ingested> {
+        progress.phase("read npm packuments", None);
+        records_per_line_from(reader, path, opts, progress, parse_line)
     }
 }
 

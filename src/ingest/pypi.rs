@@ -71,7 +71,7 @@ use serde::de::{self, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 use serde_json::value::RawValue;
 
-use super::lines::records_per_line;
+use super::lines::{records_per_line, records_per_line_from};
 use super::{decompress, BadRecords, ReadOptions, Source};
 use crate::error::{Error, Location, Result};
 use crate::model::{DepKind, Dependency, Ecosystem, Ingested, PackageRecord};
@@ -180,7 +180,8 @@ fn dependency(
     env: &MarkerEnvironment,
 ) -> Result<Option<Dependency>, String> {
     let text = text.trim();
-    let (Ok(req), Some(condition)) = (Requirement::<VerbatimUrl>::from_str(text), condition) else {
+    let req = requirement_is_safe(text).then(|| Requirement::<VerbatimUrl>::from_str(text).ok()).flatten();
+    let (Some(req), Some(condition)) = (req, condition) else {
         return unparsed(text, extra).map(Some);
     };
     let mut optional = extra;
@@ -204,6 +205,26 @@ fn dependency(
     Ok(Some(Dependency::new(req.name.to_string(), DepKind::Normal, optional, specifier)))
 }
 
+/// Whether `pep508_rs` may be given marker text `marker`. Version 0.9 counts characters as
+/// bytes where it looks for `and`/`or` after an expression, and panics on a non-ASCII character
+/// there (found by fuzzing); markers are ASCII in practice, so one that is not stays unread.
+fn marker_is_safe(marker: &str) -> bool {
+    marker.is_ascii()
+}
+
+/// Whether `pep508_rs` may be given requirement `text`: its marker is safe
+/// ([`marker_is_safe`]), and neither its name nor an extra ends in `-`, `_` or `.` before
+/// another character (version 0.9 panics on those, found by fuzzing; PEP 508 rejects them).
+fn requirement_is_safe(text: &str) -> bool {
+    let separator_last = |name: &str| name.trim().ends_with(['-', '_', '.']);
+    let end = text.find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))).unwrap_or(text.len());
+    let (name, rest) = text.split_at(end);
+    let extras = rest.trim_start().strip_prefix('[').map(|r| r.split(']').next().unwrap_or(r)).unwrap_or("");
+    !separator_last(name)
+        && !extras.split(',').any(separator_last)
+        && text.split_once(';').is_none_or(|(_, marker)| marker_is_safe(marker))
+}
+
 /// A requirement that is not PEP 508: a dependency on the name it starts with, if any.
 fn unparsed(text: &str, optional: bool) -> Result<Dependency, String> {
     let end = text.find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))).unwrap_or(text.len());
@@ -225,7 +246,8 @@ fn requirements<'t>(
     let (extra, marker) = key.map_or(("", ""), |key| key.split_once(':').unwrap_or((key, "")));
     let condition = match marker.trim() {
         "" => Some(MarkerTree::TRUE),
-        marker => MarkerTree::from_str(marker).ok(),
+        marker if marker_is_safe(marker) => MarkerTree::from_str(marker).ok(),
+        _ => None,
     };
     for text in texts {
         deps.extend(dependency(text, !extra.trim().is_empty(), condition.as_ref(), env)?);
@@ -476,11 +498,17 @@ fn member_kind(path: &Path) -> Option<Kind> {
 }
 
 /// Calls `each` on every member of the dump at `path` (a folder, or a tarball read in one pass
-/// on a thread of its own), members in parallel, and returns the results in path order. A
-/// tarball member larger than `max_member` bytes is an error.
-fn each_member<T: Send>(path: &Path, max_member: u64, each: impl Fn(&Member) -> T + Sync) -> Result<Vec<(PathBuf, T)>> {
+/// on a thread of its own: `tarball`'s stream when given), members in parallel, and returns the
+/// results in path order. A tarball member larger than `opts.max_record_bytes` is an error.
+fn each_member<T: Send>(
+    path: &Path,
+    tarball: Option<Box<dyn std::io::BufRead + Send>>,
+    opts: &ReadOptions,
+    each: impl Fn(&Member) -> T + Sync,
+) -> Result<Vec<(PathBuf, T)>> {
+    let max_member = opts.max_record_bytes;
     let run = |member: Result<Member>| member.map(|m| (m.at.clone(), each(&m)));
-    let mut results: Vec<(PathBuf, T)> = if path.is_dir() {
+    let mut results: Vec<(PathBuf, T)> = if tarball.is_none() && path.is_dir() {
         let mut files = Vec::new();
         for dir in ["sdist", "wheel"].map(|d| path.join(d)) {
             if !dir.is_dir() {
@@ -498,7 +526,10 @@ fn each_member<T: Send>(path: &Path, max_member: u64, each: impl Fn(&Member) -> 
         files.into_par_iter().map(|file| run(read(file))).collect::<Result<_>>()?
     } else {
         let (tx, rx) = mpsc::sync_channel::<Result<Member>>(2);
-        let reader = decompress::read_ahead(decompress::open(path)?);
+        let reader = match tarball {
+            Some(reader) => reader,
+            None => decompress::read_ahead(decompress::open_with(path, opts)?),
+        };
         std::thread::scope(|scope| {
             scope.spawn(move || {
                 if let Err(e) = tar_members(reader, path, max_member, &tx) {
@@ -539,11 +570,34 @@ fn tar_members(reader: impl Read, path: &Path, max_member: u64, tx: &mpsc::SyncS
 
 impl Source for PypiDepsDb {
     fn read(&self, path: &Path, opts: &ReadOptions, progress: &dyn Progress) -> Result<Ingested> {
+        self.read_dump(path, None, opts, progress)
+    }
+}
+
+impl PypiDepsDb {
+    /// Reads the dump from a tar stream (already decompressed); `path` names it in errors.
+    pub fn read_tar(
+        &self,
+        reader: Box<dyn std::io::BufRead + Send>,
+        path: &Path,
+        opts: &ReadOptions,
+        progress: &dyn Progress,
+    ) -> Result<Ingested> {
+        self.read_dump(path, Some(reader), opts, progress)
+    }
+
+    fn read_dump(
+        &self,
+        path: &Path,
+        tarball: Option<Box<dyn std::io::BufRead + Send>>,
+        opts: &ReadOptions,
+        progress: &dyn Progress,
+    ) -> Result<Ingested> {
         let env = environment(&opts.markers)?;
         let release = env.python_version().version.release();
         let python = (release.first().copied().unwrap_or(0), release.get(1).copied().unwrap_or(0));
         progress.phase("read pypi-deps-db", None);
-        let members = each_member(path, opts.max_record_bytes, |member| {
+        let members = each_member(path, tarball, opts, |member| {
             progress.advance(member.bytes.len() as u64);
             read_member(member, python).map(|packages| (member.kind, packages))
         })?;
@@ -683,5 +737,21 @@ impl Source for PypiJson {
         let env = environment(&opts.markers)?;
         progress.phase("read PyPI JSON documents", None);
         records_per_line(path, opts, progress, |line| vec![document(line, &env)])
+    }
+}
+
+impl PypiJson {
+    /// Reads JSON API documents from a stream (already decompressed); `path` names it in
+    /// errors.
+    pub fn read_from(
+        &self,
+        reader: Box<dyn std::io::BufRead + Send>,
+        path: &Path,
+        opts: &ReadOptions,
+        progress: &dyn Progress,
+    ) -> Result<Ingested> {
+        let env = environment(&opts.markers)?;
+        progress.phase("read PyPI JSON documents", None);
+        records_per_line_from(reader, path, opts, progress, |line| vec![document(line, &env)])
     }
 }

@@ -1,10 +1,12 @@
 //! keystone's integration tests, in one binary: property tests of the fast algorithms against
 //! slow references, golden tests of every format on the fixtures in `datasets/fixtures/`,
 //! command-line tests (bad input included), dependency-kind profiles, Cargo features, `diff` and
-//! `compare-profiles`, and checks on the real dumps in `../shared`.
+//! `compare-profiles`, blast-radius modelling, hostile input (bombs, damaged snapshots, deep
+//! graphs, fuzz findings), and checks on the real dumps in `../shared`.
 
 mod cli;
 mod formats;
+mod hostile;
 mod modelling;
 mod npm;
 mod profiles;

@@ -1,0 +1,75 @@
+//! Helpers shared by the fuzz targets: options that keep one run fast, the decompression step
+//! every file input goes through, and the checks run on whatever an ingester accepts (build the
+//! graph, rank it, blast and why, write every CSV), so that a record the parser lets through
+//! cannot panic anything downstream either.
+
+use std::io::{BufRead, Cursor};
+use std::path::Path;
+
+use keystone::analysis::{floating, paths, rank, stats};
+use keystone::error::Result;
+use keystone::export::csv;
+use keystone::graph::{builder, Graph};
+use keystone::ingest::{decompress, ReadOptions};
+use keystone::model::{Ingested, Profile};
+use keystone::progress::NoProgress;
+
+/// Read options for fuzzing: records up to 1 MiB, at most 16 MiB decompressed, so that a
+/// decompression bomb in the input costs milliseconds, not seconds. Odd first bytes skip bad
+/// records, so both paths are explored.
+pub fn options(data: &[u8]) -> ReadOptions {
+    ReadOptions {
+        skip_bad: data.first().is_some_and(|b| b & 1 == 1),
+        max_record_bytes: 1 << 20,
+        max_input_bytes: 16 << 20,
+        ..ReadOptions::default()
+    }
+}
+
+/// `data` as a file's contents would be read: decompressed if it starts with a known magic.
+pub fn stream(data: &[u8], name: &Path, opts: &ReadOptions) -> Result<Box<dyn BufRead + Send>> {
+    decompress::wrap_with(Cursor::new(data.to_vec()), name, opts)
+}
+
+/// Checks the outcome of an ingest: an error must render; records must build into a graph
+/// under the default and the widest profile, which must then survive [`exercise`].
+pub fn check(read: Result<Ingested>) {
+    let ingested = match read {
+        Ok(ingested) => ingested,
+        Err(e) => {
+            let _ = e.to_string();
+            return;
+        }
+    };
+    let widest = Profile { with_dev: true, with_optional: true, with_recommends: true, with_peer: true };
+    for profile in [Profile::default(), widest] {
+        match builder::build(std::slice::from_ref(&ingested), profile, &NoProgress) {
+            Ok(graph) => exercise(&graph),
+            Err(e) => {
+                let _ = e.to_string();
+            }
+        }
+    }
+}
+
+/// Runs every analysis and export on `graph`.
+pub fn exercise(graph: &Graph) {
+    let _ = stats::stats(graph);
+    let ranking = rank::rank(graph, &NoProgress);
+    let mut sink = std::io::sink();
+    csv::write_rank(graph, &ranking, None, &mut sink).expect("a sink takes anything");
+    csv::write_edges(graph, &mut sink).expect("a sink takes anything");
+    let n = graph.node_count() as u32;
+    if n == 0 {
+        return;
+    }
+    let propagation = floating::propagation_graph(graph);
+    for x in [0, n / 2, n - 1] {
+        let search = paths::blast(graph.reverse(), x, None);
+        csv::write_blast(graph, &search, &mut sink).expect("a sink takes anything");
+        let _ = floating::blast_new_release(&propagation, x, Some(3));
+        let _ = paths::why(graph.forward(), x, 0);
+        let _ = graph.find(graph.name(x));
+        let _ = graph.find(&graph.display_name(x));
+    }
+}
