@@ -6,7 +6,10 @@
 use std::io::{BufRead, Cursor};
 use std::path::Path;
 
-use keystone::analysis::{floating, paths, rank, stats};
+use keystone::analysis::groups::{accounts, group_metrics, projects};
+use keystone::analysis::scenario::{self, Scenario};
+use keystone::analysis::score::{self, Weights};
+use keystone::analysis::{gateways, paths, rank, stats};
 use keystone::error::Result;
 use keystone::export::csv;
 use keystone::graph::{builder, Graph};
@@ -41,7 +44,7 @@ pub fn check(read: Result<Ingested>) {
             return;
         }
     };
-    let widest = Profile { with_dev: true, with_optional: true, with_recommends: true, with_peer: true };
+    let widest: Profile = Profile::KINDS.join(",").parse().expect("every kind parses");
     for profile in [Profile::default(), widest] {
         match builder::build(std::slice::from_ref(&ingested), profile, &NoProgress) {
             Ok(graph) => exercise(&graph),
@@ -59,15 +62,32 @@ pub fn exercise(graph: &Graph) {
     let mut sink = std::io::sink();
     csv::write_rank(graph, &ranking, None, &mut sink).expect("a sink takes anything");
     csv::write_edges(graph, &mut sink).expect("a sink takes anything");
-    let n = graph.node_count() as u32;
+    let n = graph.node_count();
+    let scores = score::score(&score::inputs(graph, &ranking, &[], &NoProgress), n, &Weights::default());
+    csv::write_scores(graph, &ranking, &scores, &Weights::default(), None, &mut sink).expect("a sink takes anything");
+    for (kind, groups) in [("project", projects(graph, &[]).expect("no aliases")), ("account", accounts(graph))] {
+        let (metrics, reach) = group_metrics(graph.reverse(), &groups, &NoProgress);
+        csv::write_groups(graph, kind, &groups, &metrics, &reach, None, &mut sink).expect("a sink takes anything");
+    }
     if n == 0 {
         return;
     }
-    let propagation = floating::propagation_graph(graph);
+    let n = n as u32;
+    let scenarios = [
+        Scenario::Compromise,
+        Scenario::NewRelease,
+        Scenario::Affected("<1".into()),
+        Scenario::Removed(None),
+        Scenario::Removed(Some(">=1".into())),
+    ];
     for x in [0, n / 2, n - 1] {
-        let search = paths::blast(graph.reverse(), x, None);
-        csv::write_blast(graph, &search, &mut sink).expect("a sink takes anything");
-        let _ = floating::blast_new_release(&propagation, x, Some(3));
+        for what in &scenarios {
+            if let Ok(outcome) = scenario::run(graph, x, what, Some(4)) {
+                let _ = outcome.per_depth();
+                csv::write_blast(graph, &outcome, &mut sink).expect("a sink takes anything");
+            }
+        }
+        let _ = gateways::dominators(graph.reverse(), graph.forward(), x);
         let _ = paths::why(graph.forward(), x, 0);
         let _ = graph.find(graph.name(x));
         let _ = graph.find(&graph.display_name(x));
