@@ -43,9 +43,11 @@ pub struct Cli {
 enum Command {
     /// Read dumps into a snapshot file that every other command loads fast.
     Ingest(ingest::Args),
-    /// Rank every package by reach (transitive dependents) and write CSV.
+    /// Rank every package by reach (transitive dependents), or by the transparent score, or
+    /// roll packages up into projects or accounts; write CSV.
     Rank(rank::Args),
-    /// What breaks if PACKAGE is compromised: every affected package, its depth and one chain.
+    /// What breaks if PACKAGE is compromised, publishes a malicious release, has a vulnerable
+    /// range or is removed: every affected package, its depth, status and one chain.
     Blast(blast::Args),
     /// The shortest chain that makes FROM depend on TO.
     Why(why::Args),
