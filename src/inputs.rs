@@ -4,6 +4,7 @@
 use std::io::{BufRead, Read};
 use std::path::Path;
 
+use rustc_hash::FxHashSet;
 use serde::Deserialize;
 
 use crate::analysis::score::Weights;
@@ -115,6 +116,7 @@ struct OsvPackage {
 /// given once).
 pub fn read_osv(path: &Path) -> Result<Vec<Advisory>> {
     let mut out = Vec::new();
+    let mut seen: FxHashSet<(String, String, String)> = FxHashSet::default();
     for (i, line) in decompress::open(path)?.lines().enumerate() {
         let line = line.map_err(|e| Error::io(path, e))?;
         if line.trim().is_empty() {
@@ -128,7 +130,7 @@ pub fn read_osv(path: &Path) -> Result<Vec<Advisory>> {
         })?;
         for affected in osv.affected {
             let (ecosystem, package) = (affected.package.ecosystem, affected.package.name);
-            if out.iter().any(|a: &Advisory| a.id == osv.id && a.ecosystem == ecosystem && a.package == package) {
+            if !seen.insert((osv.id.clone(), ecosystem.clone(), package.clone())) {
                 continue;
             }
             out.push(Advisory { id: osv.id.clone(), aliases: osv.aliases.clone(), ecosystem, package });

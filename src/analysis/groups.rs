@@ -109,15 +109,16 @@ pub struct GroupMetrics {
 /// ```
 pub fn group_metrics(reverse: &Csr, groups: &Groups, progress: &dyn Progress) -> (Vec<GroupMetrics>, Vec<u32>) {
     let n = reverse.len() as u32;
-    let mut edges: Vec<(u32, u32)> = (0..n).flat_map(|v| reverse.neighbors(v).iter().map(move |&d| (v, d))).collect();
+    // The reverse graph with one row appended per stand-in: its members (sorted, in range).
+    let (mut offsets, mut targets) = (reverse.offsets().to_vec(), reverse.targets().to_vec());
     let mut stand_in = vec![u32::MAX; groups.members.len()];
-    let mut next = n;
     for (g, members) in groups.members.iter().enumerate().filter(|(_, m)| m.len() > 1) {
-        stand_in[g] = next;
-        edges.extend(members.iter().map(|&m| (next, m)));
-        next += 1;
+        stand_in[g] = offsets.len() as u32 - 1;
+        targets.extend_from_slice(members);
+        offsets.push(targets.len() as u32);
     }
-    let all = reach(&Csr::from_edges(next as usize, &edges), progress);
+    let extended = Csr::from_parts(offsets, targets).expect("stand-in rows keep the CSR invariants");
+    let all = reach(&extended, progress);
     let mut mark = vec![u32::MAX; n as usize];
     let metrics = groups
         .members
@@ -146,4 +147,11 @@ pub fn group_metrics(reverse: &Csr, groups: &Groups, progress: &dyn Progress) ->
         })
         .collect();
     (metrics, all[..n as usize].to_vec())
+}
+
+/// Group indices ranked by reach (descending), then name.
+pub fn ranked(groups: &Groups, metrics: &[GroupMetrics]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..groups.names.len()).collect();
+    order.sort_by(|&a, &b| metrics[b].reach.cmp(&metrics[a].reach).then_with(|| groups.names[a].cmp(&groups.names[b])));
+    order
 }

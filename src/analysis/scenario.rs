@@ -175,10 +175,8 @@ pub fn run(graph: &Graph, x: u32, scenario: &Scenario, max_depth: Option<u32>) -
         let req = graph.edge_req(d, i);
         let answer = *cache.entry(req).or_insert_with(|| {
             let admitted = versions::admitted(eco, Some(req), &releases).ok()?;
-            let mut pairs = admitted.iter().zip(&selected).filter(|(&a, _)| a);
-            let (mut inside, mut outside) = (false, false);
-            pairs.by_ref().for_each(|(_, &s)| if s { inside = true } else { outside = true });
-            Some((inside, outside))
+            let hits = || admitted.iter().zip(&selected).filter(|(&a, _)| a);
+            Some((hits().any(|(_, &s)| s), hits().any(|(_, &s)| !s)))
         });
         let (inside, outside) = answer.unwrap_or_else(|| {
             unreadable += 1;

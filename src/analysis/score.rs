@@ -123,6 +123,18 @@ pub fn score(inputs: &[Inputs], n: usize, weights: &Weights) -> Vec<Score> {
         .collect()
 }
 
+/// The nodes of `graph` ranked by score (descending), then name, then ecosystem.
+pub fn ranked(graph: &Graph, scores: &[Score]) -> Vec<u32> {
+    let mut order: Vec<u32> = (0..graph.node_count() as u32).collect();
+    order.sort_by(|&a, &b| {
+        scores[b as usize]
+            .total
+            .total_cmp(&scores[a as usize].total)
+            .then_with(|| (graph.name(a), graph.ecosystem(a)).cmp(&(graph.name(b), graph.ecosystem(b))))
+    });
+    order
+}
+
 /// Whether one account, not a team, alone can publish `v`; `None` when the input names no
 /// maintainers for it.
 pub fn sole_maintainer(graph: &Graph, v: u32) -> Option<bool> {

@@ -8,10 +8,10 @@ use std::io::Write;
 use serde::Serialize;
 
 use crate::analysis::gateways::gateway_flag;
-use crate::analysis::groups::{GroupMetrics, Groups};
+use crate::analysis::groups::{self, GroupMetrics, Groups};
 use crate::analysis::rank::{Metrics, Ranking};
 use crate::analysis::scenario::Outcome;
-use crate::analysis::score::{sole_maintainer, Score, Weights, SIGNALS};
+use crate::analysis::score::{self, sole_maintainer, Score, Weights, SIGNALS};
 use crate::graph::Graph;
 use crate::inputs::Advisory;
 
@@ -171,6 +171,13 @@ pub fn write_edges(graph: &Graph, out: &mut dyn Write) -> std::io::Result<()> {
     csv.flush()
 }
 
+/// Each node's row in `ranking`.
+fn row_of(graph: &Graph, ranking: &Ranking) -> Vec<usize> {
+    let mut at = vec![0usize; graph.node_count()];
+    ranking.rows.iter().enumerate().for_each(|(i, m)| at[m.node as usize] = i);
+    at
+}
+
 /// Writes `rank --score`: packages by score (descending), then name, then ecosystem; each
 /// signal's value and points (weight × value), empty where the signal is missing, and the
 /// names of the missing signals.
@@ -190,16 +197,10 @@ pub fn write_scores(
     }
     header.push("missing".into());
     csv.write_record(&header)?;
-    let mut rows: Vec<&Metrics> = ranking.rows.iter().collect();
-    rows.sort_by(|a, b| {
-        scores[b.node as usize]
-            .total
-            .total_cmp(&scores[a.node as usize].total)
-            .then_with(|| graph.name(a.node).cmp(graph.name(b.node)))
-            .then_with(|| graph.ecosystem(a.node).cmp(&graph.ecosystem(b.node)))
-    });
+    let by_node = row_of(graph, ranking);
     let w = weights.as_array();
-    for (i, m) in rows.into_iter().take(top.unwrap_or(usize::MAX)).enumerate() {
+    for (i, v) in score::ranked(graph, scores).into_iter().take(top.unwrap_or(usize::MAX)).enumerate() {
+        let m = &ranking.rows[by_node[v as usize]];
         let s = &scores[m.node as usize];
         let mut record = vec![
             (i + 1).to_string(),
@@ -249,10 +250,8 @@ pub fn write_groups(
         "top_package_reach",
         "members",
     ])?;
-    let mut order: Vec<usize> = (0..groups.names.len()).collect();
-    order.sort_by(|&a, &b| metrics[b].reach.cmp(&metrics[a].reach).then_with(|| groups.names[a].cmp(&groups.names[b])));
     let n = graph.node_count().max(1) as f64;
-    for (i, g) in order.into_iter().take(top.unwrap_or(usize::MAX)).enumerate() {
+    for (i, g) in groups::ranked(groups, metrics).into_iter().take(top.unwrap_or(usize::MAX)).enumerate() {
         let m = &metrics[g];
         let members: Vec<String> = groups.members[g].iter().map(|&v| graph.display_name(v)).collect();
         csv.write_record([
@@ -284,28 +283,26 @@ pub fn write_backtest(
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
     let n = graph.node_count();
-    // Positions: ties broken by name, then ecosystem, as in every ranking.
-    let position = |key: &dyn Fn(u32) -> f64| {
-        let mut order: Vec<u32> = (0..n as u32).collect();
-        order.sort_by(|&a, &b| {
-            key(b)
-                .total_cmp(&key(a))
-                .then_with(|| (graph.name(a), graph.ecosystem(a)).cmp(&(graph.name(b), graph.ecosystem(b))))
-        });
-        let mut at = vec![0usize; n];
-        order.iter().enumerate().for_each(|(i, &v)| at[v as usize] = i + 1);
+    // 1-based positions of each item in an order.
+    fn positions<T: Copy + Into<usize>>(order: impl IntoIterator<Item = T>, len: usize) -> Vec<usize> {
+        let mut at = vec![0usize; len];
+        order.into_iter().enumerate().for_each(|(i, x)| at[x.into()] = i + 1);
         at
-    };
-    let mut by_node = vec![0usize; n];
-    ranking.rows.iter().enumerate().for_each(|(i, m)| by_node[m.node as usize] = i);
-    let by_score = position(&|v| scores[v as usize].total);
-    let by_reach = position(&|v| f64::from(ranking.rows[by_node[v as usize]].reach));
-    let by_direct = position(&|v| f64::from(ranking.rows[by_node[v as usize]].direct_dependents));
-    let mut project_order: Vec<usize> = (0..groups.names.len()).collect();
-    project_order
-        .sort_by(|&a, &b| metrics[b].reach.cmp(&metrics[a].reach).then_with(|| groups.names[a].cmp(&groups.names[b])));
-    let mut project_at = vec![0usize; groups.names.len()];
-    project_order.iter().enumerate().for_each(|(i, &g)| project_at[g] = i + 1);
+    }
+    let by_node = row_of(graph, ranking);
+    // The ranking is by reach already; by direct dependents, ties are broken as in every ranking.
+    let by_reach: Vec<usize> = by_node.iter().map(|i| i + 1).collect();
+    let by_score = positions(score::ranked(graph, scores).into_iter().map(|v| v as usize), n);
+    let mut direct: Vec<&Metrics> = ranking.rows.iter().collect();
+    direct.sort_by(|a, b| {
+        (b.direct_dependents, graph.name(a.node), graph.ecosystem(a.node)).cmp(&(
+            a.direct_dependents,
+            graph.name(b.node),
+            graph.ecosystem(b.node),
+        ))
+    });
+    let by_direct = positions(direct.iter().map(|m| m.node as usize), n);
+    let project_at = positions(groups::ranked(groups, metrics), groups.names.len());
     let project_of = |v: u32| groups.members.iter().position(|m| m.binary_search(&v).is_ok());
 
     let mut csv = writer(out);

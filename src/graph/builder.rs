@@ -117,25 +117,22 @@ pub fn build(inputs: &[Ingested], profile: Profile, progress: &dyn Progress) -> 
     let edge_reqs = StrTable::new(data.iter().map(|&(_, i)| origins[i as usize].1.req.as_deref().unwrap_or("")))?;
     let sorted = |i: &u32| keys[*i as usize];
     let ecosystems = order.iter().map(|i| sorted(i).0).collect();
+    let meta = meta(inputs, &names.ids, &final_id)?;
     let names = StrTable::new(order.iter().map(|i| sorted(i).1))?;
     let versions = StrTable::new(order.iter().map(|&i| versions[i as usize].unwrap_or("")))?;
-    let meta = meta(inputs, &final_id)?;
     let reverse = forward.transpose();
     Ok(Graph { ecosystems, names, versions, forward, reverse, edge_flags, edge_reqs, profile, meta })
 }
 
 /// Each node's project, maintainers and releases; records of the same package from several
-/// inputs keep the first project and unite the lists. Records come first among the provisional
-/// ids, in input order, so the `i`-th distinct record has provisional id `i`.
-fn meta(inputs: &[Ingested], final_id: &[u32]) -> Result<Meta> {
+/// inputs keep the first project and unite the lists. `ids` gives each record's provisional id.
+fn meta(inputs: &[Ingested], ids: &FxHashMap<Key<'_>, u32>, final_id: &[u32]) -> Result<Meta> {
     let n = final_id.len();
     let mut projects: Vec<&str> = vec![""; n];
     let mut maintainers: Vec<Vec<&str>> = vec![Vec::new(); n];
     let mut releases: Vec<Vec<&str>> = vec![Vec::new(); n];
-    let mut seen: FxHashMap<Key<'_>, usize> = FxHashMap::default();
     for record in inputs.iter().flat_map(|i| &i.packages) {
-        let next = seen.len();
-        let v = final_id[*seen.entry((record.ecosystem, &record.name)).or_insert(next)] as usize;
+        let v = final_id[ids[&(record.ecosystem, record.name.as_str())] as usize] as usize;
         if projects[v].is_empty() {
             projects[v] = record.project.as_deref().unwrap_or("");
         }
