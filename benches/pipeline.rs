@@ -34,7 +34,9 @@ fn phases(c: &mut Criterion, name: &str, format: Format, relative: &str, hub: &s
     let mut group = c.benchmark_group(name);
     group.sample_size(10);
     group.bench_function("ingest", |b| b.iter(|| ingest(format, &path)));
-    group.bench_function("ingest_and_rank", |b| b.iter(|| rank::rank(&ingest(format, &path), &NoProgress)));
+    group.bench_function("ingest_and_rank", |b| {
+        b.iter(|| rank::rank(&ingest(format, &path), &Default::default(), &NoProgress))
+    });
     let input = format.source().read(&path, &ReadOptions::default(), &NoProgress).expect("dataset reads");
     group.bench_function("build", |b| {
         b.iter(|| builder::build(std::slice::from_ref(&input), Profile::default(), &NoProgress).expect("builds"))
@@ -51,7 +53,9 @@ fn analysis(c: &mut Criterion, name: &str, graph: &Graph, hub: u32) {
     let (forward, reverse) = (graph.forward(), graph.reverse());
     group.bench_function("scc", |b| b.iter(|| scc::components(reverse)));
     group.bench_function("reach", |b| b.iter(|| reach::reach(reverse, &NoProgress)));
-    group.bench_function("floating_reach", |b| b.iter(|| floating::floating_reach(graph, &NoProgress)));
+    group.bench_function("floating_reach", |b| {
+        b.iter(|| floating::floating_reach(graph, &Default::default(), &NoProgress))
+    });
     group.bench_function("depth", |b| b.iter(|| depth::depth_counts(reverse, &NoProgress)));
     let opts = pagerank::PageRankOptions { tolerance: 0.0, max_iterations: 20, ..Default::default() };
     group.bench_function("pagerank20", |b| b.iter(|| pagerank::pagerank(forward, reverse, &opts, &NoProgress)));

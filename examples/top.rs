@@ -21,7 +21,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     let input = format.source().read(path, &ReadOptions::default(), &NoProgress)?;
     let graph = builder::build(&[input], Profile::default(), &NoProgress)?;
-    for m in rank(&graph, &NoProgress).rows.iter().take(10) {
+    for m in rank(&graph, &Default::default(), &NoProgress)?.rows.iter().take(10) {
         println!("{:>8} {}", m.reach, graph.display_name(m.node));
     }
     Ok(())

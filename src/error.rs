@@ -78,9 +78,28 @@ pub enum Error {
         /// The qualified names it could mean.
         candidates: Vec<String>,
     },
+    /// A computation that needs more memory than it was allowed.
+    #[error("{what} need at least {}, over the memory limit of {}", human_bytes(*.needed), human_bytes(*.limit))]
+    Memory {
+        /// What needed it.
+        what: String,
+        /// Bytes needed.
+        needed: u64,
+        /// Bytes allowed.
+        limit: u64,
+    },
     /// A request that cannot be carried out as asked (bad option value, unsupported input).
     #[error("{0}")]
     Invalid(String),
+}
+
+/// `bytes` in GiB, MiB or KiB, whichever shows it best, e.g. `1.50 GiB`.
+pub fn human_bytes(bytes: u64) -> String {
+    let units = [("GiB", 1u64 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)];
+    match units.iter().find(|(_, size)| bytes >= *size) {
+        Some((unit, size)) => format!("{:.2} {unit}", bytes as f64 / *size as f64),
+        None => format!("{bytes} bytes"),
+    }
 }
 
 fn suggest(suggestions: &[String]) -> String {

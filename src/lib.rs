@@ -20,7 +20,7 @@
 //!     .source()
 //!     .read(Path::new("Packages.xz"), &Default::default(), &NoProgress)?;
 //! let g = graph::builder::build(&[input], Profile::default(), &NoProgress)?;
-//! let ranking = analysis::rank::rank(&g, &NoProgress);
+//! let ranking = analysis::rank::rank(&g, &Default::default(), &NoProgress).unwrap();
 //! println!("{} has the highest reach: {}", g.name(ranking.rows[0].node), ranking.rows[0].reach);
 //! # Ok::<(), keystone::error::Error>(())
 //! ```

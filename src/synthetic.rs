@@ -132,6 +132,7 @@ pub fn edges(params: &SynthParams) -> Vec<(u32, u32)> {
 pub fn generate(params: &SynthParams) -> Graph {
     let n = params.packages as usize;
     let forward = Csr::from_edges(n, &edges(params));
+    let reverse = forward.transpose();
     let width = n.saturating_sub(1).to_string().len();
     let names: Vec<String> = (0..n).map(|i| format!("synthetic-{i:0width$}")).collect();
     let m = forward.edge_count();
@@ -141,6 +142,7 @@ pub fn generate(params: &SynthParams) -> Graph {
         table(&mut names.iter().map(String::as_str)),
         table(&mut std::iter::repeat_n("", n)),
         forward,
+        reverse,
         vec![3; m],
         table(&mut std::iter::repeat_n("", m)),
         Profile::default(),

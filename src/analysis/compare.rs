@@ -21,7 +21,7 @@
 //! let input = [Ingested { packages: vec![a, record("c", vec![])], skipped: Default::default() }];
 //! let old = build(&input, Profile::default(), &NoProgress)?;
 //! let new = build(&input, "normal,build,dev".parse().unwrap(), &NoProgress)?;
-//! let (old_rank, new_rank) = (rank(&old, &NoProgress), rank(&new, &NoProgress));
+//! let (old_rank, new_rank) = (rank(&old, &Default::default(), &NoProgress).unwrap(), rank(&new, &Default::default(), &NoProgress).unwrap());
 //! let moves = compare::movements((&old, &old_rank), (&new, &new_rank));
 //! let c = moves.iter().find(|m| m.name == "c").unwrap();
 //! assert_eq!((c.old.unwrap().reach, c.new.unwrap().reach), (0, 1));

@@ -16,7 +16,8 @@
 //! installs that honour them.
 
 use crate::analysis::paths::Search;
-use crate::analysis::reach::{dense_threshold, reach_with_threshold};
+use crate::analysis::reach::{bounded_reach, BoundedReach, ReachLimits};
+use crate::error::Result;
 use crate::graph::csr::Csr;
 use crate::graph::scc::components;
 use crate::graph::Graph;
@@ -52,24 +53,33 @@ pub fn blast_new_release(propagation: &Csr, x: u32, max_depth: Option<u32>) -> S
 }
 
 /// For every package X, the number of packages a malicious next release of X reaches through
-/// fresh installs (X itself excluded); never more than X's reach.
+/// fresh installs (X itself excluded); never more than X's reach. Within `limits` as
+/// [`bounded_reach`], which may estimate: then the largest values are re-checked exactly.
 ///
-/// Time and memory: one exact reach over the propagation graph (twice the nodes).
-pub fn floating_reach(graph: &Graph, progress: &dyn Progress) -> Vec<u32> {
+/// Time and memory: one reach over the propagation graph (twice the nodes).
+///
+/// # Errors
+/// As [`bounded_reach`].
+pub fn floating_reach(graph: &Graph, limits: &ReachLimits, progress: &dyn Progress) -> Result<BoundedReach> {
     let n = graph.node_count();
     let propagation = propagation_graph(graph);
     progress.phase("floating reach", None);
-    let mut counts = reach_with_threshold(&propagation, dense_threshold(propagation.len()), progress).split_off(n);
+    let mut result = bounded_reach(&propagation, limits, n..2 * n, progress)?;
+    result.values.drain(..n);
+    result.estimated.drain(..n.min(result.estimated.len()));
     // Reach over the propagation graph may pass through X itself, which the model does not
     // (X is the source, not an affected package). That needs a cycle through X: recount the
     // packages in cycles of the dependency graph with a search that avoids X.
     let comps = components(graph.forward());
     let mut sizes = vec![0u32; comps.count as usize];
     comps.component.iter().for_each(|&c| sizes[c as usize] += 1);
-    for x in 0..n as u32 {
-        if sizes[comps.component[x as usize] as usize] > 1 && counts[x as usize] > 0 {
-            counts[x as usize] = blast_new_release(&propagation, x, None).reached.len() as u32;
+    for x in 0..n {
+        if sizes[comps.component[x] as usize] > 1 && result.values[x] > 0 {
+            result.values[x] = blast_new_release(&propagation, x as u32, None).reached.len() as u32;
+            if let Some(estimated) = result.estimated.get_mut(x) {
+                *estimated = false;
+            }
         }
     }
-    counts
+    Ok(result)
 }

@@ -1,5 +1,5 @@
 //! Analyses over the compact graph. Each takes the CSR direction it walks, never a format:
-//! [`reach`] (exact transitive dependents), [`floating`] (who a malicious next release
+//! [`reach`] (transitive dependents, exact or within a memory limit with [`sketch`]es), [`floating`] (who a malicious next release
 //! reaches through fresh installs), [`depth`] (dependents by shortest depth),
 //! [`pagerank`], [`paths`] (`blast` and `why`), [`stats`], [`rank`] which combines them, and
 //! [`compare`] which sets two rankings side by side. [`reference`](mod@reference)
@@ -17,4 +17,5 @@ pub mod reach;
 pub mod reference;
 pub mod scenario;
 pub mod score;
+pub mod sketch;
 pub mod stats;

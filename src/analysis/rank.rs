@@ -1,11 +1,14 @@
-//! The ranking: every package's direct dependents, exact reach, reach by depth, PageRank,
-//! floating reach and top gateway, ordered by reach (descending), then name, then ecosystem.
+//! The ranking: every package's direct dependents, reach, reach by depth, PageRank, floating
+//! reach and top gateway, ordered by reach (descending), then name, then ecosystem. Reach and
+//! floating reach are exact unless the memory limit forces estimates (see
+//! [`bounded_reach`]); each row says which of its values are.
 
 use super::depth::{depth_counts, DepthCounts};
 use super::floating::floating_reach;
 use super::gateways::top_gateway;
 use super::pagerank::{pagerank, PageRankOptions};
-use super::reach::reach;
+use super::reach::{bounded_reach, Approximation, ReachLimits};
+use crate::error::Result;
 use crate::graph::Graph;
 use crate::progress::Progress;
 
@@ -18,21 +21,26 @@ pub struct Metrics {
     pub direct_dependents: u32,
     /// Packages depending on it at any depth, itself excluded.
     pub reach: u32,
+    /// Whether `reach` is an estimate.
+    pub reach_estimated: bool,
     /// Dependents at shortest depth 1, 2 and 3; depth 4+ is `reach` minus their sum.
     pub depth: DepthCounts,
     /// PageRank in the dependency direction.
     pub pagerank: f64,
     /// Packages a malicious next release would reach through fresh installs.
     pub floating_reach: u32,
+    /// Whether `floating_reach` is an estimate.
+    pub floating_reach_estimated: bool,
     /// The direct dependent through which most of the reach arrives, and its share
     /// ([`top_gateway`]); `None` without dependents.
     pub top_gateway: Option<(u32, f64)>,
 }
 
 impl Metrics {
-    /// Dependents at shortest depth 4 or more.
+    /// Dependents at shortest depth 4 or more (0 where an estimated reach falls below the
+    /// exact depth counts).
     pub fn depth4plus(&self) -> u32 {
-        self.reach - self.depth.iter().sum::<u32>()
+        self.reach.saturating_sub(self.depth.iter().sum::<u32>())
     }
 }
 
@@ -45,23 +53,36 @@ pub struct Ranking {
     pub pagerank_iterations: usize,
     /// Whether PageRank converged.
     pub pagerank_converged: bool,
+    /// How reach was estimated, if the exact sets did not fit the limit.
+    pub reach_approximation: Option<Approximation>,
+    /// How floating reach was estimated, if its exact sets did not fit the limit.
+    pub floating_approximation: Option<Approximation>,
 }
 
-/// Ranks every package of `graph`.
-pub fn rank(graph: &Graph, progress: &dyn Progress) -> Ranking {
-    let reach = reach(graph.reverse(), progress);
+/// Ranks every package of `graph`, reach and floating reach within `limits` (the largest
+/// `limits.exact_top` of each exact in any case).
+///
+/// # Errors
+/// [`Error::Memory`](crate::error::Error::Memory) when even sketches would not fit the limit.
+pub fn rank(graph: &Graph, limits: &ReachLimits, progress: &dyn Progress) -> Result<Ranking> {
+    let n = graph.node_count();
+    progress.phase("reach", None);
+    let reach = bounded_reach(graph.reverse(), limits, 0..n, progress)?;
     let depth = depth_counts(graph.reverse(), progress);
     let pr = pagerank(graph.forward(), graph.reverse(), &PageRankOptions::default(), progress);
-    let floating = floating_reach(graph, progress);
-    let gateways = top_gateway(graph.reverse(), &reach);
+    let floating = floating_reach(graph, limits, progress)?;
+    let gateways = top_gateway(graph.reverse(), &reach.values);
+    let estimated = |values: &[bool], v: u32| values.get(v as usize).copied().unwrap_or(false);
     let mut rows: Vec<Metrics> = (0..graph.node_count() as u32)
         .map(|v| Metrics {
             node: v,
             direct_dependents: graph.reverse().degree(v) as u32,
-            reach: reach[v as usize],
+            reach: reach.values[v as usize],
+            reach_estimated: estimated(&reach.estimated, v),
             depth: depth[v as usize],
             pagerank: pr.scores[v as usize],
-            floating_reach: floating[v as usize],
+            floating_reach: floating.values[v as usize],
+            floating_reach_estimated: estimated(&floating.estimated, v),
             top_gateway: gateways[v as usize],
         })
         .collect();
@@ -71,5 +92,11 @@ pub fn rank(graph: &Graph, progress: &dyn Progress) -> Ranking {
             .then_with(|| graph.name(a.node).cmp(graph.name(b.node)))
             .then_with(|| graph.ecosystem(a.node).cmp(&graph.ecosystem(b.node)))
     });
-    Ranking { rows, pagerank_iterations: pr.iterations, pagerank_converged: pr.converged }
+    Ok(Ranking {
+        rows,
+        pagerank_iterations: pr.iterations,
+        pagerank_converged: pr.converged,
+        reach_approximation: reach.approximation,
+        floating_approximation: floating.approximation,
+    })
 }

@@ -5,14 +5,13 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 use keystone::analysis::groups::{group_metrics, projects};
-use keystone::analysis::rank::rank;
 use keystone::analysis::score::{inputs, score};
 use keystone::export::csv::write_backtest;
 use keystone::inputs::{read_aliases, read_osv};
 use keystone::model::Ecosystem;
 
-use super::rank::score_inputs;
-use super::{write_output, CliProgress, GraphArgs};
+use super::rank::{score_inputs, EXACT_TOP};
+use super::{write_output, CliProgress, GraphArgs, ReachArgs};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -35,13 +34,15 @@ pub struct Args {
     output: Option<PathBuf>,
     #[command(flatten)]
     graph: GraphArgs,
+    #[command(flatten)]
+    reach: ReachArgs,
 }
 
 pub fn run(args: Args, progress: &CliProgress) -> Result<ExitCode> {
     let advisories = read_osv(&args.osv)?;
     let graph = args.graph.load(args.input.as_deref(), progress)?;
-    let ranking = rank(&graph, progress);
-    let (weights, lists) = score_inputs(args.weights.as_deref(), &args.popularity, &graph)?;
+    let ranking = args.reach.rank(&graph, EXACT_TOP, progress)?;
+    let (weights, lists) = score_inputs(args.weights.as_deref(), &args.popularity, &graph, &ranking)?;
     let scores = score(&inputs(&graph, &ranking, &lists, progress), graph.node_count(), &weights);
     let groups = projects(&graph, &args.aliases.as_deref().map(read_aliases).transpose()?.unwrap_or_default())?;
     let (metrics, _) = group_metrics(graph.reverse(), &groups, progress);

@@ -6,13 +6,13 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Result};
 use keystone::analysis::compare::movements;
-use keystone::analysis::rank::rank;
 use keystone::export::movements::{write_movements, Sides};
 use keystone::graph::{builder, snapshot};
 use keystone::model::Profile;
 
 use super::diff::{report, SUMMARY_TOP};
-use super::{write_output, CliProgress, ReadArgs};
+use super::rank::EXACT_TOP;
+use super::{write_output, CliProgress, ReachArgs, ReadArgs};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -36,6 +36,8 @@ pub struct Args {
     output: Option<PathBuf>,
     #[command(flatten)]
     reading: ReadArgs,
+    #[command(flatten)]
+    reach: ReachArgs,
 }
 
 pub fn run(args: Args, progress: &CliProgress) -> Result<ExitCode> {
@@ -45,7 +47,8 @@ pub fn run(args: Args, progress: &CliProgress) -> Result<ExitCode> {
     let inputs = [args.reading.read(&args.input, progress)?];
     let a = builder::build(&inputs, args.a, progress)?;
     let b = builder::build(&inputs, args.b, progress)?;
-    let (a_ranking, b_ranking) = (rank(&a, progress), rank(&b, progress));
+    let exact_top = args.top.unwrap_or(SUMMARY_TOP).max(EXACT_TOP);
+    let (a_ranking, b_ranking) = (args.reach.rank(&a, exact_top, progress)?, args.reach.rank(&b, exact_top, progress)?);
     let moves = movements((&a, &a_ranking), (&b, &b_ranking));
     progress.finish();
     let what = args.input.display().to_string();

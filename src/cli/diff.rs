@@ -7,11 +7,11 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use keystone::analysis::compare::{movements, summarize, Movement, Standing, Summary};
-use keystone::analysis::rank::rank;
 use keystone::export::movements::{write_movements, Sides};
 use keystone::graph::Graph;
 
-use super::{write_output, CliProgress, GraphArgs};
+use super::rank::EXACT_TOP;
+use super::{write_output, CliProgress, GraphArgs, ReachArgs};
 
 /// The top the summary speaks of when `--top` is not given.
 pub const SUMMARY_TOP: usize = 20;
@@ -36,6 +36,8 @@ pub struct Args {
     output: Option<PathBuf>,
     #[command(flatten)]
     graph: GraphArgs,
+    #[command(flatten)]
+    reach: ReachArgs,
 }
 
 pub fn run(args: Args, progress: &CliProgress) -> Result<ExitCode> {
@@ -43,7 +45,9 @@ pub fn run(args: Args, progress: &CliProgress) -> Result<ExitCode> {
         args.graph.load(Some(&args.old), progress).with_context(|| format!("old graph {}", args.old.display()))?;
     let new =
         args.graph.load(Some(&args.new), progress).with_context(|| format!("new graph {}", args.new.display()))?;
-    let (old_ranking, new_ranking) = (rank(&old, progress), rank(&new, progress));
+    let exact_top = args.top.unwrap_or(SUMMARY_TOP).max(EXACT_TOP);
+    let (old_ranking, new_ranking) =
+        (args.reach.rank(&old, exact_top, progress)?, args.reach.rank(&new, exact_top, progress)?);
     let moves = movements((&old, &old_ranking), (&new, &new_ranking));
     progress.finish();
     let sides = [("old", args.old.display().to_string(), &old), ("new", args.new.display().to_string(), &new)];

@@ -19,6 +19,9 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
 use clap::{Args, Parser, Subcommand};
+use keystone::analysis::rank::{rank, Ranking};
+use keystone::analysis::reach::{Approximation, ReachLimits};
+use keystone::error::human_bytes;
 use keystone::graph::{builder, snapshot, Graph};
 use keystone::ingest::{debian::Debian, decompress, Format, ReadOptions};
 use keystone::model::{Ingested, Profile};
@@ -121,6 +124,75 @@ pub struct ProfileArgs {
     /// Also follow npm peerDependencies.
     #[arg(long)]
     with_peer: bool,
+}
+
+/// How much memory the reach sets may take.
+#[derive(Debug, Args, Clone)]
+pub struct ReachArgs {
+    /// The memory the reach sets may hold, in GiB (default: half the machine's memory). Past
+    /// it, reach is estimated with HyperLogLog sketches that fit, the largest values are
+    /// re-checked exactly, and the `estimated` column marks the rest.
+    #[arg(long, value_name = "GIB")]
+    max_memory: Option<f64>,
+}
+
+impl ReachArgs {
+    /// Ranks `graph` within the memory limit, the `exact_top` largest values exact in any case,
+    /// and says on stderr when values are estimates or PageRank did not converge.
+    fn rank(&self, graph: &Graph, exact_top: usize, progress: &CliProgress) -> Result<Ranking> {
+        let max_bytes = match self.max_memory {
+            Some(gib) if gib.is_finite() && gib > 0.0 => (gib * (1u64 << 30) as f64) as u64,
+            Some(gib) => bail!("--max-memory {gib}: expected a positive number of GiB"),
+            None => physical_memory().map_or(u64::MAX, |bytes| bytes / 2),
+        };
+        let limits = ReachLimits { max_bytes, exact_top };
+        let ranking = rank(graph, &limits, progress).map_err(|e| anyhow::anyhow!("{e}; raise --max-memory"))?;
+        for (what, approximation) in
+            [("reach", ranking.reach_approximation), ("floating_reach", ranking.floating_approximation)]
+        {
+            if let Some(approximation) = approximation {
+                progress.message(&approximation_note(what, &approximation, &limits));
+            }
+        }
+        if !ranking.pagerank_converged {
+            progress.message(&format!(
+                "warning: PageRank did not meet its tolerance in {} rounds",
+                ranking.pagerank_iterations
+            ));
+        }
+        Ok(ranking)
+    }
+}
+
+/// What the user needs to know about estimated values.
+fn approximation_note(what: &str, a: &Approximation, limits: &ReachLimits) -> String {
+    let mut note = format!(
+        "note: the exact {what} sets passed the memory limit ({}, --max-memory), so {what} is estimated with \
+         HyperLogLog sketches of {} registers (standard error {:.1}%) where the `estimated` column says so; \
+         the {} largest estimates were re-checked exactly",
+        human_bytes(limits.max_bytes),
+        a.registers,
+        100.0 * a.standard_error(),
+        a.rechecked,
+    );
+    if a.top_certain {
+        note += &format!(", so the top {} are exact", limits.exact_top);
+    } else {
+        note += &format!(
+            "; more estimates lie within four standard errors of the {}th value, so the order past the exact \
+             rows is by estimate",
+            limits.exact_top
+        );
+    }
+    note
+}
+
+/// The machine's memory, from /proc where it exists.
+fn physical_memory() -> Option<u64> {
+    let meminfo = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let line = meminfo.lines().find(|l| l.starts_with("MemTotal:"))?;
+    let kib: u64 = line.trim_start_matches("MemTotal:").trim().trim_end_matches("kB").trim().parse().ok()?;
+    Some(kib * 1024)
 }
 
 fn parse_marker(s: &str) -> Result<(String, String), String> {

@@ -5,14 +5,14 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
 use keystone::analysis::groups::{accounts, group_metrics, projects};
-use keystone::analysis::rank::rank;
+use keystone::analysis::rank::Ranking;
 use keystone::analysis::score::{inputs, score, Popularity, Weights};
 use keystone::export::csv::{write_groups, write_rank, write_scores};
 use keystone::graph::Graph;
 use keystone::inputs::{read_aliases, read_popularity, read_weights};
 use keystone::model::Ecosystem;
 
-use super::{write_output, CliProgress, GraphArgs};
+use super::{write_output, CliProgress, GraphArgs, ReachArgs};
 
 /// What the rows of the ranking are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -53,7 +53,13 @@ pub struct Args {
     output: Option<PathBuf>,
     #[command(flatten)]
     graph: GraphArgs,
+    #[command(flatten)]
+    reach: ReachArgs,
 }
+
+/// How many of the largest values are exact even when reach has to be estimated, for commands
+/// without `--top`.
+pub const EXACT_TOP: usize = 1000;
 
 pub fn parse_popularity(s: &str) -> Result<(Ecosystem, PathBuf), String> {
     let (eco, path) = s.split_once('=').ok_or_else(|| format!("`{s}`: expected ECOSYSTEM=FILE"))?;
@@ -65,7 +71,11 @@ pub fn score_inputs(
     weights: Option<&Path>,
     popularity: &[(Ecosystem, PathBuf)],
     graph: &Graph,
+    ranking: &Ranking,
 ) -> Result<(Weights, Vec<Popularity>)> {
+    if !popularity.is_empty() && ranking.reach_approximation.is_some() {
+        bail!("--popularity needs exact reach sets, which passed the memory limit; raise --max-memory");
+    }
     let weights = weights.map(read_weights).transpose()?.unwrap_or_default();
     let lists = popularity
         .iter()
@@ -100,15 +110,9 @@ pub fn run(args: Args, progress: &CliProgress) -> Result<ExitCode> {
         write_output(args.output.as_ref(), |w| write_groups(&graph, kind, &groups, &metrics, &reach, args.top, w))?;
         return Ok(ExitCode::SUCCESS);
     }
-    let ranking = rank(&graph, progress);
-    if !ranking.pagerank_converged {
-        progress.message(&format!(
-            "warning: PageRank did not meet its tolerance in {} rounds",
-            ranking.pagerank_iterations
-        ));
-    }
+    let ranking = args.reach.rank(&graph, args.top.unwrap_or(EXACT_TOP).max(1), progress)?;
     if scored {
-        let (weights, lists) = score_inputs(args.weights.as_deref(), &args.popularity, &graph)?;
+        let (weights, lists) = score_inputs(args.weights.as_deref(), &args.popularity, &graph, &ranking)?;
         let scores = score(&inputs(&graph, &ranking, &lists, progress), graph.node_count(), &weights);
         progress.phase_start("write CSV");
         write_output(args.output.as_ref(), |w| write_scores(&graph, &ranking, &scores, &weights, args.top, w))?;

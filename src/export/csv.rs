@@ -61,6 +61,9 @@ pub struct RankRow<'a> {
     pub top_gateway_share: String,
     /// The xz shape: reach ≥ 1% of the graph and ≥ 100 × direct dependents.
     pub gateway_flag: bool,
+    /// Which of `reach` and `floating_reach` are estimates (space-separated); empty when both
+    /// are exact, as they are unless the memory limit forced estimates.
+    pub estimated: String,
 }
 
 /// Writes the first `top` rows (all when `None`) of `ranking` as CSV.
@@ -89,9 +92,16 @@ pub fn write_rank(graph: &Graph, ranking: &Ranking, top: Option<usize>, out: &mu
             top_gateway: m.top_gateway.map(|(g, _)| graph.display_name(g)).unwrap_or_default(),
             top_gateway_share: m.top_gateway.map(|(_, s)| format!("{s:.4}")).unwrap_or_default(),
             gateway_flag: gateway_flag(m.direct_dependents, m.reach, graph.node_count()),
+            estimated: estimated(m),
         })?;
     }
     csv.flush()
+}
+
+/// The `estimated` cell of a ranking row.
+fn estimated(m: &Metrics) -> String {
+    let names = [("reach", m.reach_estimated), ("floating_reach", m.floating_reach_estimated)];
+    names.iter().filter(|(_, estimated)| *estimated).map(|(name, _)| *name).collect::<Vec<_>>().join(" ")
 }
 
 fn count_or_empty(count: usize) -> String {
@@ -103,7 +113,7 @@ fn count_or_empty(count: usize) -> String {
 }
 
 /// The columns of [`RankRow`].
-const RANK_COLUMNS: [&str; 19] = [
+const RANK_COLUMNS: [&str; 20] = [
     "rank",
     "package",
     "ecosystem",
@@ -123,6 +133,7 @@ const RANK_COLUMNS: [&str; 19] = [
     "top_gateway",
     "top_gateway_share",
     "gateway_flag",
+    "estimated",
 ];
 
 /// A row of `keystone blast`.
@@ -195,7 +206,7 @@ pub fn write_scores(
     for signal in SIGNALS {
         header.extend([signal.to_string(), format!("{signal}_points")]);
     }
-    header.push("missing".into());
+    header.extend(["missing".into(), "estimated".into()]);
     csv.write_record(&header)?;
     let by_node = row_of(graph, ranking);
     let w = weights.as_array();
@@ -221,7 +232,7 @@ pub fn write_scores(
                 }
             }
         }
-        record.push(missing.join(" "));
+        record.extend([missing.join(" "), estimated(m)]);
         csv.write_record(&record)?;
     }
     csv.flush()

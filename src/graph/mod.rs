@@ -13,6 +13,8 @@ pub mod csr;
 pub mod scc;
 pub mod snapshot;
 
+use rayon::prelude::*;
+
 use crate::error::{Error, Result};
 use crate::model::{Ecosystem, Profile};
 use csr::Csr;
@@ -193,6 +195,9 @@ pub struct Graph {
 
 impl Graph {
     /// Assembles a graph from its parts, checking every invariant (used for untrusted data).
+    /// `reverse` must be the transpose of `forward`: that is checked by comparing keyed digests
+    /// of their edge sets, with a key drawn afresh for each call, so a crafted file cannot
+    /// arrange a match.
     // One argument per table of the snapshot format.
     #[allow(clippy::too_many_arguments)]
     pub fn from_parts(
@@ -200,6 +205,7 @@ impl Graph {
         names: StrTable,
         versions: StrTable,
         forward: Csr,
+        reverse: Csr,
         edge_flags: Vec<u8>,
         edge_reqs: StrTable,
         profile: Profile,
@@ -213,16 +219,19 @@ impl Graph {
         if edge_flags.len() != m || edge_reqs.len() != m || edge_flags.iter().any(|&f| f > 7) {
             return Err("edge tables differ in length from the edges, or hold unknown flags".into());
         }
-        forward.validate()?;
-        for i in 1..n as u32 {
-            if (ecosystems[i as usize - 1], names.get(i - 1)) >= (ecosystems[i as usize], names.get(i)) {
-                return Err(format!("package names are not strictly sorted at node {i}"));
-            }
+        let unsorted = (1..n)
+            .into_par_iter()
+            .find_first(|&i| (ecosystems[i - 1], names.get(i as u32 - 1)) >= (ecosystems[i], names.get(i as u32)));
+        if let Some(i) = unsorted {
+            return Err(format!("package names are not strictly sorted at node {i}"));
         }
         if meta.maintainers.offsets.len() != n + 1 || meta.releases.offsets.len() != n + 1 {
             return Err("per-package lists differ in length from the packages".into());
         }
-        let reverse = forward.transpose();
+        let key = std::hash::BuildHasher::hash_one(&std::collections::hash_map::RandomState::new(), 0u8);
+        if reverse.len() != n || reverse.edge_count() != m || forward.digest(key) != reverse.transposed_digest(key) {
+            return Err("the reverse edges are not the transpose of the forward edges".into());
+        }
         Ok(Graph { ecosystems, names, versions, forward, reverse, edge_flags, edge_reqs, profile, meta })
     }
 

@@ -31,7 +31,7 @@ fn rank_writes_the_documented_columns() {
     assert_eq!(
         lines[0],
         "rank,package,ecosystem,version,direct_dependents,reach,reach_share,depth1,depth2,depth3,depth4plus,pagerank,\
-         floating_reach,project,maintainers,sole_maintainer,top_gateway,top_gateway_share,gateway_flag"
+         floating_reach,project,maintainers,sole_maintainer,top_gateway,top_gateway_share,gateway_flag,estimated"
     );
     assert_eq!(lines.len(), 4);
     // All but four packages depend on libc6, which needs libgcc-s1 (a cycle), which needs
@@ -228,4 +228,43 @@ fn a_killed_run_leaves_the_old_output() {
     if !finished {
         assert_eq!(std::fs::read_to_string(&out).unwrap(), "the old file");
     }
+}
+
+#[test]
+fn rank_within_a_memory_limit_estimates_and_keeps_the_top_exact() {
+    let exact = keystone(&["rank", "--top", "20"]);
+    let bounded = keystone(&["rank", "--top", "20", "--max-memory", "0.002"]);
+    assert!(bounded.status.success(), "{}", stderr(&bounded));
+    assert!(
+        stderr(&bounded).contains("the exact reach sets passed the memory limit (2.05 MiB, --max-memory)"),
+        "{}",
+        stderr(&bounded)
+    );
+    // The top 20 by reach: same packages, same reach, in the same order, not marked estimated.
+    let rows = |out: &Output| -> Vec<(String, String, bool)> {
+        stdout(out)
+            .lines()
+            .skip(1)
+            .map(|line| {
+                let cells: Vec<&str> = line.split(',').collect();
+                (
+                    cells[1].to_string(),
+                    cells[5].to_string(),
+                    cells[19].contains("reach") && !cells[19].contains("floating"),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(rows(&bounded), rows(&exact));
+    assert!(rows(&bounded).iter().all(|(_, _, estimated)| !estimated));
+    // The whole ranking marks estimates; too small a limit is a clear error.
+    let all = keystone(&["rank", "--max-memory", "0.002"]);
+    assert!(stdout(&all).lines().any(|line| line.ends_with(",reach") || line.ends_with(",reach floating_reach")));
+    let tiny = keystone(&["rank", "--max-memory", "0.0001"]);
+    assert_eq!(tiny.status.code(), Some(2));
+    assert!(
+        stderr(&tiny).contains("need at least") && stderr(&tiny).contains("raise --max-memory"),
+        "{}",
+        stderr(&tiny)
+    );
 }

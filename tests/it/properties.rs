@@ -94,6 +94,30 @@ proptest! {
     }
 
     #[test]
+    fn bounded_reach_is_exact_where_it_says_and_at_the_top(g in graphs(), max_bytes in 0u64..6000, k in 1usize..8) {
+        let reverse = g.transpose();
+        let expected = reference::reach(&reverse);
+        let limits = reach::ReachLimits { max_bytes, exact_top: k };
+        let Ok(bounded) = reach::bounded_reach(&reverse, &limits, 0..g.len(), &NoProgress) else {
+            return Ok(());
+        };
+        let Some(approximation) = bounded.approximation else {
+            prop_assert_eq!(bounded.values, expected);
+            return Ok(());
+        };
+        for ((&value, &estimated), &exact) in bounded.values.iter().zip(&bounded.estimated).zip(&expected) {
+            if !estimated {
+                prop_assert_eq!(value, exact);
+            }
+        }
+        if approximation.top_certain {
+            let mut order: Vec<usize> = (0..g.len()).collect();
+            order.sort_by_key(|&v| std::cmp::Reverse(bounded.values[v]));
+            prop_assert!(order.iter().take(k).all(|&v| !bounded.estimated[v]));
+        }
+    }
+
+    #[test]
     fn depth_counts_match_bfs(g in graphs()) {
         let reverse = g.transpose();
         prop_assert_eq!(depth::depth_counts(&reverse, &NoProgress), reference::depth_counts(&reverse));
@@ -206,6 +230,7 @@ fn flagged(g: &Csr, seed: u64) -> keystone::graph::Graph {
         StrTable::new(names.iter().map(String::as_str)).unwrap(),
         StrTable::new(names.iter().map(|_| "")).unwrap(),
         g.clone(),
+        g.transpose(),
         flags,
         StrTable::new((0..g.edge_count()).map(|_| "")).unwrap(),
         Profile::default(),
@@ -221,7 +246,7 @@ proptest! {
     fn floating_reach_matches_two_phase_bfs(g in graphs(), seed in any::<u64>()) {
         use keystone::analysis::floating;
         let graph = flagged(&g, seed);
-        let fast = floating::floating_reach(&graph, &NoProgress);
+        let fast = floating::floating_reach(&graph, &Default::default(), &NoProgress).unwrap().values;
         let flags: Vec<u8> = (0..g.len() as u32).flat_map(|v| graph.edge_flags(v).map(|f| f.0).collect::<Vec<_>>()).collect();
         prop_assert_eq!(&fast, &reference::floating_reach(&g, &flags));
         let full = reach::reach(&g.transpose(), &NoProgress);
@@ -232,4 +257,48 @@ proptest! {
             prop_assert_eq!(search.reached.len() as u32, fast[x as usize]);
         }
     }
+}
+
+/// A seeded random graph of 30,000 packages whose reach sets run to thousands: sketches of
+/// 1024 registers estimate every large reach within six standard errors, and the 50 largest
+/// values come out exact.
+#[test]
+fn bounded_reach_estimates_within_the_sketch_error() {
+    let n = 30_000u32;
+    let mut state = 7u64;
+    let mut uniform = move || {
+        // SplitMix64, to a float in [0, 1).
+        state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64
+    };
+    // Each package depends on six lower-numbered ones, most often near the bottom: a DAG with
+    // hubs.
+    let edges: Vec<(u32, u32)> =
+        (1..n).flat_map(|v| [v; 6]).map(|v| (v, (uniform().powi(3) * f64::from(v)) as u32)).collect();
+    let reverse = Csr::from_edges(n as usize, &edges).transpose();
+    let expected = reach::reach(&reverse, &NoProgress);
+    let limits = reach::ReachLimits { max_bytes: 8 << 20, exact_top: 50 };
+    let bounded = reach::bounded_reach(&reverse, &limits, 0..n as usize, &NoProgress).expect("sketches fit");
+    let approximation = bounded.approximation.expect("the exact sets do not fit 1 MiB");
+    assert!(approximation.registers >= 256 && approximation.top_certain, "{approximation:?}");
+    let sigma = approximation.standard_error();
+    let mut estimated = 0;
+    for (v, &exact) in expected.iter().enumerate() {
+        let (got, want) = (f64::from(bounded.values[v]), f64::from(exact));
+        if bounded.estimated[v] {
+            estimated += 1;
+            assert!((got - want).abs() <= 6.0 * sigma * want + 2.0, "{v}: estimated {got}, exact {want}");
+        } else {
+            assert_eq!(got, want);
+        }
+    }
+    assert!(estimated > 1000, "only {estimated} estimates");
+    let mut top: Vec<u32> = expected.clone();
+    top.sort_unstable_by(|a, b| b.cmp(a));
+    let mut got: Vec<u32> = bounded.values.clone();
+    got.sort_unstable_by(|a, b| b.cmp(a));
+    assert_eq!(got[..50], top[..50]);
 }

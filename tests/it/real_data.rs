@@ -11,7 +11,13 @@ use keystone::progress::NoProgress;
 use crate::{dataset, graph_of};
 
 fn top(graph: &keystone::graph::Graph, n: usize) -> Vec<(String, u32)> {
-    rank(graph, &NoProgress).rows.iter().take(n).map(|m| (graph.name(m.node).to_string(), m.reach)).collect()
+    rank(graph, &Default::default(), &NoProgress)
+        .unwrap()
+        .rows
+        .iter()
+        .take(n)
+        .map(|m| (graph.name(m.node).to_string(), m.reach))
+        .collect()
 }
 
 #[test]
@@ -28,7 +34,7 @@ fn debian_bookworm_default_graph() {
     // blast liblzma5 reaches exactly its reach, through real edges.
     let x = g.find("liblzma5").unwrap();
     let search = paths::blast(g.reverse(), x, None);
-    let ranking = rank(&g, &NoProgress);
+    let ranking = rank(&g, &Default::default(), &NoProgress).unwrap();
     let reach = ranking.rows.iter().find(|m| m.node == x).unwrap().reach;
     assert_eq!(search.reached.len() as u32, reach);
     assert_eq!(ranking.rows.iter().find(|m| m.node == x).unwrap().direct_dependents, 136);
