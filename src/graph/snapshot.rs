@@ -22,6 +22,8 @@
 
 use std::path::Path;
 
+use rayon::prelude::*;
+
 use super::csr::Csr;
 use super::{Graph, Meta, StrLists, StrTable};
 use crate::error::{Error, Result};
@@ -96,9 +98,9 @@ pub fn save(graph: &Graph, path: &Path) -> Result<()> {
 /// Reads the snapshot at `path`, verifying it completely. Each section is read straight into
 /// the array that keeps it; nothing is decoded before the checksum of the whole has matched.
 pub fn load(path: &Path) -> Result<Graph> {
-    let mut file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
     let len = file.metadata().map_err(|e| Error::io(path, e))?.len();
-    read(&mut file, len).map_err(|problem| match problem {
+    read(&file, len).map_err(|problem| match problem {
         Problem::Io(e) => Error::io(path, e),
         Problem::Damaged(message) => Error::Snapshot { path: path.to_path_buf(), message },
     })
@@ -106,7 +108,7 @@ pub fn load(path: &Path) -> Result<Graph> {
 
 /// Decodes snapshot bytes; the error says what is wrong.
 pub fn decode(bytes: &[u8]) -> Result<Graph, String> {
-    read(&mut &bytes[..], bytes.len() as u64).map_err(|problem| match problem {
+    read(&bytes, bytes.len() as u64).map_err(|problem| match problem {
         Problem::Io(e) => e.to_string(),
         Problem::Damaged(message) => message,
     })
@@ -141,28 +143,75 @@ const WORD_SECTIONS: [usize; 12] = [2, 4, 6, 7, 9, 11, 13, 14, 16, 17, 19, 20];
 
 /// The payload being read: what is left of it, and the checksum of what was read.
 struct Payload<'r> {
-    reader: &'r mut dyn std::io::Read,
+    source: &'r dyn Source,
+    at: u64,
     left: u64,
     crc: crc32fast::Hasher,
 }
 
+/// Bytes read in one piece by one thread: large sections are read in parallel pieces.
+const PIECE: usize = 4 << 20;
+
 impl Payload<'_> {
-    /// Fills `buffer` from the payload.
+    /// Fills `buffer` from the payload, pieces in parallel, and adds it to the checksum.
     fn take(&mut self, buffer: &mut [u8]) -> Result<(), Problem> {
         self.left = self.left.checked_sub(buffer.len() as u64).ok_or("a section runs past the end")?;
-        self.reader.read_exact(buffer)?;
-        self.crc.update(buffer);
+        let at = self.at;
+        let pieces = buffer
+            .par_chunks_mut(PIECE)
+            .enumerate()
+            .map(|(i, piece)| {
+                self.source.read_exact_at(piece, at + (i * PIECE) as u64)?;
+                let mut crc = crc32fast::Hasher::new();
+                crc.update(piece);
+                Ok(crc)
+            })
+            .collect::<std::io::Result<Vec<_>>>()?;
+        pieces.iter().for_each(|crc| self.crc.combine(crc));
+        self.at += buffer.len() as u64;
         Ok(())
     }
 }
 
-/// Reads a snapshot of `len` bytes from `reader`.
-fn read(reader: &mut dyn std::io::Read, len: u64) -> Result<Graph, Problem> {
+/// What a snapshot is read from: bytes at an offset, from any thread.
+trait Source: Sync {
+    fn read_exact_at(&self, buffer: &mut [u8], offset: u64) -> std::io::Result<()>;
+}
+
+impl Source for &[u8] {
+    fn read_exact_at(&self, buffer: &mut [u8], offset: u64) -> std::io::Result<()> {
+        let start = usize::try_from(offset).unwrap_or(usize::MAX);
+        let bytes = start.checked_add(buffer.len()).and_then(|end| self.get(start..end));
+        buffer.copy_from_slice(bytes.ok_or(std::io::ErrorKind::UnexpectedEof)?);
+        Ok(())
+    }
+}
+
+impl Source for std::fs::File {
+    #[cfg(unix)]
+    fn read_exact_at(&self, buffer: &mut [u8], offset: u64) -> std::io::Result<()> {
+        std::os::unix::fs::FileExt::read_exact_at(self, buffer, offset)
+    }
+
+    #[cfg(windows)]
+    fn read_exact_at(&self, mut buffer: &mut [u8], mut offset: u64) -> std::io::Result<()> {
+        while !buffer.is_empty() {
+            match std::os::windows::fs::FileExt::seek_read(self, buffer, offset)? {
+                0 => return Err(std::io::ErrorKind::UnexpectedEof.into()),
+                n => (buffer, offset) = (&mut buffer[n..], offset + n as u64),
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Reads a snapshot of `len` bytes from `source`.
+fn read(source: &dyn Source, len: u64) -> Result<Graph, Problem> {
     let mut header = [0u8; HEADER];
     if len < HEADER as u64 {
         return Err("not a keystone snapshot (bad magic)".into());
     }
-    reader.read_exact(&mut header)?;
+    source.read_exact_at(&mut header, 0)?;
     if &header[..8] != MAGIC {
         return Err("not a keystone snapshot (bad magic)".into());
     }
@@ -179,7 +228,7 @@ fn read(reader: &mut dyn std::io::Read, len: u64) -> Result<Graph, Problem> {
     if word(12) != SECTIONS || word(28) != 0 || length != payload {
         return Err(format!("truncated or damaged: header promises {length} payload bytes, file has {payload}").into());
     }
-    let mut payload = Payload { reader, left: payload, crc: crc32fast::Hasher::new() };
+    let mut payload = Payload { source, at: HEADER as u64, left: payload, crc: crc32fast::Hasher::new() };
     // Section `i` lands in `words[i]` or `bytes[i]`, the other left empty.
     let mut words: Vec<Vec<u32>> = vec![Vec::new(); SECTIONS as usize];
     let mut bytes: Vec<Vec<u8>> = vec![Vec::new(); SECTIONS as usize];
