@@ -105,15 +105,20 @@ pub fn dominators(reverse: &Csr, forward: &Csr, x: u32) -> Dominators {
         }
         a
     };
+    // Passes in reverse postorder until nothing changes. Without a cycle among the dependents
+    // every predecessor comes first in that order, so the first pass is final and no second
+    // pass is needed to confirm it.
     let mut changed = true;
     while changed {
         changed = false;
+        let mut cycle = false;
         for i in (0..root).rev() {
             let v = order[i as usize];
             // Predecessors in the reverse graph: v's own dependencies that are dependents of x.
             let mut new = NONE;
             for &p in forward.neighbors(v) {
                 let q = post[p as usize];
+                cycle |= q < i;
                 if q < NONE - 1 && idom[q as usize] != NONE {
                     new = if new == NONE { q } else { intersect(&idom, q, new) };
                 }
@@ -123,6 +128,7 @@ pub fn dominators(reverse: &Csr, forward: &Csr, x: u32) -> Dominators {
                 changed = true;
             }
         }
+        changed &= cycle;
     }
     // Subtree sizes, children before parents (ascending postorder).
     let mut size = vec![1u32; order.len()];
