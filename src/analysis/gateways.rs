@@ -70,23 +70,25 @@ pub struct Dominators {
 /// ```
 pub fn dominators(reverse: &Csr, forward: &Csr, x: u32) -> Dominators {
     const NONE: u32 = u32::MAX;
-    // Depth-first postorder of the dependents of x (iterative).
-    let mut post = vec![NONE; reverse.len()];
+    // Depth-first postorder of the dependents of x (iterative). `post` holds 0 for nodes not
+    // seen (fresh zeroed memory, which a small search never touches), `NONE` while a node is
+    // on the stack, and its postorder number plus one once finished.
+    let mut post = vec![0u32; reverse.len()];
     let mut order: Vec<u32> = Vec::new();
     let mut stack: Vec<(u32, usize)> = vec![(x, 0)];
-    post[x as usize] = NONE - 1; // visited, not finished
+    post[x as usize] = NONE;
     while let Some((v, i)) = stack.pop() {
         match reverse.neighbors(v).get(i) {
             Some(&w) => {
                 stack.push((v, i + 1));
-                if post[w as usize] == NONE {
-                    post[w as usize] = NONE - 1;
+                if post[w as usize] == 0 {
+                    post[w as usize] = NONE;
                     stack.push((w, 0));
                 }
             }
             None => {
-                post[v as usize] = order.len() as u32;
                 order.push(v);
+                post[v as usize] = order.len() as u32;
             }
         }
     }
@@ -117,9 +119,9 @@ pub fn dominators(reverse: &Csr, forward: &Csr, x: u32) -> Dominators {
             // Predecessors in the reverse graph: v's own dependencies that are dependents of x.
             let mut new = NONE;
             for &p in forward.neighbors(v) {
-                let q = post[p as usize];
+                let Some(q) = post[p as usize].checked_sub(1) else { continue };
                 cycle |= q < i;
-                if q < NONE - 1 && idom[q as usize] != NONE {
+                if idom[q as usize] != NONE {
                     new = if new == NONE { q } else { intersect(&idom, q, new) };
                 }
             }

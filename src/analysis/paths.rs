@@ -13,12 +13,15 @@ pub struct Search {
     pub source: u32,
     /// Every node reached, source excluded, in BFS order (by depth, then discovery).
     pub reached: Vec<u32>,
+    /// Per node, its depth plus one; [`UNSEEN`] or [`AVOIDED`] otherwise. Zero for unseen, so
+    /// the arrays start as fresh zeroed memory that a small search never touches.
     depth: Vec<u32>,
+    /// Per reached node, its parent.
     parent: Vec<u32>,
 }
 
-const UNSEEN: u32 = u32::MAX;
-const AVOIDED: u32 = u32::MAX - 1;
+const UNSEEN: u32 = 0;
+const AVOIDED: u32 = u32::MAX;
 
 impl Search {
     /// Searches `graph` from `source`, going at most `max_depth` edges deep, never entering
@@ -53,10 +56,10 @@ impl Search {
         if let Some(avoid) = avoid {
             depth[avoid as usize] = AVOIDED;
         }
-        depth[source as usize] = 0;
+        depth[source as usize] = 1;
         'search: while let Some(v) = queue.pop_front() {
             let d = depth[v as usize];
-            if max_depth.is_some_and(|m| d >= m) {
+            if max_depth.is_some_and(|m| d > m) {
                 continue;
             }
             let next = if v == source { first } else { graph.neighbors(v) };
@@ -77,7 +80,7 @@ impl Search {
 
     /// The depth at which `v` was reached (0 for the source), if it was.
     pub fn depth(&self, v: u32) -> Option<u32> {
-        Some(self.depth[v as usize]).filter(|&d| d < AVOIDED)
+        Some(self.depth[v as usize]).filter(|&d| d != UNSEEN && d != AVOIDED).map(|d| d - 1)
     }
 
     /// The chain of nodes from `v` back to the source (`v` first), if `v` was reached.
@@ -96,7 +99,7 @@ impl Search {
     pub fn per_depth(&self) -> Vec<u64> {
         let mut counts: Vec<u64> = Vec::new();
         for &v in &self.reached {
-            let d = self.depth[v as usize] as usize;
+            let d = self.depth[v as usize] as usize - 1;
             if counts.len() < d {
                 counts.resize(d, 0);
             }
