@@ -399,6 +399,9 @@ fn kth_largest_exact(nodes: &[u32], sizes: &[(u32, bool)], k: usize) -> Option<u
     Some(kth)
 }
 
+/// Components whose condensation rows one parallel task builds.
+const CONDENSE_CHUNK: usize = 4096;
+
 /// Components re-checked per bit-parallel sweep.
 const LANES: usize = 256;
 
@@ -420,16 +423,48 @@ struct Condensation {
 
 impl Condensation {
     fn new(reverse: &Csr) -> Self {
-        let n = reverse.len();
         let comps = components(reverse);
         let count = comps.count as usize;
         let (member_offsets, members) = comps.members();
-        let condensed: Vec<(u32, u32)> = (0..n as u32)
-            .flat_map(|v| reverse.neighbors(v).iter().map(move |&p| (v, p)))
-            .map(|(v, p)| (comps.component[v as usize], comps.component[p as usize]))
+        // Each component's row: the components of its members' dependents, sorted, without
+        // itself or repeats; built in parallel, chunk by chunk, and joined in order.
+        let rows: Vec<(Vec<u32>, Vec<u32>)> = (0..count)
+            .into_par_iter()
+            .chunks(CONDENSE_CHUNK)
+            .map(|chunk| {
+                let (mut lengths, mut targets) = (Vec::with_capacity(chunk.len()), Vec::new());
+                for c in chunk {
+                    let start = targets.len();
+                    let span = member_offsets[c] as usize..member_offsets[c + 1] as usize;
+                    for &v in &members[span] {
+                        targets.extend(reverse.neighbors(v).iter().map(|&p| comps.component[p as usize]));
+                    }
+                    let row = &mut targets[start..];
+                    row.sort_unstable();
+                    let mut kept = start;
+                    for i in start..targets.len() {
+                        let p = targets[i];
+                        if p != c as u32 && (kept == start || targets[kept - 1] != p) {
+                            targets[kept] = p;
+                            kept += 1;
+                        }
+                    }
+                    targets.truncate(kept);
+                    lengths.push((kept - start) as u32);
+                }
+                (lengths, targets)
+            })
             .collect();
-        let dependents_of = Csr::from_edges(count, &condensed);
-        drop(condensed);
+        let mut offsets = Vec::with_capacity(count + 1);
+        offsets.push(0u32);
+        let mut targets = Vec::with_capacity(rows.iter().map(|(_, t)| t.len()).sum());
+        for (lengths, row_targets) in rows {
+            for length in lengths {
+                offsets.push(offsets.last().expect("starts with 0") + length);
+            }
+            targets.extend_from_slice(&row_targets);
+        }
+        let dependents_of = Csr::from_parts(offsets, targets).expect("rows are sorted, deduplicated, in range");
         let mut level = vec![0u32; count];
         for c in 0..count as u32 {
             level[c as usize] = dependents_of.neighbors(c).iter().map(|&p| level[p as usize] + 1).max().unwrap_or(0);
