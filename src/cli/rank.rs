@@ -93,6 +93,9 @@ pub fn run(args: Args, progress: &CliProgress) -> Result<ExitCode> {
     if args.aliases.is_some() && args.by != By::Project {
         bail!("--aliases applies to --by project");
     }
+    if args.reach.max_memory.is_some() && args.by != By::Package {
+        bail!("--max-memory applies to package rankings; project and account reach is always exact");
+    }
     let graph = args.graph.load(args.input.as_deref(), progress)?;
     if args.by != By::Package {
         let groups = match args.by {

@@ -267,4 +267,6 @@ fn rank_within_a_memory_limit_estimates_and_keeps_the_top_exact() {
         "{}",
         stderr(&tiny)
     );
+    let groups = keystone(&["rank", "--by", "project", "--max-memory", "1"]);
+    assert!(stderr(&groups).contains("--max-memory applies to package rankings"), "{}", stderr(&groups));
 }
