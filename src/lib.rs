@@ -29,6 +29,7 @@ pub mod analysis;
 pub mod error;
 pub mod export;
 pub mod graph;
+pub mod hash;
 pub mod ingest;
 pub mod inputs;
 pub mod model;

@@ -18,6 +18,7 @@
 
 use crate::graph::csr::Csr;
 use crate::graph::{Graph, Meta, StrTable};
+use crate::hash::{splitmix64, GOLDEN};
 use crate::model::{Ecosystem, Profile};
 
 /// Parameters of [`generate`].
@@ -64,11 +65,9 @@ struct Rng(u64);
 
 impl Rng {
     fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
+        let out = splitmix64(self.0);
+        self.0 = self.0.wrapping_add(GOLDEN);
+        out
     }
 
     /// Uniform in `[0, 1)`.

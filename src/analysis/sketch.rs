@@ -9,19 +9,13 @@
 //! 2017): no empirical bias tables, and a relative standard error of about `1.04 / √m` over the
 //! whole range.
 
-/// A node id's 64-bit hash (SplitMix64's finaliser): fixed, so every run builds the same
-/// sketches.
-fn hash(v: u32) -> u64 {
-    let mut z = u64::from(v).wrapping_add(0x9e37_79b9_7f4a_7c15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    z ^ (z >> 31)
-}
+use crate::hash::splitmix64;
 
 /// Adds node `v` to the sketch `registers` (a power of two of them, at least 16).
 pub fn insert(registers: &mut [u8], v: u32) {
     let p = registers.len().trailing_zeros();
-    let h = hash(v);
+    // Fixed, so every run builds the same sketches.
+    let h = splitmix64(u64::from(v));
     let rest = h << p;
     let offer = if rest == 0 { 65 - p } else { rest.leading_zeros() + 1 };
     let slot = &mut registers[(h >> (64 - p)) as usize];

@@ -8,6 +8,8 @@
 
 use rayon::prelude::*;
 
+use crate::hash::splitmix64;
+
 /// A directed graph over nodes `0..n` in compressed-sparse-row form.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Csr {
@@ -160,7 +162,7 @@ impl Csr {
             .map(|s| {
                 self.neighbors(s).iter().fold(0u64, |sum, &t| {
                     let (a, b) = edge(s, t);
-                    sum.wrapping_add(mix(key ^ (u64::from(a) << 32 | u64::from(b))))
+                    sum.wrapping_add(splitmix64(key ^ (u64::from(a) << 32 | u64::from(b))))
                 })
             })
             .reduce(|| 0, u64::wrapping_add)
@@ -200,12 +202,4 @@ impl Csr {
     pub fn targets(&self) -> &[u32] {
         &self.targets
     }
-}
-
-/// A bijective 64-bit mixer (the SplitMix64 finaliser, whose every output bit depends on every
-/// input bit).
-fn mix(mut z: u64) -> u64 {
-    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    z ^ (z >> 31)
 }

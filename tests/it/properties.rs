@@ -268,11 +268,9 @@ fn bounded_reach_estimates_within_the_sketch_error() {
     let mut state = 7u64;
     let mut uniform = move || {
         // SplitMix64, to a float in [0, 1).
-        state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = state;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64
+        let z = keystone::hash::splitmix64(state);
+        state = state.wrapping_add(keystone::hash::GOLDEN);
+        (z >> 11) as f64 / (1u64 << 53) as f64
     };
     // Each package depends on six lower-numbered ones, most often near the bottom: a DAG with
     // hubs.
@@ -282,7 +280,7 @@ fn bounded_reach_estimates_within_the_sketch_error() {
     let expected = reach::reach(&reverse, &NoProgress);
     let limits = reach::ReachLimits { max_bytes: 8 << 20, exact_top: 50 };
     let bounded = reach::bounded_reach(&reverse, &limits, 0..n as usize, &NoProgress).expect("sketches fit");
-    let approximation = bounded.approximation.expect("the exact sets do not fit 1 MiB");
+    let approximation = bounded.approximation.expect("the exact sets do not fit 8 MiB");
     assert!(approximation.registers >= 256 && approximation.top_certain, "{approximation:?}");
     let sigma = approximation.standard_error();
     let mut estimated = 0;
