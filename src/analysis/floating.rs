@@ -71,8 +71,7 @@ pub fn floating_reach(graph: &Graph, limits: &ReachLimits, progress: &dyn Progre
     // (X is the source, not an affected package). That needs a cycle through X: recount the
     // packages in cycles of the dependency graph with a search that avoids X.
     let comps = components(graph.forward());
-    let mut sizes = vec![0u32; comps.count as usize];
-    comps.component.iter().for_each(|&c| sizes[c as usize] += 1);
+    let sizes = comps.sizes();
     for x in 0..n {
         if sizes[comps.component[x] as usize] > 1 && result.values[x] > 0 {
             result.values[x] = blast_new_release(&propagation, x as u32, None).reached.len() as u32;

@@ -7,11 +7,14 @@
 //! the set `U(C)` = its members ∪ the `U(P)` of every component `P` depending on it directly;
 //! the reach of a member of `C` is `|U(C)| − 1`. Components are processed level by level (a
 //! level holds components whose dependents all lie in earlier levels), each level in parallel.
-//! A set is freed once the last component that reads it is done.
+//! A set is freed once the last component that reads it is done. The condensation is read
+//! straight from the graph's rows: a node on no cycle is its own component, and a package
+//! nobody depends on (most of them) is its own set, never stored.
 //!
-//! Sets are sorted `Vec<u32>` while small and bitsets once their inputs pass a density
+//! Sets are lists of distinct ids while small and bitsets once their inputs pass a density
 //! threshold: real graphs have many tiny sets alive at once and a few dense hub sets, and one
-//! representation serves neither well.
+//! representation serves neither well. A list union drops repeats with a scratch bitset per
+//! thread, so lists need no order and are never sorted.
 //!
 //! [`bounded_reach`] counts the bytes the sets hold. If they pass the limit, it stops and runs
 //! the pass again with HyperLogLog [`sketch`]es in place of the large sets
@@ -20,7 +23,7 @@
 //! the condensation per batch.
 
 use std::ops::Range;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 
 use rayon::prelude::*;
 
@@ -42,7 +45,7 @@ enum Mode {
 
 /// A stored set of node ids.
 enum NodeSet {
-    /// Sorted, no duplicates.
+    /// Distinct ids, in no particular order.
     Sparse(Vec<u32>),
     /// One bit per node; `len` bits are set.
     Dense { bits: Vec<u64>, len: u32 },
@@ -50,8 +53,8 @@ enum NodeSet {
     Sketch(Vec<u8>),
 }
 
-/// A set as a union reads it: a stored [`NodeSet`], or a component's members (the whole set of
-/// a component nobody depends on, which is never stored).
+/// A set as a union reads it: a stored [`NodeSet`], or a top node itself (the whole set of a
+/// package nobody depends on, which is never stored).
 #[derive(Clone, Copy)]
 enum SetRef<'a> {
     Sparse(&'a [u32]),
@@ -92,10 +95,11 @@ impl NodeSet {
             }
     }
 
-    /// The union of `inputs` and `members`: sorted while every input is and their sizes sum to
-    /// at most the mode's limit; else a bitset (exact mode; back to sorted if the result is that
-    /// small) or a sketch.
-    fn union(inputs: &[SetRef<'_>], members: &[u32], n: usize, mode: Mode) -> NodeSet {
+    /// The union of `inputs` and `members` (ids that may repeat): a list while every input is
+    /// one and their sizes sum to at most the mode's limit; else a bitset (exact mode; back to a
+    /// list if the result is that small) or a sketch. `seen` is an all-zero bitset over the
+    /// nodes, left all zero.
+    fn union(inputs: &[SetRef<'_>], members: &[u32], n: usize, mode: Mode, seen: &mut [u64]) -> NodeSet {
         let limit = match mode {
             Mode::Exact { threshold } => threshold,
             Mode::Sketch { registers } => registers / 4,
@@ -109,15 +113,22 @@ impl NodeSet {
             }
         }
         if total <= limit && all_sparse {
-            let mut all = Vec::with_capacity(total);
-            all.extend_from_slice(members);
-            for input in inputs {
-                if let SetRef::Sparse(v) = input {
-                    all.extend_from_slice(v);
-                }
+            // Distinct elements in first-seen order, marked in `seen` and unmarked after.
+            let mut all = vec![0u32; total];
+            let mut len = 0;
+            let sparse_inputs = inputs.iter().filter_map(|s| match s {
+                SetRef::Sparse(v) => Some(*v),
+                _ => None,
+            });
+            for &v in sparse_inputs.chain([members]).flatten() {
+                let (word, bit) = (v as usize / 64, 1u64 << (v % 64));
+                all[len] = v;
+                len += (seen[word] & bit == 0) as usize;
+                seen[word] |= bit;
             }
-            all.sort_unstable();
-            all.dedup();
+            all.truncate(len);
+            all.iter().for_each(|&v| seen[v as usize / 64] = 0);
+            all.shrink_to_fit();
             return NodeSet::Sparse(all);
         }
         match mode {
@@ -208,7 +219,7 @@ pub fn dense_threshold(n: usize) -> usize {
 pub fn reach_with_threshold(reverse: &Csr, threshold: usize, progress: &dyn Progress) -> Vec<u32> {
     let condensation = Condensation::new(reverse);
     let sizes = condensation.unbounded(threshold, progress, |set| set.exact_len().unwrap_or_default() as u32);
-    condensation.component.iter().map(|&c| sizes[c as usize] - 1).collect()
+    condensation.per_node(&sizes).map(|size| size - 1).collect()
 }
 
 /// For every node, the total weight of the packages that transitively depend on it, itself
@@ -243,7 +254,7 @@ pub fn weighted_reach(reverse: &Csr, weights: &[f64], progress: &dyn Progress) -
     };
     let condensation = Condensation::new(reverse);
     let totals = condensation.unbounded(dense_threshold(reverse.len()), progress, sum);
-    condensation.component.iter().zip(weights).map(|(&c, &w)| (totals[c as usize] - w).max(0.0)).collect()
+    condensation.per_node(&totals).zip(weights).map(|(total, &w)| (total - w).max(0.0)).collect()
 }
 
 /// The memory [`bounded_reach`] may give its sets, and how many of the largest estimates it
@@ -332,7 +343,7 @@ pub fn bounded_reach(
     let exact = Mode::Exact { threshold: dense_threshold(n) };
     let exact_bytes = match condensation.totals(exact, limits.max_bytes, progress, |set| set.exact_len()) {
         Ok(sizes) => {
-            let values = condensation.component.iter().map(|&c| sizes[c as usize].unwrap_or_default() as u32 - 1);
+            let values = condensation.per_node(&sizes).map(|size| size.unwrap_or_default() as u32 - 1);
             return Ok(BoundedReach { values: values.collect(), estimated: Vec::new(), approximation: None });
         }
         Err(bytes) => bytes,
@@ -358,16 +369,17 @@ pub fn bounded_reach(
 
     // Re-check the largest estimates, largest first, until the top is exact.
     progress.phase("reach, exact re-check", None);
-    let count = condensation.count();
+    let count = condensation.keys();
+    let interesting: Vec<u32> = of_interest.map(|v| condensation.key_of(v as u32)).collect();
     let mut wanted = vec![false; count];
-    of_interest.clone().for_each(|v| wanted[condensation.component[v] as usize] = true);
+    interesting.iter().for_each(|&c| wanted[c as usize] = true);
     let mut queue: Vec<u32> = (0..count as u32).filter(|&c| wanted[c as usize] && sizes[c as usize].1).collect();
     queue.sort_by(|&a, &b| sizes[b as usize].0.cmp(&sizes[a as usize].0).then(a.cmp(&b)));
     let margin = 1.0 + 4.0 * sketch::standard_error(registers);
     let cap = (2 * limits.exact_top).max(4 * LANES);
     let (mut done, mut top_certain) = (0, true);
     while done < queue.len() {
-        let kth = kth_largest_exact(&condensation.component[of_interest.clone()], &sizes, limits.exact_top);
+        let kth = kth_largest_exact(&interesting, &sizes, limits.exact_top);
         if kth.is_some_and(|kth| f64::from(sizes[queue[done] as usize].0) * margin < f64::from(kth)) {
             break;
         }
@@ -382,8 +394,8 @@ pub fn bounded_reach(
         done += batch.len();
         progress.advance(batch.len() as u64);
     }
-    let values = condensation.component.iter().map(|&c| sizes[c as usize].0 - 1).collect();
-    let estimated = condensation.component.iter().map(|&c| sizes[c as usize].1).collect();
+    let values = condensation.per_node(&sizes).map(|(size, _)| size - 1).collect();
+    let estimated = condensation.per_node(&sizes).map(|(_, estimated)| estimated).collect();
     let approximation = Approximation { exact_bytes, registers, rechecked: done, top_certain };
     Ok(BoundedReach { values, estimated, approximation: Some(approximation) })
 }
@@ -399,113 +411,193 @@ fn kth_largest_exact(nodes: &[u32], sizes: &[(u32, bool)], k: usize) -> Option<u
     Some(kth)
 }
 
-/// Components whose condensation rows one parallel task builds.
-const CONDENSE_CHUNK: usize = 4096;
+/// What a pass computes for one component: its set, the set's measure, and the sets it was
+/// the last to read (to be freed).
+struct Computed<T> {
+    key: u32,
+    set: NodeSet,
+    total: T,
+    last_read: Vec<u32>,
+}
 
 /// Components re-checked per bit-parallel sweep.
 const LANES: usize = 256;
 
-/// The condensation of a reverse graph, and the order a pass visits it in.
-///
-/// Invariants: components are numbered as [`components`] completes them, so every component
-/// depending on `c` is numbered below `c`; `by_level[0]` holds the components nobody depends
-/// on, and every component of `by_level[l]` depends only on components of lower levels.
-struct Condensation {
-    /// The component of each node.
-    component: Vec<u32>,
-    /// Members of component `c`: `members[member_offsets[c]..member_offsets[c + 1]]`.
-    member_offsets: Vec<u32>,
-    members: Vec<u32>,
-    /// For each component, the distinct components depending on it directly.
-    dependents_of: Csr,
-    by_level: Vec<Vec<u32>>,
+/// Whether bit `v` of a bitset is set.
+fn bit(bits: &[u64], v: u32) -> bool {
+    bits[v as usize / 64] & (1 << (v % 64)) != 0
 }
 
-impl Condensation {
-    fn new(reverse: &Csr) -> Self {
+/// The condensation of a reverse graph, read straight from the graph's rows, and the order a
+/// pass visits it in.
+///
+/// A component is named by a key: a node on no cycle is a component of its own, keyed by its
+/// id; the `k`-th cycle (a component of two or more nodes) is keyed `n + k`. Dependency
+/// graphs are nearly acyclic, so almost every key is a node and needs no lookup.
+///
+/// Invariants: `key[v] == v` for every node on no cycle; every component depending on a
+/// component of `groups[i]` is a `top` node or lies in an earlier group; `top` nodes are in no
+/// group.
+struct Condensation<'g> {
+    reverse: &'g Csr,
+    /// The key of each node.
+    key: Vec<u32>,
+    /// Nodes on a cycle, one bit each.
+    cyclic: Vec<u64>,
+    /// Nodes on no cycle that nobody depends on, one bit each: their set is themselves, never
+    /// stored.
+    top: Vec<u64>,
+    /// Members of cycle `k`: `cycle_members[cycle_offsets[k]..cycle_offsets[k + 1]]`.
+    cycle_offsets: Vec<u32>,
+    cycle_members: Vec<u32>,
+    /// The keys of every component but the `top` nodes, by level ([`Condensation::levels`]).
+    groups: Vec<Vec<u32>>,
+}
+
+impl<'g> Condensation<'g> {
+    fn new(reverse: &'g Csr) -> Self {
+        let n = reverse.len();
         let comps = components(reverse);
-        let count = comps.count as usize;
-        let (member_offsets, members) = comps.members();
-        // Each component's row: the components of its members' dependents, sorted, without
-        // itself or repeats; built in parallel, chunk by chunk, and joined in order.
-        let rows: Vec<(Vec<u32>, Vec<u32>)> = (0..count)
-            .into_par_iter()
-            .chunks(CONDENSE_CHUNK)
-            .map(|chunk| {
-                let (mut lengths, mut targets) = (Vec::with_capacity(chunk.len()), Vec::new());
-                for c in chunk {
-                    let start = targets.len();
-                    let span = member_offsets[c] as usize..member_offsets[c + 1] as usize;
-                    for &v in &members[span] {
-                        targets.extend(reverse.neighbors(v).iter().map(|&p| comps.component[p as usize]));
-                    }
-                    let row = &mut targets[start..];
-                    row.sort_unstable();
-                    let mut kept = start;
-                    for i in start..targets.len() {
-                        let p = targets[i];
-                        if p != c as u32 && (kept == start || targets[kept - 1] != p) {
-                            targets[kept] = p;
-                            kept += 1;
-                        }
-                    }
-                    targets.truncate(kept);
-                    lengths.push((kept - start) as u32);
+
+        let sizes = comps.sizes();
+        let mut key: Vec<u32> = (0..n as u32).collect();
+        let mut cyclic = vec![0u64; n.div_ceil(64)];
+        // Cycles numbered as their lowest member comes, members ascending.
+        let mut cycle_of = vec![u32::MAX; comps.count as usize];
+        let mut cycle_offsets = vec![0u32];
+        for v in 0..n {
+            let c = comps.component[v] as usize;
+            if sizes[c] > 1 {
+                if cycle_of[c] == u32::MAX {
+                    cycle_of[c] = cycle_offsets.len() as u32 - 1;
+                    cycle_offsets.push(cycle_offsets.last().expect("starts with 0") + sizes[c]);
                 }
-                (lengths, targets)
-            })
-            .collect();
-        let mut offsets = Vec::with_capacity(count + 1);
-        offsets.push(0u32);
-        let mut targets = Vec::with_capacity(rows.iter().map(|(_, t)| t.len()).sum());
-        for (lengths, row_targets) in rows {
-            for length in lengths {
-                offsets.push(offsets.last().expect("starts with 0") + length);
+                key[v] = n as u32 + cycle_of[c];
+                cyclic[v / 64] |= 1 << (v % 64);
             }
-            targets.extend_from_slice(&row_targets);
         }
-        let dependents_of = Csr::from_parts(offsets, targets).expect("rows are sorted, deduplicated, in range");
-        let mut level = vec![0u32; count];
-        for c in 0..count as u32 {
-            level[c as usize] = dependents_of.neighbors(c).iter().map(|&p| level[p as usize] + 1).max().unwrap_or(0);
+        let mut fill = cycle_offsets.clone();
+        let mut cycle_members = vec![0u32; *fill.last().expect("starts with 0") as usize];
+        for v in (0..n as u32).filter(|&v| bit(&cyclic, v)) {
+            let k = (key[v as usize] as usize) - n;
+            cycle_members[fill[k] as usize] = v;
+            fill[k] += 1;
         }
-        let levels = level.iter().max().map_or(0, |&l| l as usize + 1);
-        let mut by_level: Vec<Vec<u32>> = vec![Vec::new(); levels];
-        for c in 0..count {
-            by_level[level[c] as usize].push(c as u32);
-        }
-        Condensation { component: comps.component, member_offsets, members, dependents_of, by_level }
+        // The sinks, in the last layer, are the nodes nobody depends on; none is on a cycle.
+        let mut top = vec![0u64; n.div_ceil(64)];
+        let (sinks, layers) = comps.layers.split_last().expect("the sinks' layer is always there");
+        sinks.iter().for_each(|&v| top[v as usize / 64] |= 1 << (v % 64));
+        let mut condensation =
+            Condensation { reverse, key, cyclic, top, cycle_offsets, cycle_members, groups: Vec::new() };
+        condensation.groups = condensation.levels(layers);
+        condensation
     }
 
-    fn count(&self) -> usize {
-        self.dependents_of.len()
+    /// The keys of every component but the top nodes, grouped by level: a top node is at
+    /// level 0, and any other component one level below the deepest of its dependents. A
+    /// component's level is final once its dependents' are, so the layers, taken from the
+    /// last, give the order to compute them in, a layer in parallel.
+    fn levels(&self, layers: &[Vec<u32>]) -> Vec<Vec<u32>> {
+        let mut level = vec![0u32; self.keys()];
+        let mut groups: Vec<Vec<u32>> = Vec::new();
+        for layer in layers.iter().rev() {
+            // A cycle is keyed once, at its first member.
+            let first_member = |v: u32| self.members_of(self.key[v as usize])[0] == v;
+            let keys: Vec<u32> = layer
+                .iter()
+                .filter(|&&v| !bit(&self.cyclic, v) || first_member(v))
+                .map(|&v| self.key[v as usize])
+                .collect();
+            let levels: Vec<u32> = keys
+                .par_iter()
+                .map(|&k| {
+                    1 + self.dependents(k).filter(|&p| !self.is_top(p)).map(|p| level[p as usize]).max().unwrap_or(0)
+                })
+                .collect();
+            for (&k, &l) in keys.iter().zip(&levels) {
+                level[k as usize] = l;
+                if groups.len() < l as usize {
+                    groups.resize(l as usize, Vec::new());
+                }
+                groups[l as usize - 1].push(k);
+            }
+        }
+        groups
     }
 
-    fn members_of(&self, c: usize) -> &[u32] {
-        &self.members[self.member_offsets[c] as usize..self.member_offsets[c + 1] as usize]
+    /// Number of keys: nodes, then cycles.
+    fn keys(&self) -> usize {
+        self.key.len() + self.cycle_offsets.len() - 1
     }
 
-    /// How many components read each component's set.
+    /// The key of node `v`'s component.
+    fn key_of(&self, v: u32) -> u32 {
+        if bit(&self.cyclic, v) {
+            self.key[v as usize]
+        } else {
+            v
+        }
+    }
+
+    /// Whether `k` is the key of a `top` node.
+    fn is_top(&self, k: u32) -> bool {
+        (k as usize) < self.key.len() && bit(&self.top, k)
+    }
+
+    fn members_of(&self, k: u32) -> &[u32] {
+        match (k as usize).checked_sub(self.key.len()) {
+            None => std::slice::from_ref(&self.key[k as usize]),
+            Some(cycle) => {
+                &self.cycle_members[self.cycle_offsets[cycle] as usize..self.cycle_offsets[cycle + 1] as usize]
+            }
+        }
+    }
+
+    /// The keys of the components depending on `k` directly, once per edge (so possibly more
+    /// than once each), `k` itself left out.
+    fn dependents(&self, k: u32) -> impl Iterator<Item = u32> + '_ {
+        self.members_of(k)
+            .iter()
+            .flat_map(|&m| self.reverse.neighbors(m))
+            .map(|&p| self.key_of(p))
+            .filter(move |&p| p != k)
+    }
+
+    /// Per node, the total of its component.
+    fn per_node<'a, T: Copy>(&'a self, totals: &'a [T]) -> impl Iterator<Item = T> + 'a {
+        (0..self.key.len() as u32).map(move |v| totals[self.key_of(v) as usize])
+    }
+
+    /// How many times each component's set is read: once per edge into it from another
+    /// component, as [`Condensation::dependents`] yields them.
+    /// (Top nodes' sets are never stored: their count is left at 0.)
     fn readers(&self) -> Vec<u32> {
-        let mut readers = vec![0u32; self.count()];
-        self.dependents_of.targets().iter().for_each(|&p| readers[p as usize] += 1);
+        let mut readers = vec![0u32; self.keys()];
+        for &p in self.reverse.targets().iter().filter(|&&p| !bit(&self.top, p)) {
+            readers[self.key_of(p) as usize] += 1;
+        }
+        for cycle in self.key.len() as u32..self.keys() as u32 {
+            let members = self.members_of(cycle);
+            let inner = members.iter().flat_map(|&m| self.reverse.neighbors(m)).filter(|&&p| self.key_of(p) == cycle);
+            readers[cycle as usize] -= inner.count() as u32;
+        }
         readers
     }
 
-    /// The most sets a pass holds at once: those stored for later readers plus one level's new
+    /// The most sets a pass holds at once: those stored for later readers plus one group's new
     /// ones, as [`Condensation::totals`] keeps them.
     fn peak_sets(&self) -> usize {
         let mut readers = self.readers();
-        let mut stored = vec![false; self.count()];
+        let mut stored = vec![false; self.keys()];
         let (mut alive, mut peak) = (0usize, 0usize);
-        for level in self.by_level.iter().skip(1) {
-            peak = peak.max(alive + level.len());
-            for &c in level {
+        for group in &self.groups {
+            peak = peak.max(alive + group.len());
+            for &c in group {
                 if readers[c as usize] > 0 {
                     stored[c as usize] = true;
                     alive += 1;
                 }
-                for &p in self.dependents_of.neighbors(c) {
+                for p in self.dependents(c).filter(|&p| !self.is_top(p)) {
                     readers[p as usize] -= 1;
                     if readers[p as usize] == 0 && stored[p as usize] {
                         alive -= 1;
@@ -517,7 +609,7 @@ impl Condensation {
     }
 
     /// [`Condensation::totals`] in exact mode with no limit.
-    fn unbounded<T: Copy + Default + Send>(
+    fn unbounded<T: Copy + Default + Send + Sync>(
         &self,
         threshold: usize,
         progress: &dyn Progress,
@@ -529,69 +621,74 @@ impl Condensation {
         }
     }
 
-    /// `measure` of each component's set `U(C)`; or, as soon as the sets alive at once hold
-    /// more than `max_bytes`, `Err` with what they held.
-    fn totals<T: Copy + Default + Send>(
+    /// `measure` of each component's set `U(C)`, by key; or, as soon as the sets alive at
+    /// once hold more than `max_bytes`, `Err` with what they held.
+    fn totals<T: Copy + Default + Send + Sync>(
         &self,
         mode: Mode,
         max_bytes: u64,
         progress: &dyn Progress,
         measure: impl Fn(SetRef<'_>) -> T + Sync,
     ) -> Result<Vec<T>, u64> {
-        let n = self.component.len();
-        let count = self.count();
-        let mut readers = self.readers();
-        // Level 0 holds the components nobody depends on: their sets are their members, never
-        // stored. Later levels store a set while it still has readers.
-        let mut sets: Vec<Option<NodeSet>> = (0..count).map(|_| None).collect();
-        let mut totals = vec![T::default(); count];
-        for &c in self.by_level.first().into_iter().flatten() {
-            totals[c as usize] = measure(SetRef::Sparse(self.members_of(c as usize)));
-        }
+        let n = self.key.len();
+        let readers: Vec<AtomicU32> = self.readers().into_iter().map(AtomicU32::new).collect();
+        // A set is stored while it still has readers; a top node's is itself, never stored.
+        let mut sets: Vec<Option<NodeSet>> = (0..self.keys()).map(|_| None).collect();
+        let mut totals = vec![T::default(); self.keys()];
+        totals[..n].par_iter_mut().enumerate().filter(|(v, _)| bit(&self.top, *v as u32)).for_each(|(v, total)| {
+            *total = measure(SetRef::Sparse(self.members_of(v as u32)));
+        });
         let alive = AtomicU64::new(0);
         let over = AtomicBool::new(false);
-        for comps_here in self.by_level.iter().skip(1) {
-            let computed: Vec<Option<(u32, NodeSet, T)>> = comps_here
+        for group in &self.groups {
+            let computed: Vec<Option<Computed<T>>> = group
                 .par_iter()
-                .map(|&c| {
-                    if over.load(Ordering::Relaxed) {
-                        return None;
-                    }
-                    let inputs: Vec<SetRef<'_>> = self
-                        .dependents_of
-                        .neighbors(c)
-                        .iter()
-                        .map(|&p| match &sets[p as usize] {
-                            Some(set) => set.as_ref(),
-                            // Only level-0 sets are absent while read: they are their members.
-                            None => SetRef::Sparse(self.members_of(p as usize)),
-                        })
-                        .collect();
-                    let set = NodeSet::union(&inputs, self.members_of(c as usize), n, mode);
-                    if alive.fetch_add(set.bytes(), Ordering::Relaxed) + set.bytes() > max_bytes {
-                        over.store(true, Ordering::Relaxed);
-                    }
-                    let total = measure(set.as_ref());
-                    Some((c, set, total))
-                })
+                .map_init(
+                    || vec![0u64; n.div_ceil(64)],
+                    |seen, &key| {
+                        if over.load(Ordering::Relaxed) {
+                            return None;
+                        }
+                        // Top dependents are their own sets: they join the members.
+                        let mut loose = self.members_of(key).to_vec();
+                        let mut read = Vec::new();
+                        for p in self.dependents(key) {
+                            if self.is_top(p) {
+                                loose.push(p);
+                            } else {
+                                read.push(p);
+                            }
+                        }
+                        let inputs: Vec<SetRef<'_>> = read
+                            .iter()
+                            .map(|&p| {
+                                sets[p as usize].as_ref().expect("computed in an earlier group, still read").as_ref()
+                            })
+                            .collect();
+                        let set = NodeSet::union(&inputs, &loose, n, mode, seen);
+                        if alive.fetch_add(set.bytes(), Ordering::Relaxed) + set.bytes() > max_bytes {
+                            over.store(true, Ordering::Relaxed);
+                        }
+                        let total = measure(set.as_ref());
+                        read.retain(|&p| readers[p as usize].fetch_sub(1, Ordering::Relaxed) == 1);
+                        Some(Computed { key, set, total, last_read: read })
+                    },
+                )
                 .collect();
             if over.load(Ordering::Relaxed) {
                 return Err(alive.load(Ordering::Relaxed));
             }
             progress.advance(computed.len() as u64);
             let mut freed = 0;
-            for (c, set, total) in computed.into_iter().flatten() {
-                totals[c as usize] = total;
-                if readers[c as usize] > 0 {
-                    sets[c as usize] = Some(set);
+            for Computed { key, set, total, last_read } in computed.into_iter().flatten() {
+                totals[key as usize] = total;
+                if readers[key as usize].load(Ordering::Relaxed) > 0 {
+                    sets[key as usize] = Some(set);
                 } else {
                     freed += set.bytes();
                 }
-                for &p in self.dependents_of.neighbors(c) {
-                    readers[p as usize] -= 1;
-                    if readers[p as usize] == 0 {
-                        freed += sets[p as usize].take().map_or(0, |set| set.bytes());
-                    }
+                for p in last_read {
+                    freed += sets[p as usize].take().map_or(0, |set| set.bytes());
                 }
             }
             alive.fetch_sub(freed, Ordering::Relaxed);
@@ -599,34 +696,32 @@ impl Condensation {
         Ok(totals)
     }
 
-    /// The exact `|U(C)|` of each of up to [`LANES`] components `sources`, by one sweep: each
-    /// component's mask says which sources it depends on, directly or not, and it passes its
-    /// mask on to the components depending on it, numbered below it.
+    /// The exact `|U(C)|` of each of up to [`LANES`] components `sources` (keys), by one sweep:
+    /// each component's mask says which sources it depends on, directly or not, and it passes
+    /// its mask on to the components depending on it, in later groups or top nodes.
     fn exact_sizes(&self, sources: &[u32]) -> Vec<u32> {
-        let mut masks = vec![[0u64; LANES / 64]; self.count()];
+        let mut masks = vec![[0u64; LANES / 64]; self.keys()];
         for (i, &c) in sources.iter().enumerate() {
             masks[c as usize][i / 64] |= 1 << (i % 64);
         }
-        for c in (0..self.count()).rev() {
-            let mask = masks[c];
+        for &c in self.groups.iter().rev().flatten() {
+            let mask = masks[c as usize];
             if mask == [0; LANES / 64] {
                 continue;
             }
-            for &p in self.dependents_of.neighbors(c as u32) {
+            for p in self.dependents(c) {
                 masks[p as usize].iter_mut().zip(mask).for_each(|(a, b)| *a |= b);
             }
         }
-        masks
-            .par_iter()
-            .enumerate()
+        (0..self.key.len() as u32)
+            .into_par_iter()
             .fold(
                 || vec![0u32; sources.len()],
-                |mut sums, (c, mask)| {
-                    let size = self.members_of(c).len() as u32;
-                    for (w, &word) in mask.iter().enumerate() {
+                |mut sums, v| {
+                    for (w, &word) in masks[self.key_of(v) as usize].iter().enumerate() {
                         let mut word = word;
                         while word != 0 {
-                            sums[w * 64 + word.trailing_zeros() as usize] += size;
+                            sums[w * 64 + word.trailing_zeros() as usize] += 1;
                             word &= word - 1;
                         }
                     }

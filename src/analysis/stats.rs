@@ -32,8 +32,7 @@ pub struct Stats {
 /// Computes [`Stats`] of `graph` in O(n + m).
 pub fn stats(graph: &Graph) -> Stats {
     let comps = components(graph.forward());
-    let mut sizes = vec![0usize; comps.count as usize];
-    comps.component.iter().for_each(|&c| sizes[c as usize] += 1);
+    let sizes = comps.sizes();
     let mut packages: Vec<(Ecosystem, usize)> = Vec::new();
     for v in 0..graph.node_count() as u32 {
         match packages.last_mut() {
@@ -49,8 +48,8 @@ pub fn stats(graph: &Graph) -> Stats {
         unparsed_edges: (0..n).flat_map(|v| graph.edge_flags(v)).filter(|f| f.unparsed()).count(),
         components: sizes.len(),
         cyclic_components: sizes.iter().filter(|&&s| s > 1).count(),
-        packages_in_cycles: sizes.iter().filter(|&&s| s > 1).sum(),
-        largest_component: sizes.iter().copied().max().unwrap_or(0),
+        packages_in_cycles: sizes.iter().filter(|&&s| s > 1).map(|&s| s as usize).sum(),
+        largest_component: sizes.iter().copied().max().unwrap_or(0) as usize,
         no_dependents: (0..n).filter(|&v| graph.reverse().degree(v) == 0).count(),
         no_dependencies: (0..n).filter(|&v| graph.forward().degree(v) == 0).count(),
     }

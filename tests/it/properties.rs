@@ -46,6 +46,26 @@ proptest! {
             }
         }
         prop_assert_eq!(petgraph::algo::kosaraju_scc(&pg).len(), fast.count as usize);
+        // Layers: every node once; edges between components run to a later layer; the last
+        // layer is exactly the sinks.
+        let mut layer = vec![usize::MAX; g.len()];
+        for (i, nodes) in fast.layers.iter().enumerate() {
+            for &v in nodes {
+                prop_assert_eq!(layer[v as usize], usize::MAX);
+                layer[v as usize] = i;
+            }
+        }
+        prop_assert!(layer.iter().all(|&l| l != usize::MAX));
+        for u in 0..g.len() as u32 {
+            for &v in g.neighbors(u) {
+                let (lu, lv) = (layer[u as usize], layer[v as usize]);
+                let same = fast.component[u as usize] == fast.component[v as usize];
+                let climbs = if same { lu == lv } else { lu < lv };
+                prop_assert!(climbs, "edge {} → {}", u, v);
+            }
+        }
+        let sinks: Vec<u32> = (0..g.len() as u32).filter(|&v| g.degree(v) == 0).collect();
+        prop_assert_eq!(fast.layers.last(), Some(&sinks));
     }
 
     #[test]
