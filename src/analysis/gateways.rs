@@ -10,6 +10,8 @@
 //! - [`dominators`]: on the dependents of one package X, which dependents every chain from
 //!   many others to X must cross (a dominator tree of the reverse graph rooted at X).
 
+use rayon::prelude::*;
+
 use crate::graph::csr::Csr;
 
 /// The least reach, as a share of all packages, for [`gateway_flag`].
@@ -58,8 +60,13 @@ pub struct Dominators {
 /// A dependent D dominates a dependent P when every chain of dependencies from P down to `x`
 /// passes through D.
 ///
-/// Time O(r + e) per round over the `r` dependents and their `e` edges, with few rounds on
-/// dependency graphs; memory O(n).
+/// Most dependents are packages nobody depends on (leaves of the reverse graph), which
+/// dominate nothing. The algorithm runs on the others; each leaf then takes, in parallel, the
+/// nearest common dominator of its dependencies among them.
+///
+/// Time O(r + e) per round over the `r` dependents with dependents of their own and their `e`
+/// edges, with few rounds on dependency graphs, plus O(e') for the `e'` edges into leaves;
+/// memory O(n).
 ///
 /// ```
 /// use keystone::analysis::gateways::dominators;
@@ -70,9 +77,10 @@ pub struct Dominators {
 /// ```
 pub fn dominators(reverse: &Csr, forward: &Csr, x: u32) -> Dominators {
     const NONE: u32 = u32::MAX;
-    // Depth-first postorder of the dependents of x (iterative). `post` holds 0 for nodes not
-    // seen (fresh zeroed memory, which a small search never touches), `NONE` while a node is
-    // on the stack, and its postorder number plus one once finished.
+    let mut leaves = Leaves { reverse, bits: None, tested: 0 };
+    // Depth-first postorder of the dependents of x that are not leaves (iterative). `post`
+    // holds 0 for nodes not seen (fresh zeroed memory, which a small search never touches),
+    // `NONE` while a node is on the stack, and its postorder number plus one once finished.
     let mut post = vec![0u32; reverse.len()];
     let mut order: Vec<u32> = Vec::new();
     let mut stack: Vec<(u32, usize)> = vec![(x, 0)];
@@ -81,7 +89,7 @@ pub fn dominators(reverse: &Csr, forward: &Csr, x: u32) -> Dominators {
         match reverse.neighbors(v).get(i) {
             Some(&w) => {
                 stack.push((v, i + 1));
-                if post[w as usize] == 0 {
+                if !leaves.test(w) && post[w as usize] == 0 {
                     post[w as usize] = NONE;
                     stack.push((w, 0));
                 }
@@ -96,16 +104,18 @@ pub fn dominators(reverse: &Csr, forward: &Csr, x: u32) -> Dominators {
     let root = order.len() as u32 - 1;
     let mut idom = vec![NONE; order.len()];
     idom[root as usize] = root;
-    let intersect = |idom: &[u32], mut a: u32, mut b: u32| {
-        while a != b {
-            while a < b {
-                a = idom[a as usize];
-            }
-            while b < a {
-                b = idom[b as usize];
+    // The nearest common dominator of `v`'s dependencies seen so far (postorder numbers), or
+    // NONE if none has a dominator yet; and whether one comes later in reverse postorder.
+    let common = |idom: &[u32], v: u32, i: u32| {
+        let (mut new, mut cycle) = (NONE, false);
+        for &p in forward.neighbors(v) {
+            let Some(q) = post[p as usize].checked_sub(1) else { continue };
+            cycle |= q < i;
+            if idom[q as usize] != NONE {
+                new = if new == NONE { q } else { intersect(idom, q, new) };
             }
         }
-        a
+        (new, cycle)
     };
     // Passes in reverse postorder until nothing changes. Without a cycle among the dependents
     // every predecessor comes first in that order, so the first pass is final and no second
@@ -115,16 +125,9 @@ pub fn dominators(reverse: &Csr, forward: &Csr, x: u32) -> Dominators {
         changed = false;
         let mut cycle = false;
         for i in (0..root).rev() {
-            let v = order[i as usize];
             // Predecessors in the reverse graph: v's own dependencies that are dependents of x.
-            let mut new = NONE;
-            for &p in forward.neighbors(v) {
-                let Some(q) = post[p as usize].checked_sub(1) else { continue };
-                cycle |= q < i;
-                if idom[q as usize] != NONE {
-                    new = if new == NONE { q } else { intersect(&idom, q, new) };
-                }
-            }
+            let (new, back) = common(&idom, order[i as usize], i);
+            cycle |= back;
             if new != NONE && idom[i as usize] != new {
                 idom[i as usize] = new;
                 changed = true;
@@ -132,9 +135,53 @@ pub fn dominators(reverse: &Csr, forward: &Csr, x: u32) -> Dominators {
         }
         changed &= cycle;
     }
+    // Each leaf's dominator: the nearest common dominator of its dependencies among the
+    // others. Pushed along their edges, in a few slices of them at once, each into its own
+    // array (postorder number plus one, 0 for none); then joined, leaf by leaf.
+    let n = reverse.len();
+    let slice = order.len().div_ceil(rayon::current_num_threads().clamp(1, MAX_SLICES));
+    // A small search lists the leaves it touches, so that joining them stays in proportion
+    // to it; a large one (which built the leaf bitset) reads the arrays front to back.
+    let small = leaves.bits.is_none();
+    let partial: Vec<(Vec<u32>, Vec<u32>)> = order
+        .par_chunks(slice)
+        .enumerate()
+        .map(|(s, nodes)| {
+            let (mut common, mut touched) = (vec![0u32; n], Vec::new());
+            for (i, &u) in (s * slice..).zip(nodes) {
+                for &w in reverse.neighbors(u).iter().filter(|&&w| leaves.get(w)) {
+                    let c = &mut common[w as usize];
+                    if small && *c == 0 {
+                        touched.push(w);
+                    }
+                    *c = 1 + if *c == 0 { i as u32 } else { intersect(&idom, *c - 1, i as u32) };
+                }
+            }
+            (common, touched)
+        })
+        .collect();
+    let count = |mut size: Vec<u32>, w: usize| {
+        let mut seen = partial.iter().filter_map(|(common, _)| common[w].checked_sub(1));
+        if let Some(first) = seen.next() {
+            size[seen.fold(first, |a, b| intersect(&idom, a, b)) as usize] += 1;
+        }
+        size
+    };
+    let zeros = || vec![0u32; order.len()];
+    let add = |a: Vec<u32>, b: Vec<u32>| a.iter().zip(b).map(|(x, y)| x + y).collect();
+    let mut size = if small {
+        // Each leaf from the first slice that touched it.
+        let firsts =
+            partial.iter().enumerate().flat_map(|(s, (_, touched))| touched.iter().map(move |&w| (s, w as usize)));
+        let firsts: Vec<usize> =
+            firsts.filter(|&(s, w)| partial[..s].iter().all(|(common, _)| common[w] == 0)).map(|(_, w)| w).collect();
+        firsts.into_par_iter().fold(zeros, count).reduce(zeros, add)
+    } else {
+        (0..n).into_par_iter().fold(zeros, count).reduce(zeros, add)
+    };
     // Subtree sizes, children before parents (ascending postorder).
-    let mut size = vec![1u32; order.len()];
     for i in 0..root {
+        size[i as usize] += 1;
         let parent = idom[i as usize];
         size[parent as usize] += size[i as usize];
     }
@@ -142,4 +189,51 @@ pub fn dominators(reverse: &Csr, forward: &Csr, x: u32) -> Dominators {
         (0..root).filter(|&i| size[i as usize] > 1).map(|i| (order[i as usize], size[i as usize] - 1)).collect();
     gateways.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     Dominators { gateways }
+}
+
+/// Which nodes are leaves of the reverse graph (have no dependents). A search reads it from
+/// the graph's offsets, one random access per test, until it has tested as many edges as a
+/// sixteenth of the nodes; then it builds a bitset of them all, which stays in cache. Small
+/// searches so stay in proportion to their size, and large ones get the fast test.
+struct Leaves<'g> {
+    reverse: &'g Csr,
+    bits: Option<Vec<u64>>,
+    tested: usize,
+}
+
+impl Leaves<'_> {
+    fn test(&mut self, v: u32) -> bool {
+        self.tested += 1;
+        if self.bits.is_none() && self.tested > self.reverse.len() / 16 {
+            let (n, offsets) = (self.reverse.len(), self.reverse.offsets());
+            let word = |w: usize| (w * 64..(w * 64 + 64).min(n)).filter(|&v| offsets[v] == offsets[v + 1]);
+            self.bits = Some((0..n.div_ceil(64)).map(|w| word(w).fold(0, |b, v| b | 1 << (v % 64))).collect());
+        }
+        self.get(v)
+    }
+
+    fn get(&self, v: u32) -> bool {
+        match &self.bits {
+            Some(bits) => bits[v as usize / 64] & (1 << (v % 64)) != 0,
+            None => self.reverse.degree(v) == 0,
+        }
+    }
+}
+
+/// The most arrays [`dominators`] pushes leaves' dominators into at once (each takes 4 bytes
+/// per node).
+const MAX_SLICES: usize = 4;
+
+/// The nearest common ancestor of `a` and `b` in the tree `idom`, numbered so that a parent is
+/// numbered above its children.
+fn intersect(idom: &[u32], mut a: u32, mut b: u32) -> u32 {
+    while a != b {
+        while a < b {
+            a = idom[a as usize];
+        }
+        while b < a {
+            b = idom[b as usize];
+        }
+    }
+    a
 }

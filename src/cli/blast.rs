@@ -53,7 +53,13 @@ pub fn run(args: Args, progress: &CliProgress) -> Result<ExitCode> {
         Scenario::Compromise
     };
     progress.phase_start("blast");
-    let outcome = scenario(&graph, x, &what, args.max_depth)?;
+    // The gateway summary (compromise, whole depth) is independent of the search: both at once.
+    let summarise = what == Scenario::Compromise && args.max_depth.is_none();
+    let (outcome, gates) = rayon::join(
+        || scenario(&graph, x, &what, args.max_depth),
+        || summarise.then(|| dominators(graph.reverse(), graph.forward(), x)),
+    );
+    let outcome = outcome?;
     let version = graph.version(x).map(|v| format!(" {v}")).unwrap_or_default();
     let how = match &what {
         Scenario::Compromise => "if compromised".to_string(),
@@ -92,8 +98,7 @@ pub fn run(args: Args, progress: &CliProgress) -> Result<ExitCode> {
             let _ = write!(summary, " ({})", parts.join(", "));
         }
     }
-    if what == Scenario::Compromise && args.max_depth.is_none() {
-        let gates = dominators(graph.reverse(), graph.forward(), x);
+    if let Some(gates) = gates {
         if !gates.gateways.is_empty() {
             summary.push_str("\n  gateways (dependents whose every chain to it crosses the gateway):");
             for &(g, dominated) in gates.gateways.iter().take(5) {
