@@ -458,7 +458,6 @@ impl<'g> Condensation<'g> {
     fn new(reverse: &'g Csr) -> Self {
         let n = reverse.len();
         let comps = components(reverse);
-
         let sizes = comps.sizes();
         let mut key: Vec<u32> = (0..n as u32).collect();
         let mut cyclic = vec![0u64; n.div_ceil(64)];
