@@ -1,14 +1,15 @@
 //! Criterion benchmarks of every phase on the real dumps in `../shared/datasets`: reading the
 //! input, building the graph, SCC, reach, depth counts, PageRank, snapshot write and load, and
-//! `blast`. Skipped (with a message) when the datasets are absent. The `npm-synthetic` group
-//! runs the analysis phases on the synthetic npm-sized graph ([`keystone::synthetic`]).
+//! `blast` with its gateway summary. Skipped (with a message) when the datasets are absent.
+//! The `npm-synthetic` group runs the analysis phases on the synthetic npm-sized graph
+//! ([`keystone::synthetic`]).
 //!
 //! `cargo bench --bench pipeline`; `cargo bench --bench pipeline -- debian` for one group.
 
 use std::path::{Path, PathBuf};
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use keystone::analysis::{depth, floating, pagerank, paths, rank, reach};
+use keystone::analysis::{depth, floating, gateways, pagerank, paths, rank, reach};
 use keystone::graph::{builder, scc, snapshot, Graph};
 use keystone::ingest::{Format, ReadOptions};
 use keystone::model::Profile;
@@ -64,6 +65,7 @@ fn analysis(c: &mut Criterion, name: &str, graph: &Graph, hub: u32) {
     group.bench_function("snapshot_save", |b| b.iter(|| snapshot::save(graph, &snap).expect("saves")));
     group.bench_function("snapshot_load", |b| b.iter(|| snapshot::load(&snap).expect("loads")));
     group.bench_function("blast_hub", |b| b.iter(|| paths::blast(reverse, hub, None)));
+    group.bench_function("gateways_hub", |b| b.iter(|| gateways::dominators(reverse, forward, hub)));
     let median = (graph.node_count() / 2) as u32;
     group.bench_function("blast_median", |b| b.iter(|| paths::blast(reverse, median, None)));
     group.finish();
