@@ -105,6 +105,14 @@ fn damaged_snapshots_behind_the_checksum_are_refused_or_sound() {
     }
 }
 
+/// The bytes of a snapshot of the Debian fixture.
+fn debian_snapshot() -> Vec<u8> {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("g.snap");
+    snapshot::save(&graph_of(Format::Debian, &fixture("Packages"), Profile::default()), &file).unwrap();
+    std::fs::read(&file).unwrap()
+}
+
 /// The byte range of section `index` of a snapshot (after its length word).
 fn section(bytes: &[u8], index: usize) -> std::ops::Range<usize> {
     let mut at = 32;
@@ -122,10 +130,7 @@ fn section(bytes: &[u8], index: usize) -> std::ops::Range<usize> {
 fn fuzz_finding_csr_offsets_past_the_edges() {
     // Forward offsets that rise past the edge count and fall back to it: the row of node 0
     // ran past the edges (a slice panic) before the fall at node 1 was seen.
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("g.snap");
-    snapshot::save(&graph_of(Format::Debian, &fixture("Packages"), Profile::default()), &file).unwrap();
-    let mut bytes = std::fs::read(&file).unwrap();
+    let mut bytes = debian_snapshot();
     let offsets = section(&bytes, 6);
     let edges = (section(&bytes, 7).len() / 4) as u32;
     bytes[offsets.start + 4..offsets.start + 8].copy_from_slice(&(edges + 50).to_le_bytes());
@@ -138,10 +143,7 @@ fn fuzz_finding_csr_offsets_past_the_edges() {
 fn a_stored_reverse_that_is_not_the_transpose_is_refused() {
     // A well-formed reverse CSR with one edge moved, checksum fixed: only the keyed digest of
     // the edge sets can tell.
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("g.snap");
-    snapshot::save(&graph_of(Format::Debian, &fixture("Packages"), Profile::default()), &file).unwrap();
-    let mut bytes = std::fs::read(&file).unwrap();
+    let mut bytes = debian_snapshot();
     let word = |bytes: &[u8], at: usize| u32::from_le_bytes(bytes[at..at + 4].try_into().unwrap());
     let (offsets, targets) = (section(&bytes, 19), section(&bytes, 20));
     let n = offsets.len() / 4 - 1;
