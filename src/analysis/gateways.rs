@@ -205,9 +205,7 @@ impl Leaves<'_> {
     fn test(&mut self, v: u32) -> bool {
         self.tested += 1;
         if self.bits.is_none() && self.tested > self.reverse.len() / 16 {
-            let (n, offsets) = (self.reverse.len(), self.reverse.offsets());
-            let word = |w: usize| (w * 64..(w * 64 + 64).min(n)).filter(|&v| offsets[v] == offsets[v + 1]);
-            self.bits = Some((0..n.div_ceil(64)).map(|w| word(w).fold(0, |b, v| b | 1 << (v % 64))).collect());
+            self.bits = Some(self.reverse.sinks());
         }
         self.get(v)
     }

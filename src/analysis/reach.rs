@@ -36,9 +36,9 @@ use crate::progress::Progress;
 /// How a pass stores its sets.
 #[derive(Debug, Clone, Copy)]
 enum Mode {
-    /// Sorted vectors up to `threshold` entries, bitsets past it.
+    /// Lists up to `threshold` entries, bitsets past it.
     Exact { threshold: usize },
-    /// Sorted vectors up to a quarter of `registers` entries (so never larger than a sketch),
+    /// Lists up to a quarter of `registers` entries (so never larger than a sketch),
     /// sketches of `registers` registers past it.
     Sketch { registers: usize },
 }
@@ -193,8 +193,8 @@ impl NodeSet {
 /// the number of nodes from which it can be reached in the forward graph, itself excluded.
 /// Exact, with no bound on memory (see [`bounded_reach`]).
 ///
-/// Time O(Σ|U(C)| · log) for sparse sets plus O(n/64) per dense union; memory bounded by the
-/// sets alive at once.
+/// Time O(n + m), plus per union the total size of the lists it reads and O(n/64) for each
+/// bitset; memory bounded by the sets alive at once.
 ///
 /// ```
 /// use keystone::graph::csr::Csr;
@@ -482,10 +482,9 @@ impl<'g> Condensation<'g> {
             cycle_members[fill[k] as usize] = v;
             fill[k] += 1;
         }
-        // The sinks, in the last layer, are the nodes nobody depends on; none is on a cycle.
-        let mut top = vec![0u64; n.div_ceil(64)];
-        let (sinks, layers) = comps.layers.split_last().expect("the sinks' layer is always there");
-        sinks.iter().for_each(|&v| top[v as usize / 64] |= 1 << (v % 64));
+        // The sinks are the nodes nobody depends on (none is on a cycle), in the last layer.
+        let top = reverse.sinks();
+        let (_, layers) = comps.layers.split_last().expect("the sinks' layer is always there");
         let mut condensation =
             Condensation { reverse, key, cyclic, top, cycle_offsets, cycle_members, groups: Vec::new() };
         condensation.groups = condensation.levels(layers);

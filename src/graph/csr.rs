@@ -193,6 +193,14 @@ impl Csr {
         (self.offsets[v as usize + 1] - self.offsets[v as usize]) as usize
     }
 
+    /// The sinks (nodes with no edges out) as a bitset: bit `v % 64` of word `v / 64`. Small
+    /// enough to stay in cache where a test of `degree` would read the offsets at random.
+    pub fn sinks(&self) -> Vec<u64> {
+        let mut bits = vec![0u64; self.len().div_ceil(64)];
+        (0..self.len()).filter(|&v| self.offsets[v] == self.offsets[v + 1]).for_each(|v| bits[v / 64] |= 1 << (v % 64));
+        bits
+    }
+
     /// The raw offsets array (`n + 1` entries).
     pub fn offsets(&self) -> &[u32] {
         &self.offsets

@@ -52,8 +52,7 @@ pub fn components(graph: &Csr) -> Components {
     const NONE: u32 = u32::MAX;
     let n = graph.len();
     let offsets = graph.offsets();
-    let mut sink = vec![0u64; n.div_ceil(64)];
-    (0..n).filter(|&v| offsets[v] == offsets[v + 1]).for_each(|v| sink[v / 64] |= 1 << (v % 64));
+    let sink = graph.sinks();
     let is_sink = |v: u32| sink[v as usize / 64] & (1 << (v % 64)) != 0;
     // Predecessors not yet peeled, of the nodes that are not sinks.
     let mut pending = vec![0u32; n];
