@@ -26,7 +26,8 @@ pub fn run(args: Args, progress: &CliProgress) -> Result<ExitCode> {
         args.inputs.iter().map(|path| args.graph.reading.read(path, progress)).collect::<Result<Vec<_>>>()?;
     let graph = builder::build(&ingested, profile, progress)?;
     progress.phase_start("write snapshot");
-    snapshot::save(&graph, &args.output)?;
+    // The records are freed while the snapshot is written.
+    rayon::join(|| drop(ingested), || snapshot::save(&graph, &args.output)).1?;
     progress.message(&format!(
         "{}: {} packages, {} edges ({} dependencies)",
         args.output.display(),

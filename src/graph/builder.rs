@@ -139,14 +139,14 @@ fn meta(inputs: &[Ingested], ids: &FxHashMap<Key<'_>, u32>, final_id: &[u32]) ->
         maintainers[v].extend(record.maintainers.iter().map(String::as_str));
         releases[v].extend(record.releases.iter().map(String::as_str));
     }
-    for list in maintainers.iter_mut() {
+    maintainers.par_iter_mut().for_each(|list| {
         list.sort_unstable();
         list.dedup();
-    }
-    for list in releases.iter_mut() {
+    });
+    releases.par_iter_mut().for_each(|list| {
         let mut seen = rustc_hash::FxHashSet::default();
         list.retain(|r| seen.insert(*r));
-    }
+    });
     Ok(Meta {
         projects: StrTable::new(projects.iter().copied())?,
         maintainers: StrLists::new(maintainers.iter().map(|l| l.iter().copied()))?,

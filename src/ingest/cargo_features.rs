@@ -7,9 +7,10 @@
 //!
 //! A feature is switched on in crate X by X's own `default` feature (every crate is taken to be
 //! built with its defaults once), or by a request from a dependent: a dependency entry on X asks
-//! for the features in its `features` list, plus `default` unless it says
-//! `default_features: false`. A switched-on feature switches on its values, in X's
-//! `[features]` table (the index's `features` and `features2`, the db-dump's `versions.features`):
+//! for the features in its `features` list. Since X's defaults are on anyway, whether the entry
+//! also asks for them (`default_features`) changes nothing, and is not read. A switched-on
+//! feature switches on its values, in X's `[features]` table (the index's `features` and
+//! `features2`, the db-dump's `versions.features`):
 //!
 //! - `"feat"`: X's feature `feat`;
 //! - `"dep:name"`: X's optional dependency `name`, without switching on a feature of that name;
@@ -64,22 +65,14 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::model::{DepKind, Dependency, PackageRecord};
 
-/// What feature resolution needs of one dependency entry, beyond its [`Dependency`].
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// What feature resolution needs of one dependency entry, beyond its [`Dependency`]. The
+/// default is an entry not renamed that asks for no features.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FeatureDep {
     /// The name the dependent's manifest gives it when renamed (`rng = { package = "rand" }`).
     pub rename: Option<String>,
-    /// Whether it asks for the crate's `default` feature.
-    pub default_features: bool,
     /// The features it asks for.
     pub features: Vec<String>,
-}
-
-impl Default for FeatureDep {
-    /// Not renamed, default features on, no features asked for.
-    fn default() -> Self {
-        FeatureDep { rename: None, default_features: true, features: Vec::new() }
-    }
 }
 
 /// One crate's chosen release, as feature resolution sees it.
@@ -272,13 +265,9 @@ impl<'a> Resolver<'a> {
         }
     }
 
-    /// Entry `j` of crate `c` asks its crate for its features and, unless it opts out, `default`.
+    /// Entry `j` of crate `c` asks its crate for its features.
     fn send_requests(&mut self, c: u32, j: u32) {
-        let f = &self.table(c).deps[j as usize];
-        if f.default_features {
-            self.request(c, j, "default");
-        }
-        for feat in &f.features {
+        for feat in &self.table(c).deps[j as usize].features {
             self.request(c, j, feat);
         }
     }

@@ -6,8 +6,8 @@
 //! `optional` `t`/`f`), and `crate_owners.csv` (`crate_id`, `owner_id`, `owner_kind` 0 user /
 //! 1 team) with `users.csv` (`gh_login`) and `teams.csv` (`login`) for the maintainers.
 //! Optional dependencies that a feature switches on are marked ([`super::cargo_features`]),
-//! from `versions.features` (JSON) and `dependencies.features` (a Postgres array),
-//! `default_features` and `explicit_name` (a rename, the dependency's name in features).
+//! from `versions.features` (JSON) and `dependencies.features` (a Postgres array) and
+//! `explicit_name` (a rename, the dependency's name in features).
 //!
 //! Latest releases are chosen as for the index ([`super::crates_index`]). Renamed dependencies
 //! need no care here: `crate_id` is always the real crate. A tarball is read twice, since the
@@ -225,8 +225,7 @@ impl CratesDump {
         let mut feature_deps: HashMap<u64, Vec<FeatureDep>> = HashMap::new();
         progress.phase("read crates.io db-dump dependencies", None);
         each_table(path, opts, &["dependencies.csv"], |_, reader, at| {
-            let columns =
-                ["version_id", "crate_id", "kind", "optional", "req", "default_features", "explicit_name", "features"];
+            let columns = ["version_id", "crate_id", "kind", "optional", "req", "explicit_name", "features"];
             Table::open(reader, at, &columns)?.rows(&mut bad, |f| {
                 let Some(&dependent) = chosen.get(&id(f[0], "version_id")?) else {
                     return Ok(());
@@ -243,9 +242,8 @@ impl CratesDump {
                 let optional = flag(f[3], "optional")?;
                 let req = Some(f[4].to_string()).filter(|r| !r.is_empty());
                 let feature_dep = FeatureDep {
-                    rename: Some(f[6].to_string()).filter(|r| !r.is_empty()),
-                    default_features: flag(f[5], "default_features")?,
-                    features: pg_array(f[7], "features")?,
+                    rename: Some(f[5].to_string()).filter(|r| !r.is_empty()),
+                    features: pg_array(f[6], "features")?,
                 };
                 deps.entry(dependent).or_default().push(Dependency::new(name.clone(), kind, optional, req));
                 feature_deps.entry(dependent).or_default().push(feature_dep);

@@ -7,15 +7,18 @@
 //! record, with no version and no dependencies. A dependency's name is its `package` when
 //! renamed; dependencies on another `registry` are dropped. Optional dependencies that a
 //! feature switches on are marked ([`super::cargo_features`]), from the chosen release's
-//! `features` and `features2` and its dependencies' `features` and `default_features`.
+//! `features` and `features2` and its dependencies' `features`.
 //!
-//! Speed: lines are parsed twice over. A first, parallel pass reads only `name`, `vers` and
-//! `yanked`; only the lines that beat the best version seen so far for their crate are parsed
-//! again in full. Crates' lines are grouped in real dumps, so few lines are parsed twice.
+//! Speed: lines are read in batches (of 8 MiB, or one file of a checkout) and parsed twice
+//! over. A first, parallel pass reads only `name`, `vers` and `yanked`; then the best line of
+//! each crate in the batch is parsed in full, if it beats the best of earlier batches. Crates'
+//! lines are grouped in real dumps, so few lines are parsed twice. The first pass over one
+//! batch runs alongside the full parse of the batch before it.
 
 use rustc_hash::FxHashMap as HashMap;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -68,12 +71,6 @@ struct IndexDep<'a> {
     req: Option<Cow<'a, str>>,
     #[serde(default)]
     features: Vec<String>,
-    #[serde(default = "yes")]
-    default_features: bool,
-}
-
-fn yes() -> bool {
-    true
 }
 
 /// Orders a crate's versions for choosing its latest release: non-yanked above yanked (`None`),
@@ -108,16 +105,16 @@ impl Source for CratesIndex {
         if !path.is_dir() {
             return self.read_from(decompress::open_with(path, opts)?, path, opts, progress);
         }
-        let mut reader = Reader::new(progress, opts);
         let mut files = Vec::new();
         index_files(path, &mut files)?;
         files.sort();
-        progress.phase("read crates.io index checkout", Some(files.len() as u64));
-        for file in files {
+        let bytes = files.iter().map(|(_, len)| len).sum();
+        progress.phase("read crates.io index checkout", Some(bytes));
+        let batches = files.into_iter().map(|(file, _)| {
             let data = std::fs::read(&file).map_err(|e| Error::io(&file, e))?;
-            reader.batch(&file, &Batch { first_line: 1, data })?;
-        }
-        Ok(reader.finish())
+            Ok((file, Batch { first_line: 1, data }))
+        });
+        Reader::new(progress, opts).read(batches)
     }
 }
 
@@ -130,17 +127,15 @@ impl CratesIndex {
         opts: &ReadOptions,
         progress: &dyn Progress,
     ) -> Result<Ingested> {
-        let mut reader = Reader::new(progress, opts);
         progress.phase("read crates.io index lines", None);
-        for batch in batches(lines, path, opts.max_record_bytes) {
-            reader.batch(path, &batch?)?;
-        }
-        Ok(reader.finish())
+        let batches = batches(lines, path, opts.max_record_bytes).map(|batch| Ok((path.to_path_buf(), batch?)));
+        Reader::new(progress, opts).read(batches)
     }
 }
 
-/// Every crate file under an index checkout: skips dot-entries (`.git`) and `config.json`.
-fn index_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+/// Every crate file under an index checkout, with its length: skips dot-entries (`.git`) and
+/// `config.json`.
+fn index_files(dir: &Path, out: &mut Vec<(PathBuf, u64)>) -> Result<()> {
     for entry in std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))? {
         let entry = entry.map_err(|e| Error::io(dir, e))?;
         let name = entry.file_name();
@@ -149,10 +144,11 @@ fn index_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
             continue;
         }
         let path = entry.path();
-        if entry.file_type().map_err(|e| Error::io(&path, e))?.is_dir() {
+        let meta = entry.metadata().map_err(|e| Error::io(&path, e))?;
+        if meta.is_dir() {
             index_files(&path, out)?;
         } else {
-            out.push(path);
+            out.push((path, meta.len()));
         }
     }
     Ok(())
@@ -188,15 +184,65 @@ fn parse_deps(line: &[u8]) -> Result<(Vec<Dependency>, CrateFeatures), String> {
                 None => (d.name, None),
             };
             let dep = Dependency::new(name, kind, d.optional, d.req.map(Cow::into_owned));
-            Ok((dep, FeatureDep { rename, default_features: d.default_features, features: d.features }))
+            Ok((dep, FeatureDep { rename, features: d.features }))
         })
         .collect::<Result<(Vec<_>, Vec<_>), String>>()?;
     Ok((deps, CrateFeatures::new(full.features.into_iter().chain(full.features2), feature_deps)))
 }
 
+/// What the first pass keeps of a line: enough to choose each crate's latest release, and
+/// where the line lies in its batch for the full parse.
+struct Line {
+    no: u64,
+    span: Range<usize>,
+    name: String,
+    vers: String,
+    rank: Rank,
+}
+
+/// A batch, the path that names it in errors, and its first pass: each non-blank line's
+/// [`Line`], or its number and what is wrong with it.
+type Passed = (PathBuf, Batch, Vec<Result<Line, (u64, String)>>);
+
+/// The first pass over a batch's lines, in parallel.
+fn first_pass(batch: &Batch) -> Vec<Result<Line, (u64, String)>> {
+    let spans: Vec<(u64, Range<usize>)> =
+        batch.spans().filter(|(_, span)| !batch.data[span.clone()].iter().all(u8::is_ascii_whitespace)).collect();
+    spans
+        .into_par_iter()
+        .map(|(no, span)| {
+            let (head, rank) = parse_head(&batch.data[span.clone()]).map_err(|m| (no, m))?;
+            Ok(Line { no, span, name: head.name.into_owned(), vers: head.vers.into_owned(), rank })
+        })
+        .collect()
+}
+
 impl<'p> Reader<'p> {
     fn new(progress: &'p dyn Progress, opts: &ReadOptions) -> Self {
         Reader { progress, bad: BadRecords::new(opts), best: HashMap::default(), releases: HashMap::default() }
+    }
+
+    /// Reads `batches` in order. The first pass over each batch runs alongside the choosing
+    /// (and full parse) of the lines of the batch before it.
+    fn read(mut self, batches: impl Iterator<Item = Result<(PathBuf, Batch)>>) -> Result<Ingested> {
+        let mut pending: Option<Passed> = None;
+        for next in batches {
+            let (path, batch) = match next {
+                Ok(next) => next,
+                Err(e) => {
+                    // An earlier batch's bad record comes first.
+                    pending.map_or(Ok(()), |passed| self.choose(passed))?;
+                    return Err(e);
+                }
+            };
+            self.progress.advance(batch.data.len() as u64);
+            let (lines, chosen) =
+                rayon::join(|| first_pass(&batch), || pending.take().map_or(Ok(()), |passed| self.choose(passed)));
+            chosen?;
+            pending = Some((path, batch, lines));
+        }
+        pending.map_or(Ok(()), |passed| self.choose(passed))?;
+        Ok(self.finish())
     }
 
     /// Every crate's record, with its releases and the optional dependencies its features
@@ -219,32 +265,28 @@ impl<'p> Reader<'p> {
         Ingested { packages, skipped: self.bad.finish() }
     }
 
-    fn batch(&mut self, path: &Path, batch: &Batch) -> Result<()> {
-        self.progress.advance(batch.data.len() as u64);
-        let lines: Vec<(u64, &[u8])> = batch.lines().filter(|(_, l)| !l.iter().all(u8::is_ascii_whitespace)).collect();
-        let heads: Vec<_> = lines.par_iter().map(|&(no, line)| parse_head(line).map(|h| (no, line, h))).collect();
-
+    /// Records a batch's releases and bad lines, and parses in full the lines that beat the
+    /// best of their crate so far.
+    fn choose(&mut self, (path, batch, lines): Passed) -> Result<()> {
         // The best line of each crate within this batch, crates in first-seen order.
-        let mut local: HashMap<&str, (usize, &Rank)> = HashMap::default();
+        let mut local: HashMap<&str, &Line> = HashMap::default();
         let mut order: Vec<&str> = Vec::new();
-        for (i, head) in heads.iter().enumerate() {
-            match head {
-                Err(message) => self.bad.record(Error::parse(Location::line(path, lines[i].0), message.clone()))?,
-                Ok((_, _, (head, rank))) => {
-                    let name = head.name.as_ref();
-                    if rank.is_some() {
+        for line in &lines {
+            match line {
+                Err((no, message)) => self.bad.record(Error::parse(Location::line(&path, *no), message.clone()))?,
+                Ok(line) => {
+                    let name = line.name.as_str();
+                    if line.rank.is_some() {
                         match self.releases.get_mut(name) {
-                            Some(list) => list.push(head.vers.to_string()),
-                            None => _ = self.releases.insert(name.to_string(), vec![head.vers.to_string()]),
+                            Some(list) => list.push(line.vers.clone()),
+                            None => _ = self.releases.insert(name.to_string(), vec![line.vers.clone()]),
                         }
                     }
                     match local.get(name) {
-                        Some((_, best)) if *best >= rank => {}
-                        Some(_) => {
-                            local.insert(name, (i, rank));
-                        }
+                        Some(best) if best.rank >= line.rank => {}
+                        Some(_) => _ = local.insert(name, line),
                         None => {
-                            local.insert(name, (i, rank));
+                            local.insert(name, line);
                             order.push(name);
                         }
                     }
@@ -252,30 +294,29 @@ impl<'p> Reader<'p> {
             }
         }
         // Those that beat the best line of earlier batches are parsed in full.
-        let winners: Vec<usize> = order
+        let winners: Vec<&Line> = order
             .into_iter()
-            .map(|name| (name, local[name]))
-            .filter(|(name, (_, rank))| self.best.get(*name).is_none_or(|b| b.rank < **rank))
-            .map(|(_, (i, _))| i)
+            .map(|name| local[name])
+            .filter(|line| self.best.get(&line.name).is_none_or(|b| b.rank < line.rank))
             .collect();
         let parsed: Vec<_> = winners
             .par_iter()
-            .map(|&i| {
-                let (no, line, (head, rank)) = heads[i].as_ref().expect("winners parsed");
-                let deps = if rank.is_some() { parse_deps(line) } else { Ok(Default::default()) };
-                deps.map(|(deps, features)| {
-                    (head.name.to_string(), head.vers.to_string(), rank.clone(), deps, features)
-                })
-                .map_err(|m| Error::parse(Location::line(path, *no), m))
+            .map(|line| {
+                let deps = if line.rank.is_some() {
+                    parse_deps(&batch.data[line.span.clone()])
+                } else {
+                    Ok(Default::default())
+                };
+                deps.map_err(|m| Error::parse(Location::line(&path, line.no), m))
             })
             .collect();
-        for result in parsed {
+        for (line, result) in winners.into_iter().zip(parsed) {
             match result {
                 Err(e) => self.bad.record(e)?,
-                Ok((name, vers, rank, deps, features)) => {
-                    let version = rank.is_some().then_some(vers);
-                    let record = PackageRecord::new(Ecosystem::Crates, name.clone(), version, deps);
-                    self.best.insert(name, Best { rank, record, features });
+                Ok((deps, features)) => {
+                    let version = line.rank.is_some().then(|| line.vers.clone());
+                    let record = PackageRecord::new(Ecosystem::Crates, line.name.clone(), version, deps);
+                    self.best.insert(line.name.clone(), Best { rank: line.rank.clone(), record, features });
                 }
             }
         }

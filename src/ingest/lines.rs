@@ -3,6 +3,7 @@
 //! and knows the number of its first line, for error locations.
 
 use std::io::{BufRead, Read};
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 
@@ -28,13 +29,18 @@ pub(crate) struct Batch {
 impl Batch {
     /// The lines with their 1-based numbers, without line terminators.
     pub fn lines(&self) -> impl Iterator<Item = (u64, &[u8])> {
+        self.spans().map(|(no, span)| (no, &self.data[span]))
+    }
+
+    /// Where each line lies in `data`, with its 1-based number, without line terminators.
+    pub fn spans(&self) -> impl Iterator<Item = (u64, Range<usize>)> + '_ {
         let data = &self.data;
         let ends = memchr::memchr_iter(b'\n', data).chain((!data.ends_with(b"\n")).then_some(data.len()));
         let mut start = 0;
         ends.enumerate().map(move |(i, end)| {
-            let line = &data[start..end];
+            let span = start..end - usize::from(data[start..end].ends_with(b"\r"));
             start = end + 1;
-            (self.first_line + i as u64, line.strip_suffix(b"\r").unwrap_or(line))
+            (self.first_line + i as u64, span)
         })
     }
 }

@@ -212,6 +212,30 @@ fn skip_bad_counts_and_keeps_the_rest() {
     assert_eq!(g.node_count(), 12);
 }
 
+/// Batches of 8 MiB are parsed one alongside the next; the first bad line is still the one
+/// reported, whichever batch the next problem is in.
+#[test]
+fn crates_index_errors_come_in_line_order_across_batches() {
+    let dir = tempfile::tempdir().unwrap();
+    let line = |i: usize| format!("{{\"name\":\"c{i}\",\"vers\":\"1.0.0\",\"deps\":[],\"yanked\":false}}\n");
+    let filler: String = (0..200_000).map(line).collect();
+    assert!(filler.len() > 9 << 20, "the filler spans two batches");
+    let too_long = format!("{}\n", "x".repeat(5000));
+    let cases = [
+        // A release whose dependencies are malformed, then a line that is no object.
+        ("deps.jsonl", "{\"name\":\"a\",\"vers\":\"1.0.0\",\"deps\":7,\"yanked\":false}\n", "[1,2]\n"),
+        // A line that is no object, then one too long to read.
+        ("long.jsonl", "[1,2]\n", too_long.as_str()),
+    ];
+    let opts = ReadOptions { max_record_bytes: 4096, ..ReadOptions::default() };
+    for (name, first, last) in cases {
+        let path = dir.path().join(name);
+        std::fs::write(&path, format!("{first}{filler}{last}")).unwrap();
+        let err = Format::CratesIndex.source().read(&path, &opts, &NoProgress).unwrap_err().to_string();
+        assert!(err.contains(&format!("{name}:1:")), "{err}");
+    }
+}
+
 #[test]
 fn oversized_records_are_refused_not_read() {
     let dir = tempfile::tempdir().unwrap();
