@@ -61,12 +61,13 @@ pub struct Dominators {
 /// passes through D.
 ///
 /// Most dependents are packages nobody depends on (leaves of the reverse graph), which
-/// dominate nothing. The algorithm runs on the others; each leaf then takes, in parallel, the
-/// nearest common dominator of its dependencies among them.
+/// dominate nothing. The algorithm runs on the others. Meanwhile their edges into leaves are
+/// filed by the leaf's block of ids; each block then gives its leaves, in parallel, the
+/// nearest common dominator of their dependencies among the others.
 ///
 /// Time O(r + e) per round over the `r` dependents with dependents of their own and their `e`
 /// edges, with few rounds on dependency graphs, plus O(e') for the `e'` edges into leaves;
-/// memory O(n).
+/// memory O(n + e').
 ///
 /// ```
 /// use keystone::analysis::gateways::dominators;
@@ -76,7 +77,6 @@ pub struct Dominators {
 /// assert_eq!(dominators(&forward.transpose(), &forward, 3).gateways, vec![(1, 2)]);
 /// ```
 pub fn dominators(reverse: &Csr, forward: &Csr, x: u32) -> Dominators {
-    const NONE: u32 = u32::MAX;
     let mut leaves = Leaves { reverse, bits: None, tested: 0 };
     // Depth-first postorder of the dependents of x that are not leaves (iterative). `post`
     // holds 0 for nodes not seen (fresh zeroed memory, which a small search never touches),
@@ -85,22 +85,65 @@ pub fn dominators(reverse: &Csr, forward: &Csr, x: u32) -> Dominators {
     let mut order: Vec<u32> = Vec::new();
     let mut stack: Vec<(u32, usize)> = vec![(x, 0)];
     post[x as usize] = NONE;
-    while let Some((v, i)) = stack.pop() {
-        match reverse.neighbors(v).get(i) {
-            Some(&w) => {
-                stack.push((v, i + 1));
-                if !leaves.test(w) && post[w as usize] == 0 {
-                    post[w as usize] = NONE;
-                    stack.push((w, 0));
-                }
+    while let Some((v, i)) = stack.last_mut() {
+        // The next dependent of v to descend into, if any is left.
+        let row = reverse.neighbors(*v);
+        match row[*i..].iter().position(|&w| !leaves.test(w) && post[w as usize] == 0) {
+            Some(k) => {
+                let w = row[*i + k];
+                *i += k + 1;
+                post[w as usize] = NONE;
+                stack.push((w, 0));
             }
             None => {
-                order.push(v);
-                post[v as usize] = order.len() as u32;
+                order.push(*v);
+                post[*v as usize] = order.len() as u32;
+                stack.pop();
             }
         }
     }
-    // idom by postorder number; the root x is last.
+    let root = order.len() as u32 - 1;
+    // The dominators of the others, and the edges into leaves filed, at once.
+    let (idom, filed) = rayon::join(|| others(forward, &post, &order), || file(reverse, &leaves, &order));
+    // Per block of `BLOCK` ids, each leaf's dominator (postorder number plus one, 0 for none
+    // yet) is built up in a scratch array that stays in cache, then counted and cleared.
+    // Updating one n-sized array at random, once per edge, took three times as long.
+    let zeros = || vec![0u32; order.len()];
+    let resolve = |(mut size, mut common): (Vec<u32>, Vec<u32>), b: usize| {
+        let edges = || filed.iter().flat_map(|f| &f[b]);
+        for &(w, i) in edges() {
+            let c = &mut common[w as usize % BLOCK];
+            *c = 1 + if *c == 0 { i } else { intersect(&idom, *c - 1, i) };
+        }
+        for &(w, _) in edges() {
+            if let Some(d) = std::mem::take(&mut common[w as usize % BLOCK]).checked_sub(1) {
+                size[d as usize] += 1;
+            }
+        }
+        (size, common)
+    };
+    let add = |a: Vec<u32>, b: Vec<u32>| a.iter().zip(b).map(|(x, y)| x + y).collect();
+    let blocks = reverse.len().div_ceil(BLOCK);
+    let mut size = (0..blocks)
+        .into_par_iter()
+        .fold(|| (zeros(), vec![0u32; BLOCK]), resolve)
+        .map(|(size, _)| size)
+        .reduce(zeros, add);
+    // Subtree sizes, children before parents (ascending postorder).
+    for i in 0..root {
+        size[i as usize] += 1;
+        let parent = idom[i as usize];
+        size[parent as usize] += size[i as usize];
+    }
+    let mut gateways: Vec<(u32, u32)> =
+        (0..root).filter(|&i| size[i as usize] > 1).map(|i| (order[i as usize], size[i as usize] - 1)).collect();
+    gateways.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    Dominators { gateways }
+}
+
+/// The immediate dominators of the dependents in `order` (depth-first postorder, the root x
+/// last), by postorder number; `post` gives each node's number plus one.
+fn others(forward: &Csr, post: &[u32], order: &[u32]) -> Vec<u32> {
     let root = order.len() as u32 - 1;
     let mut idom = vec![NONE; order.len()];
     idom[root as usize] = root;
@@ -135,60 +178,31 @@ pub fn dominators(reverse: &Csr, forward: &Csr, x: u32) -> Dominators {
         }
         changed &= cycle;
     }
-    // Each leaf's dominator: the nearest common dominator of its dependencies among the
-    // others. Pushed along their edges, in a few slices of them at once, each into its own
-    // array (postorder number plus one, 0 for none); then joined, leaf by leaf.
-    let n = reverse.len();
-    let slice = order.len().div_ceil(rayon::current_num_threads().clamp(1, MAX_SLICES));
-    // A small search lists the leaves it touches, so that joining them stays in proportion
-    // to it; a large one (which built the leaf bitset) reads the arrays front to back.
-    let small = leaves.bits.is_none();
-    let partial: Vec<(Vec<u32>, Vec<u32>)> = order
+    idom
+}
+
+/// The edges from the dependents in `order` into leaves, as (leaf, postorder number), filed
+/// by the block of [`BLOCK`] ids the leaf is in: one list per block from each of a few slices
+/// of `order`, filed at once.
+fn file(reverse: &Csr, leaves: &Leaves<'_>, order: &[u32]) -> Vec<Vec<Vec<(u32, u32)>>> {
+    let slice = order.len().div_ceil(rayon::current_num_threads());
+    order
         .par_chunks(slice)
         .enumerate()
         .map(|(s, nodes)| {
-            let (mut common, mut touched) = (vec![0u32; n], Vec::new());
+            // Sized for edges spread evenly over the blocks, with an eighth to spare, so that
+            // the lists seldom grow (each growth copies a list into fresh memory).
+            let blocks = reverse.len().div_ceil(BLOCK);
+            let even = nodes.iter().map(|&u| reverse.degree(u)).sum::<usize>() / blocks;
+            let mut filed: Vec<Vec<(u32, u32)>> = (0..blocks).map(|_| Vec::with_capacity(even + even / 8)).collect();
             for (i, &u) in (s * slice..).zip(nodes) {
                 for &w in reverse.neighbors(u).iter().filter(|&&w| leaves.get(w)) {
-                    let c = &mut common[w as usize];
-                    if small && *c == 0 {
-                        touched.push(w);
-                    }
-                    *c = 1 + if *c == 0 { i as u32 } else { intersect(&idom, *c - 1, i as u32) };
+                    filed[w as usize / BLOCK].push((w, i as u32));
                 }
             }
-            (common, touched)
+            filed
         })
-        .collect();
-    let count = |mut size: Vec<u32>, w: usize| {
-        let mut seen = partial.iter().filter_map(|(common, _)| common[w].checked_sub(1));
-        if let Some(first) = seen.next() {
-            size[seen.fold(first, |a, b| intersect(&idom, a, b)) as usize] += 1;
-        }
-        size
-    };
-    let zeros = || vec![0u32; order.len()];
-    let add = |a: Vec<u32>, b: Vec<u32>| a.iter().zip(b).map(|(x, y)| x + y).collect();
-    let mut size = if small {
-        // Each leaf from the first slice that touched it.
-        let firsts =
-            partial.iter().enumerate().flat_map(|(s, (_, touched))| touched.iter().map(move |&w| (s, w as usize)));
-        let firsts: Vec<usize> =
-            firsts.filter(|&(s, w)| partial[..s].iter().all(|(common, _)| common[w] == 0)).map(|(_, w)| w).collect();
-        firsts.into_par_iter().fold(zeros, count).reduce(zeros, add)
-    } else {
-        (0..n).into_par_iter().fold(zeros, count).reduce(zeros, add)
-    };
-    // Subtree sizes, children before parents (ascending postorder).
-    for i in 0..root {
-        size[i as usize] += 1;
-        let parent = idom[i as usize];
-        size[parent as usize] += size[i as usize];
-    }
-    let mut gateways: Vec<(u32, u32)> =
-        (0..root).filter(|&i| size[i as usize] > 1).map(|i| (order[i as usize], size[i as usize] - 1)).collect();
-    gateways.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    Dominators { gateways }
+        .collect()
 }
 
 /// Which nodes are leaves of the reverse graph (have no dependents). A search reads it from
@@ -218,9 +232,12 @@ impl Leaves<'_> {
     }
 }
 
-/// The most arrays [`dominators`] pushes leaves' dominators into at once (each takes 4 bytes
-/// per node).
-const MAX_SLICES: usize = 4;
+/// No node (a postorder number or dominator not yet known), or a node on the search's stack.
+const NONE: u32 = u32::MAX;
+
+/// How many consecutive ids [`dominators`] resolves leaves for at once: 256 KiB of scratch,
+/// which stays in a core's cache.
+const BLOCK: usize = 1 << 16;
 
 /// The nearest common ancestor of `a` and `b` in the tree `idom`, numbered so that a parent is
 /// numbered above its children.

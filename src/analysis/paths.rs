@@ -95,17 +95,23 @@ impl Search {
         Some(chain)
     }
 
+    /// The reached nodes at each depth, in BFS order: index 0 is depth 1. `reached` is in
+    /// depth order, so each depth's end is found by binary search.
+    pub fn levels(&self) -> Vec<&[u32]> {
+        let mut levels = Vec::new();
+        let mut rest = self.reached.as_slice();
+        while let Some(&first) = rest.first() {
+            let d = self.depth[first as usize];
+            let (level, tail) = rest.split_at(rest.partition_point(|&v| self.depth[v as usize] == d));
+            levels.push(level);
+            rest = tail;
+        }
+        levels
+    }
+
     /// How many reached nodes lie at each depth: index 0 is depth 1.
     pub fn per_depth(&self) -> Vec<u64> {
-        let mut counts: Vec<u64> = Vec::new();
-        for &v in &self.reached {
-            let d = self.depth[v as usize] as usize - 1;
-            if counts.len() < d {
-                counts.resize(d, 0);
-            }
-            counts[d - 1] += 1;
-        }
-        counts
+        self.levels().iter().map(|level| level.len() as u64).collect()
     }
 }
 

@@ -97,17 +97,16 @@ impl Outcome {
 
     /// Reached packages per depth (index 0 is depth 1) and status, statuses in [`Status`] order.
     pub fn per_depth(&self) -> Vec<Vec<(Status, u64)>> {
-        let mut rows: Vec<FxHashMap<Status, u64>> = Vec::new();
-        for &v in &self.search.reached {
-            let d = self.search.depth(v).expect("reached") as usize;
-            if rows.len() < d {
-                rows.resize_with(d, FxHashMap::default);
-            }
-            *rows[d - 1].entry(self.status(v)).or_default() += 1;
-        }
-        rows.into_iter()
-            .map(|row| {
-                let mut row: Vec<(Status, u64)> = row.into_iter().collect();
+        let levels = self.search.levels();
+        levels
+            .iter()
+            .map(|level| {
+                let stuck = self.stuck.as_ref().map_or(0, |s| level.iter().filter(|&&v| s.depth(v).is_some()).count());
+                let mut row: Vec<(Status, u64)> = [(Status::Stuck, stuck), (self.base, level.len() - stuck)]
+                    .into_iter()
+                    .filter(|&(_, count)| count > 0)
+                    .map(|(status, count)| (status, count as u64))
+                    .collect();
                 row.sort_unstable();
                 row
             })

@@ -101,12 +101,18 @@ proptest! {
         let x = x.index(g.len()) as u32;
         let reverse = g.transpose();
         prop_assert_eq!(dominators(&reverse, &g, x).gateways, reference::dominated(&reverse, x));
-        // The same graph among 3,000 packages with no edges: the search stays small enough to
-        // test leaves without their bitset and to join them from the lists of those it touched.
-        let edges: Vec<(u32, u32)> = (0..g.len() as u32).flat_map(|u| g.neighbors(u).iter().map(move |&v| (u, v))).collect();
-        let padded = Csr::from_edges(g.len() + 3000, &edges);
-        let reverse = padded.transpose();
-        prop_assert_eq!(dominators(&reverse, &padded, x).gateways, reference::dominated(&reverse, x));
+        // The same graph with its ids spread out among up to two million packages with no
+        // edges: the search stays small enough to test leaves without their bitset, and its
+        // leaves fall into many of the blocks of 65,536 ids that leaves are resolved in, two
+        // to a block, at the same two offsets in every block.
+        const SPREAD: u32 = 32_768;
+        let edges: Vec<(u32, u32)> = (0..g.len() as u32)
+            .flat_map(|u| g.neighbors(u).iter().map(move |&v| (u * SPREAD, v * SPREAD)))
+            .collect();
+        let spread = Csr::from_edges((g.len() - 1) * SPREAD as usize + 1, &edges);
+        let gateways = dominators(&spread.transpose(), &spread, x * SPREAD).gateways;
+        let back: Vec<(u32, u32)> = gateways.iter().map(|&(v, d)| (v / SPREAD, d)).collect();
+        prop_assert_eq!(back, reference::dominated(&reverse, x));
     }
 
     #[test]
