@@ -22,8 +22,11 @@ pub struct Args {
 
 pub fn run(args: Args, progress: &CliProgress) -> Result<ExitCode> {
     let profile = args.graph.edges.profile()?;
-    let ingested =
-        args.inputs.iter().map(|path| args.graph.reading.read(path, progress)).collect::<Result<Vec<_>>>()?;
+    let ingested = args
+        .inputs
+        .iter()
+        .map(|path| args.graph.reading.read(path, &[profile], progress))
+        .collect::<Result<Vec<_>>>()?;
     let graph = builder::build(&ingested, profile, progress)?;
     progress.phase_start("write snapshot");
     // The records are freed while the snapshot is written.

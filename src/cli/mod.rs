@@ -236,18 +236,20 @@ impl ProfileArgs {
 }
 
 impl ReadArgs {
-    fn read_options(&self) -> ReadOptions {
+    /// The options for reading into graphs of `profiles`.
+    fn read_options(&self, profiles: &[Profile]) -> ReadOptions {
         ReadOptions {
             skip_bad: self.skip_bad,
             markers: self.marker.clone(),
             max_record_bytes: self.max_record_mb << 20,
             max_input_bytes: self.max_input_gb.saturating_mul(1 << 30),
             max_ratio: self.max_ratio,
+            cargo_features: profiles.iter().any(|p| p.with_features),
         }
     }
 
-    /// Reads one raw input.
-    fn read(&self, path: &Path, progress: &CliProgress) -> Result<Ingested> {
+    /// Reads one raw input, for graphs of `profiles`.
+    fn read(&self, path: &Path, profiles: &[Profile], progress: &CliProgress) -> Result<Ingested> {
         let format = match self.format.or_else(|| Format::guess(path)) {
             Some(f) => f,
             None => bail!(
@@ -256,7 +258,7 @@ impl ReadArgs {
                 Format::ALL.map(|f| f.as_str()).join(", ")
             ),
         };
-        let ingested = format.source().read(path, &self.read_options(), progress)?;
+        let ingested = format.source().read(path, &self.read_options(profiles), progress)?;
         report_skipped(path, &ingested, progress);
         Ok(ingested)
     }
@@ -265,11 +267,11 @@ impl ReadArgs {
 impl GraphArgs {
     /// Loads the graph of `input`: a snapshot, a raw input, or (none) the embedded default.
     fn load(&self, input: Option<&Path>, progress: &CliProgress) -> Result<Graph> {
+        let profile = self.edges.profile()?;
         let ingested = match input {
             Some(path) if snapshot::is_snapshot(path) => {
                 progress.phase_start("load snapshot");
                 let graph = snapshot::load(path)?;
-                let profile = self.edges.profile()?;
                 if self.reading.format.is_some() || profile != Profile::default() && profile != graph.profile() {
                     bail!(
                         "{}: is a snapshot built with {} dependencies; --format, --kinds and --with-* apply when \
@@ -280,10 +282,10 @@ impl GraphArgs {
                 }
                 return Ok(graph);
             }
-            Some(path) => self.reading.read(path, progress)?,
+            Some(path) => self.reading.read(path, &[profile], progress)?,
             None => {
                 let name = Path::new(keystone::DEFAULT_DATASET_NAME);
-                let options = self.reading.read_options();
+                let options = self.reading.read_options(&[profile]);
                 let reader = decompress::read_ahead(decompress::wrap_with(
                     Cursor::new(keystone::DEFAULT_DATASET),
                     name,
@@ -292,7 +294,7 @@ impl GraphArgs {
                 Debian.read_from(reader, name, &options, progress)?
             }
         };
-        Ok(builder::build(&[ingested], self.edges.profile()?, progress)?)
+        Ok(builder::build(&[ingested], profile, progress)?)
     }
 }
 

@@ -283,8 +283,10 @@ impl CratesDump {
             .collect();
         crates.sort_unstable_by(|a, b| a.0.name.cmp(&b.0.name));
         let (mut packages, features): (Vec<PackageRecord>, Vec<CrateFeatures>) = crates.into_iter().unzip();
-        progress.phase("switch on optional dependencies by features", None);
-        switch_on(&mut packages, &features);
+        if opts.cargo_features {
+            progress.phase("switch on optional dependencies by features", None);
+            switch_on(&mut packages, &features);
+        }
         Ok(Ingested { packages, skipped: bad.finish() })
     }
 }

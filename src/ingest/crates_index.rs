@@ -95,6 +95,7 @@ struct Best {
 struct Reader<'p> {
     progress: &'p dyn Progress,
     bad: BadRecords,
+    cargo_features: bool,
     best: HashMap<String, Best>,
     /// Every non-yanked version of each crate, in input order.
     releases: HashMap<String, Vec<String>>,
@@ -219,7 +220,13 @@ fn first_pass(batch: &Batch) -> Vec<Result<Line, (u64, String)>> {
 
 impl<'p> Reader<'p> {
     fn new(progress: &'p dyn Progress, opts: &ReadOptions) -> Self {
-        Reader { progress, bad: BadRecords::new(opts), best: HashMap::default(), releases: HashMap::default() }
+        Reader {
+            progress,
+            bad: BadRecords::new(opts),
+            cargo_features: opts.cargo_features,
+            best: HashMap::default(),
+            releases: HashMap::default(),
+        }
     }
 
     /// Reads `batches` in order. The first pass over each batch runs alongside the choosing
@@ -260,8 +267,10 @@ impl<'p> Reader<'p> {
                 )
             })
             .unzip();
-        self.progress.phase("switch on optional dependencies by features", None);
-        switch_on(&mut packages, &features);
+        if self.cargo_features {
+            self.progress.phase("switch on optional dependencies by features", None);
+            switch_on(&mut packages, &features);
+        }
         Ingested { packages, skipped: self.bad.finish() }
     }
 

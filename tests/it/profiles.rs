@@ -2,9 +2,10 @@
 //! features (`datasets/fixtures/crates-features.jsonl`, whose graph is worked out by hand in
 //! `datasets/README.md`), and the `compare-profiles` and `diff` commands.
 
-use keystone::graph::snapshot;
-use keystone::ingest::Format;
+use keystone::graph::{builder, snapshot};
+use keystone::ingest::{Format, ReadOptions};
 use keystone::model::Profile;
+use keystone::progress::NoProgress;
 
 use crate::cli::{keystone, path, stderr, stdout};
 use crate::{edge_list, fixture, graph_of};
@@ -84,6 +85,23 @@ fn features_switch_on_optional_dependencies() {
     assert_eq!(never, ["app -> logger", "bytes -> extra", "rustls -> aws-lc-rs", "web -> serde", "web -> tokio"]);
     // `optional` already holds every optional dependency.
     assert_eq!(edge_list(&graph_of(Format::CratesIndex, &path, kinds("normal,build,optional,features"))), optional);
+}
+
+/// Without the `features` kind the resolution can be skipped: nothing is marked, and the
+/// graphs of other profiles are the same.
+#[test]
+fn features_are_worked_out_only_when_asked_for() {
+    let opts = ReadOptions { cargo_features: false, ..ReadOptions::default() };
+    for (format, input) in
+        [(Format::CratesIndex, fixture("crates-features.jsonl")), (Format::CratesDump, fixture("crates-db-dump"))]
+    {
+        let read = format.source().read(&input, &opts, &NoProgress).unwrap();
+        assert!(read.packages.iter().flat_map(|p| &p.deps).all(|d| !d.by_feature));
+        for profile in [Profile::default(), kinds("normal,build,optional")] {
+            let skipped = builder::build(std::slice::from_ref(&read), profile, &NoProgress).unwrap();
+            assert_eq!(edge_list(&skipped), edge_list(&graph_of(format, &input, profile)));
+        }
+    }
 }
 
 #[test]
