@@ -7,7 +7,8 @@
 //! record, with no version and no dependencies. A dependency's name is its `package` when
 //! renamed; dependencies on another `registry` are dropped. Optional dependencies that a
 //! feature switches on are marked ([`super::cargo_features`]), from the chosen release's
-//! `features` and `features2` and its dependencies' `features`.
+//! `features` and `features2` and its dependencies' `features`; without
+//! [`ReadOptions::cargo_features`] those are skipped unread.
 //!
 //! Speed: lines are read in batches (of 8 MiB, or one file of a checkout) and parsed twice
 //! over. A first, parallel pass reads only `name`, `vers` and `yanked`; then the best line of
@@ -22,6 +23,7 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
+use serde::de::IgnoredAny;
 use serde::Deserialize;
 
 use super::cargo_features::{switch_on, CrateFeatures, FeatureDep};
@@ -45,18 +47,23 @@ struct Head<'a> {
     yanked: bool,
 }
 
+/// A release's line as the full parse reads it. `T` is how it reads a `features` table and `L`
+/// a dependency's `features` list: as they are when features are worked out, else skipped
+/// (`IgnoredAny`), which saves the allocations.
 #[derive(Deserialize)]
-struct Full<'a> {
+#[serde(bound(deserialize = "T: Deserialize<'de> + Default, L: Deserialize<'de> + Default"))]
+struct Full<'a, T, L> {
     #[serde(borrow, default)]
-    deps: Vec<IndexDep<'a>>,
+    deps: Vec<IndexDep<'a, L>>,
     #[serde(default)]
-    features: BTreeMap<String, Vec<String>>,
+    features: T,
     #[serde(default)]
-    features2: BTreeMap<String, Vec<String>>,
+    features2: T,
 }
 
 #[derive(Deserialize)]
-struct IndexDep<'a> {
+#[serde(bound(deserialize = "L: Deserialize<'de> + Default"))]
+struct IndexDep<'a, L> {
     #[serde(borrow)]
     name: Cow<'a, str>,
     #[serde(default)]
@@ -70,7 +77,7 @@ struct IndexDep<'a> {
     #[serde(borrow, default)]
     req: Option<Cow<'a, str>>,
     #[serde(default)]
-    features: Vec<String>,
+    features: L,
 }
 
 /// Orders a crate's versions for choosing its latest release: non-yanked above yanked (`None`),
@@ -162,14 +169,32 @@ fn parse_head(line: &[u8]) -> Result<(Head<'_>, Rank), String> {
     Ok((head, rank))
 }
 
-/// A release's dependencies and what feature resolution needs of it.
-fn parse_deps(line: &[u8]) -> Result<(Vec<Dependency>, CrateFeatures), String> {
-    let full: Full<'_> = serde_json::from_slice(line).map_err(|e| {
-        format!("expected `deps` to be a list of dependency objects and `features` a map of lists: {e}")
-    })?;
-    let (deps, feature_deps) = full
-        .deps
+/// A release's dependencies and, if `cargo_features`, what feature resolution needs of it.
+fn parse_deps(line: &[u8], cargo_features: bool) -> Result<(Vec<Dependency>, CrateFeatures), String> {
+    if !cargo_features {
+        let full: Full<'_, IgnoredAny, IgnoredAny> = parse_full(line)?;
+        let deps = dependencies(full.deps)?.into_iter().map(|(dep, _, _)| dep).collect();
+        return Ok((deps, CrateFeatures::default()));
+    }
+    let full: Full<'_, BTreeMap<String, Vec<String>>, Vec<String>> = parse_full(line)?;
+    let (deps, feature_deps) = dependencies(full.deps)?
         .into_iter()
+        .map(|(dep, rename, features)| (dep, FeatureDep { rename, features }))
+        .unzip();
+    Ok((deps, CrateFeatures::new(full.features.into_iter().chain(full.features2), feature_deps)))
+}
+
+fn parse_full<'a, T, L>(line: &'a [u8]) -> Result<Full<'a, T, L>, String>
+where
+    Full<'a, T, L>: Deserialize<'a>,
+{
+    serde_json::from_slice(line)
+        .map_err(|e| format!("expected `deps` to be a list of dependency objects and `features` a map of lists: {e}"))
+}
+
+/// Each dependency on this registry, with its rename and its `features`.
+fn dependencies<L>(deps: Vec<IndexDep<'_, L>>) -> Result<Vec<(Dependency, Option<String>, L)>, String> {
+    deps.into_iter()
         .filter(|d| d.registry.is_none())
         .map(|d| {
             let kind = match d.kind.as_deref() {
@@ -184,11 +209,9 @@ fn parse_deps(line: &[u8]) -> Result<(Vec<Dependency>, CrateFeatures), String> {
                 Some(package) => (package, Some(d.name.into_owned())),
                 None => (d.name, None),
             };
-            let dep = Dependency::new(name, kind, d.optional, d.req.map(Cow::into_owned));
-            Ok((dep, FeatureDep { rename, features: d.features }))
+            Ok((Dependency::new(name, kind, d.optional, d.req.map(Cow::into_owned)), rename, d.features))
         })
-        .collect::<Result<(Vec<_>, Vec<_>), String>>()?;
-    Ok((deps, CrateFeatures::new(full.features.into_iter().chain(full.features2), feature_deps)))
+        .collect()
 }
 
 /// What the first pass keeps of a line: enough to choose each crate's latest release, and
@@ -312,7 +335,7 @@ impl<'p> Reader<'p> {
             .par_iter()
             .map(|line| {
                 let deps = if line.rank.is_some() {
-                    parse_deps(&batch.data[line.span.clone()])
+                    parse_deps(&batch.data[line.span.clone()], self.cargo_features)
                 } else {
                     Ok(Default::default())
                 };
