@@ -19,11 +19,13 @@ use keystone::model::{Ingested, Profile};
 use keystone::progress::NoProgress;
 
 /// Read options for fuzzing: records up to 1 MiB, at most 16 MiB decompressed, so that a
-/// decompression bomb in the input costs milliseconds, not seconds. Odd first bytes skip bad
-/// records, so both paths are explored.
+/// decompression bomb in the input costs milliseconds, not seconds. The first byte's lowest
+/// bit skips bad records and its second bit leaves Cargo features unread, so that every path
+/// is explored.
 pub fn options(data: &[u8]) -> ReadOptions {
     ReadOptions {
         skip_bad: data.first().is_some_and(|b| b & 1 == 1),
+        cargo_features: data.first().is_none_or(|b| b & 2 == 0),
         max_record_bytes: 1 << 20,
         max_input_bytes: 16 << 20,
         ..ReadOptions::default()
