@@ -12,7 +12,7 @@
 
 use rayon::prelude::*;
 
-use crate::graph::csr::Csr;
+use crate::graph::csr::{bit, Csr};
 
 /// The least reach, as a share of all packages, for [`gateway_flag`].
 pub const FLAG_MIN_SHARE: f64 = 0.01;
@@ -226,7 +226,7 @@ impl Leaves<'_> {
 
     fn get(&self, v: u32) -> bool {
         match &self.bits {
-            Some(bits) => bits[v as usize / 64] & (1 << (v % 64)) != 0,
+            Some(bits) => bit(bits, v),
             None => self.reverse.degree(v) == 0,
         }
     }

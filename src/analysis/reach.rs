@@ -29,7 +29,7 @@ use rayon::prelude::*;
 
 use super::sketch;
 use crate::error::{Error, Result};
-use crate::graph::csr::Csr;
+use crate::graph::csr::{bit, Csr};
 use crate::graph::scc::components;
 use crate::progress::Progress;
 
@@ -422,11 +422,6 @@ struct Computed<T> {
 
 /// Components re-checked per bit-parallel sweep.
 const LANES: usize = 256;
-
-/// Whether bit `v` of a bitset is set.
-fn bit(bits: &[u64], v: u32) -> bool {
-    bits[v as usize / 64] & (1 << (v % 64)) != 0
-}
 
 /// The condensation of a reverse graph, read straight from the graph's rows, and the order a
 /// pass visits it in.

@@ -211,3 +211,9 @@ impl Csr {
         &self.targets
     }
 }
+
+/// Whether bit `v` of a bitset over the nodes (bit `v % 64` of word `v / 64`, as
+/// [`Csr::sinks`] gives) is set.
+pub(crate) fn bit(bits: &[u64], v: u32) -> bool {
+    bits[v as usize / 64] & (1 << (v % 64)) != 0
+}
