@@ -25,7 +25,7 @@ fn dataset(relative: &str) -> Option<PathBuf> {
 }
 
 fn ingest(format: Format, path: &Path) -> Graph {
-    let input = format.source().read(path, &ReadOptions::default(), &NoProgress).expect("dataset reads");
+    let input = format.reader().read(path, &ReadOptions::default(), &NoProgress).expect("dataset reads");
     builder::build(&[input], Profile::default(), &NoProgress).expect("graph builds")
 }
 
@@ -38,7 +38,7 @@ fn phases(c: &mut Criterion, name: &str, format: Format, relative: &str, hub: &s
     group.bench_function("ingest_and_rank", |b| {
         b.iter(|| rank::rank(&ingest(format, &path), &Default::default(), &NoProgress))
     });
-    let input = format.source().read(&path, &ReadOptions::default(), &NoProgress).expect("dataset reads");
+    let input = format.reader().read(&path, &ReadOptions::default(), &NoProgress).expect("dataset reads");
     group.bench_function("build", |b| {
         b.iter(|| builder::build(std::slice::from_ref(&input), Profile::default(), &NoProgress).expect("builds"))
     });

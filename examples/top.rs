@@ -19,7 +19,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         Some(name) => name.parse::<Format>()?,
         None => Format::guess(path).ok_or("cannot tell the format; name it")?,
     };
-    let input = format.source().read(path, &ReadOptions::default(), &NoProgress)?;
+    let input = format.reader().read(path, &ReadOptions::default(), &NoProgress)?;
     let graph = builder::build(&[input], Profile::default(), &NoProgress)?;
     for m in rank(&graph, &Default::default(), &NoProgress)?.rows.iter().take(10) {
         println!("{:>8} {}", m.reach, graph.display_name(m.node));

@@ -88,6 +88,14 @@ pub enum Error {
         /// Bytes allowed.
         limit: u64,
     },
+    /// Input past one of the limits that guard memory and time ([`Limit`]): `at` says where.
+    #[error("{at}: {limit}")]
+    Limit {
+        /// Where the limit was reached.
+        at: Location,
+        /// Which limit.
+        limit: Limit,
+    },
     /// A request that cannot be carried out as asked (bad option value, unsupported input).
     #[error("{0}")]
     Invalid(String),
@@ -111,9 +119,29 @@ fn suggest(suggestions: &[String]) -> String {
 }
 
 impl Error {
-    /// An I/O error on `path`.
+    /// An I/O error on `path`, or the [`Limit`] a decompressing reader reached there.
     pub fn io(path: &Path, source: std::io::Error) -> Self {
-        Error::Io { path: path.to_path_buf(), source }
+        match Limit::of(&source) {
+            Some(limit) => Error::Limit { at: Location::file(path), limit },
+            None => Error::Io { path: path.to_path_buf(), source },
+        }
+    }
+
+    /// A read error at `at` within a record-oriented input: the [`Limit`] a decompressing
+    /// reader reached, or the error as a bad record there.
+    pub fn read(at: Location, source: std::io::Error) -> Self {
+        match Limit::of(&source) {
+            Some(limit) => Error::Limit { at, limit },
+            None => Error::Parse { at, message: source.to_string() },
+        }
+    }
+
+    /// The limit this error reports having reached, if any.
+    pub fn limit(&self) -> Option<&Limit> {
+        match self {
+            Error::Limit { limit, .. } => Some(limit),
+            _ => None,
+        }
     }
 
     /// A format error at `at`.
@@ -125,16 +153,22 @@ impl Error {
 /// The library's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-/// Decompressed input beyond a limit: a decompression bomb, or a genuine dump larger than the
-/// limit allows. It travels inside an [`std::io::Error`] (the decoders are readers), so it shows
-/// as `path: message`, and it names the flag that raises the limit.
+/// A limit on input that guards memory and time: one record held in memory, or the output of
+/// a decompressor (a decompression bomb, or a genuine dump larger than the limit allows). The
+/// message says which limit and its value; the caller knows how it is raised
+/// ([`ReadOptions`](crate::ingest::ReadOptions)'s [`Limits`](crate::ingest::Limits)).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum DecompressionLimit {
+pub enum Limit {
+    /// One record (`what`: a line, a stanza, an archive member) larger than the limit.
+    #[error("a {what} longer than {max_bytes} bytes")]
+    Record {
+        /// What kind of record.
+        what: &'static str,
+        /// The limit in bytes.
+        max_bytes: u64,
+    },
     /// More decompressed bytes than the absolute limit.
-    #[error(
-        "decompresses to more than {limit} bytes ({:.1} GiB); if the input is genuine, raise --max-input-gb",
-        *.limit as f64 / (1u64 << 30) as f64
-    )]
+    #[error("decompresses to more than {limit} bytes ({:.1} GiB)", *.limit as f64 / (1u64 << 30) as f64)]
     Bytes {
         /// The limit in bytes.
         limit: u64,
@@ -142,7 +176,7 @@ pub enum DecompressionLimit {
     /// A decompressed size out of proportion to the compressed bytes read.
     #[error(
         "decompresses {out} bytes from {compressed} compressed bytes, a ratio above {limit}, as a \
-         decompression bomb would; if the input is genuine, raise --max-ratio"
+         decompression bomb would"
     )]
     Ratio {
         /// Decompressed bytes so far.
@@ -152,4 +186,11 @@ pub enum DecompressionLimit {
         /// The largest ratio allowed.
         limit: u64,
     },
+}
+
+impl Limit {
+    /// The limit carried inside an I/O error (decoders are readers, so they report it as one).
+    fn of(error: &std::io::Error) -> Option<Limit> {
+        error.get_ref()?.downcast_ref::<Limit>().cloned()
+    }
 }

@@ -15,7 +15,10 @@ fn main() -> ExitCode {
     match cli::run(args) {
         Ok(code) => code,
         Err(err) => {
-            eprintln!("error: {}", message(&err));
+            match cli::limit_hint(&err) {
+                Some(hint) => eprintln!("error: {}; {hint}", message(&err)),
+                None => eprintln!("error: {}", message(&err)),
+            }
             ExitCode::from(2)
         }
     }

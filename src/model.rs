@@ -2,6 +2,7 @@
 //! (its chosen release and that release's dependencies), and the [`Profile`] that decides which
 //! dependencies become graph edges. From here on nothing knows which format a record came from.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::str::FromStr;
 
@@ -117,6 +118,32 @@ impl Ecosystem {
     }
 }
 
+/// `name` as its ecosystem's registry compares names: PyPI names normalised per PEP 503
+/// (lowercase, each run of `-`, `_` and `.` one `-`); others as they are.
+///
+/// ```
+/// use keystone::model::{normalize_name, Ecosystem};
+/// assert_eq!(normalize_name(Ecosystem::Pypi, "Foo__Bar.baz"), "foo-bar-baz");
+/// assert_eq!(normalize_name(Ecosystem::Crates, "Foo_Bar"), "Foo_Bar");
+/// ```
+pub fn normalize_name(ecosystem: Ecosystem, name: &str) -> Cow<'_, str> {
+    if ecosystem != Ecosystem::Pypi {
+        return Cow::Borrowed(name);
+    }
+    let mut out = String::with_capacity(name.len());
+    let mut run = false;
+    for c in name.chars() {
+        let separator = matches!(c, '-' | '_' | '.');
+        if !separator {
+            out.extend(c.to_lowercase());
+        } else if !run {
+            out.push('-');
+        }
+        run = separator;
+    }
+    Cow::Owned(out)
+}
+
 impl fmt::Display for Ecosystem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -174,7 +201,8 @@ pub struct Dependency {
     pub optional: bool,
     /// For an optional crates.io dependency: whether a Cargo feature really switches it on,
     /// its crate's own `default` feature or a feature that some dependent requests
-    /// ([`crate::ingest::cargo_features`]). Such edges are the `features` kind of a [`Profile`].
+    /// (worked out by the crates.io readers). Such edges are the `features` kind of a
+    /// [`Profile`].
     pub by_feature: bool,
     /// The version requirement as written (`^1.2`, `>= 2.34`, `>=1.0,<2`), if any.
     pub req: Option<String>,
@@ -339,9 +367,6 @@ impl Profile {
         with_features: false,
     };
 
-    /// The kind names of [`Profile::from_str`], in the order [`Profile::describe`] lists them.
-    pub const KINDS: [&'static str; 7] = ["normal", "build", "dev", "recommends", "peer", "optional", "features"];
-
     /// Whether `dep` is an edge under this profile.
     pub fn admits(&self, dep: &Dependency) -> bool {
         let kind = match dep.kind {
@@ -354,28 +379,27 @@ impl Profile {
         kind && (!dep.optional || self.with_optional || dep.by_feature && self.with_features)
     }
 
-    /// Whether each kind of [`Profile::KINDS`] is followed.
-    pub fn flags(&self) -> [bool; 7] {
-        [
-            self.with_normal,
-            self.with_build,
-            self.with_dev,
-            self.with_recommends,
-            self.with_peer,
-            self.with_optional,
-            self.with_features,
-        ]
+    /// Whether this profile follows `kind`.
+    pub fn follows(&self, kind: ProfileKind) -> bool {
+        let mut profile = *self;
+        *profile.flag(kind)
     }
 
-    /// The profile that follows kind `KINDS[i]` where `flags[i]`.
-    pub fn from_flags(flags: [bool; 7]) -> Profile {
-        let [with_normal, with_build, with_dev, with_recommends, with_peer, with_optional, with_features] = flags;
-        Profile { with_normal, with_build, with_dev, with_optional, with_recommends, with_peer, with_features }
+    fn flag(&mut self, kind: ProfileKind) -> &mut bool {
+        match kind {
+            ProfileKind::Normal => &mut self.with_normal,
+            ProfileKind::Build => &mut self.with_build,
+            ProfileKind::Dev => &mut self.with_dev,
+            ProfileKind::Recommends => &mut self.with_recommends,
+            ProfileKind::Peer => &mut self.with_peer,
+            ProfileKind::Optional => &mut self.with_optional,
+            ProfileKind::Features => &mut self.with_features,
+        }
     }
 
-    /// The kinds followed, in [`Profile::KINDS`] order.
+    /// The names of the kinds followed, in [`ProfileKind::ALL`] order.
     pub fn kinds(&self) -> Vec<&'static str> {
-        Self::KINDS.into_iter().zip(self.flags()).filter(|&(_, on)| on).map(|(k, _)| k).collect()
+        ProfileKind::ALL.into_iter().filter(|&k| self.follows(k)).map(ProfileKind::as_str).collect()
     }
 
     /// A short description for reports, e.g. `normal+build` or `normal+build+dev+optional`.
@@ -387,25 +411,115 @@ impl Profile {
 impl FromStr for Profile {
     type Err = String;
     /// Parses a comma-separated list of kinds (`normal,build,features`): exactly the kinds
-    /// followed. At least one of `normal`, `build`, `dev`, `recommends`, `peer` is needed, since
-    /// `optional` and `features` only widen the kinds chosen.
+    /// followed. At least one kind of dependency ([`ProfileKind::is_dependency_kind`]) is
+    /// needed, since `optional` and `features` only widen the kinds chosen.
     fn from_str(s: &str) -> Result<Self, String> {
-        let mut flags = [false; 7];
-        for kind in s.split(',').map(str::trim) {
-            let i = Self::KINDS.iter().position(|k| *k == kind).ok_or_else(|| {
-                format!(
-                    "unknown dependency kind `{kind}` (expected a comma-separated list of {})",
-                    Self::KINDS.join(", ")
-                )
-            })?;
-            flags[i] = true;
+        let mut profile = Profile {
+            with_normal: false,
+            with_build: false,
+            with_dev: false,
+            with_optional: false,
+            with_recommends: false,
+            with_peer: false,
+            with_features: false,
+        };
+        for kind in s.split(',') {
+            *profile.flag(kind.trim().parse()?) = true;
         }
-        if !flags[..5].contains(&true) {
+        if !ProfileKind::ALL.into_iter().any(|k| k.is_dependency_kind() && profile.follows(k)) {
             return Err(format!(
                 "`{s}` selects no dependency kind: name at least one of normal, build, dev, recommends, peer \
                  (the default is normal,build)"
             ));
         }
-        Ok(Profile::from_flags(flags))
+        Ok(profile)
+    }
+}
+
+/// A kind of edge a [`Profile`] can follow: the kinds of dependency ([`DepKind`]), and the two
+/// widenings `optional` (every optional dependency) and `features` (optional crates.io
+/// dependencies that a Cargo feature switches on).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProfileKind {
+    /// Normal (runtime) dependencies.
+    Normal,
+    /// Build dependencies.
+    Build,
+    /// Development dependencies.
+    Dev,
+    /// Debian `Recommends`.
+    Recommends,
+    /// npm `peerDependencies`.
+    Peer,
+    /// Every optional dependency.
+    Optional,
+    /// Optional crates.io dependencies that a feature switches on.
+    Features,
+}
+
+impl ProfileKind {
+    /// Every kind, in the order [`Profile::describe`] lists them.
+    pub const ALL: [ProfileKind; 7] = [
+        ProfileKind::Normal,
+        ProfileKind::Build,
+        ProfileKind::Dev,
+        ProfileKind::Recommends,
+        ProfileKind::Peer,
+        ProfileKind::Optional,
+        ProfileKind::Features,
+    ];
+
+    /// The name used in `--kinds`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProfileKind::Normal => "normal",
+            ProfileKind::Build => "build",
+            ProfileKind::Dev => "dev",
+            ProfileKind::Recommends => "recommends",
+            ProfileKind::Peer => "peer",
+            ProfileKind::Optional => "optional",
+            ProfileKind::Features => "features",
+        }
+    }
+
+    /// Whether it is a kind of dependency rather than a widening of the kinds chosen.
+    pub fn is_dependency_kind(self) -> bool {
+        !matches!(self, ProfileKind::Optional | ProfileKind::Features)
+    }
+}
+
+impl FromStr for ProfileKind {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        ProfileKind::ALL.into_iter().find(|k| k.as_str() == s).ok_or_else(|| {
+            let names: Vec<&str> = ProfileKind::ALL.map(ProfileKind::as_str).to_vec();
+            format!("unknown dependency kind `{s}` (expected a comma-separated list of {})", names.join(", "))
+        })
+    }
+}
+
+/// One package an advisory (an OSV record) names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Advisory {
+    /// The advisory id (`GHSA-…`).
+    pub id: String,
+    /// Its other ids (`CVE-…`).
+    pub aliases: Vec<String>,
+    /// The OSV ecosystem as written (`npm`, `crates.io`, `PyPI`, `Debian:13`).
+    pub ecosystem: String,
+    /// The package name as written.
+    pub package: String,
+}
+
+impl Advisory {
+    /// keystone's ecosystem for the OSV one, if keystone reads it.
+    pub fn keystone_ecosystem(&self) -> Option<Ecosystem> {
+        match self.ecosystem.split(':').next().unwrap_or("") {
+            "npm" => Some(Ecosystem::Npm),
+            "crates.io" => Some(Ecosystem::Crates),
+            "PyPI" => Some(Ecosystem::Pypi),
+            "Debian" => Some(Ecosystem::Debian),
+            _ => None,
+        }
     }
 }

@@ -17,7 +17,7 @@
 //! mean reach above 100k. `keystone synth` prints the statistics of what it made.
 
 use crate::graph::csr::Csr;
-use crate::graph::{Graph, Meta, StrTable};
+use crate::graph::{Graph, Meta, Parts, StrTable};
 use crate::hash::{splitmix64, GOLDEN};
 use crate::model::{Ecosystem, Profile};
 
@@ -136,16 +136,16 @@ pub fn generate(params: &SynthParams) -> Graph {
     let names: Vec<String> = (0..n).map(|i| format!("synthetic-{i:0width$}")).collect();
     let m = forward.edge_count();
     let table = |strings: &mut dyn Iterator<Item = &str>| StrTable::new(strings).expect("names fit in u32 offsets");
-    Graph::from_parts(
-        vec![Ecosystem::Generic; n],
-        table(&mut names.iter().map(String::as_str)),
-        table(&mut std::iter::repeat_n("", n)),
+    Graph::from_parts(Parts {
+        ecosystems: vec![Ecosystem::Generic; n],
+        names: table(&mut names.iter().map(String::as_str)),
+        versions: table(&mut std::iter::repeat_n("", n)),
         forward,
         reverse,
-        vec![3; m],
-        table(&mut std::iter::repeat_n("", m)),
-        Profile::default(),
-        Meta::empty(n),
-    )
+        edge_flags: vec![3; m],
+        edge_reqs: table(&mut std::iter::repeat_n("", m)),
+        profile: Profile::default(),
+        meta: Meta::empty(n),
+    })
     .expect("the generator upholds the graph invariants")
 }

@@ -1,14 +1,8 @@
 //! Arbitrary bytes as a Packages file (compressed or not) through the debian ingester.
 #![no_main]
 
-use std::path::Path;
-
-use keystone::ingest::debian::Debian;
-use keystone::progress::NoProgress;
-use keystone_fuzz::{check, options, stream};
+use keystone::ingest::Format;
+use keystone_fuzz::read_as;
 use libfuzzer_sys::fuzz_target;
 
-fuzz_target!(|data: &[u8]| {
-    let (name, opts) = (Path::new("Packages"), options(data));
-    check(stream(data, name, &opts).and_then(|input| Debian.read_from(input, name, &opts, &NoProgress)));
-});
+fuzz_target!(|data: &[u8]| read_as(Format::Debian, "Packages", data));

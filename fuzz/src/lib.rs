@@ -1,9 +1,10 @@
-//! Helpers shared by the fuzz targets: options that keep one run fast, the decompression step
-//! every file input goes through, and the checks run on whatever an ingester accepts (build the
+//! Helpers shared by the fuzz targets: options that keep one run fast, reading the bytes
+//! through a format's reader as a file of that format would be read (the ingest seam,
+//! decompression included), and the checks run on whatever an ingester accepts (build the
 //! graph, rank it, blast and why, write every CSV), so that a record the parser lets through
 //! cannot panic anything downstream either.
 
-use std::io::{BufRead, Cursor};
+use std::borrow::Cow;
 use std::path::Path;
 
 use keystone::analysis::groups::{accounts, group_metrics, projects};
@@ -14,27 +15,41 @@ use keystone::analysis::{gateways, paths, rank, stats};
 use keystone::error::Result;
 use keystone::export::csv;
 use keystone::graph::{builder, Graph};
-use keystone::ingest::{decompress, ReadOptions};
-use keystone::model::{Ingested, Profile};
+use keystone::ingest::{Format, FormatOptions, ReadOptions};
+use keystone::model::{Ingested, Profile, ProfileKind};
 use keystone::progress::NoProgress;
 
 /// Read options for fuzzing: records up to 1 MiB, at most 16 MiB decompressed, so that a
 /// decompression bomb in the input costs milliseconds, not seconds. The first byte's lowest
-/// bit skips bad records and its second bit leaves Cargo features unread, so that every path
-/// is explored.
+/// bit skips bad records.
 pub fn options(data: &[u8]) -> ReadOptions {
     ReadOptions {
         skip_bad: data.first().is_some_and(|b| b & 1 == 1),
-        cargo_features: data.first().is_none_or(|b| b & 2 == 0),
         max_record_bytes: 1 << 20,
         max_input_bytes: 16 << 20,
         ..ReadOptions::default()
     }
 }
 
-/// `data` as a file's contents would be read: decompressed if it starts with a known magic.
-pub fn stream(data: &[u8], name: &Path, opts: &ReadOptions) -> Result<Box<dyn BufRead + Send>> {
-    decompress::wrap_with(Cursor::new(data.to_vec()), name, opts)
+/// Reads `data` as the file `name` of `format` would be read, with the options `data`'s first
+/// byte picks (its second bit leaves Cargo features unread, so that every path is explored),
+/// and [`check`]s the outcome.
+pub fn read_as(format: Format, name: &str, data: &[u8]) {
+    let formats = FormatOptions { cargo_features: data.first().is_none_or(|b| b & 2 == 0), ..FormatOptions::default() };
+    let reader = format.reader_with(&formats);
+    check(reader.read_bytes(Cow::Owned(data.to_vec()), Path::new(name), &options(data), &NoProgress));
+}
+
+/// A tar archive in memory of `members` (path, bytes).
+pub fn tarball<'a>(members: impl IntoIterator<Item = (&'a str, &'a [u8])>) -> Vec<u8> {
+    let mut tar = tar::Builder::new(Vec::new());
+    for (path, bytes) in members {
+        let mut header = tar::Header::new_gnu();
+        header.set_size(bytes.len() as u64);
+        header.set_mode(0o644);
+        tar.append_data(&mut header, path, bytes).expect("in-memory tar");
+    }
+    tar.into_inner().expect("in-memory tar")
 }
 
 /// Checks the outcome of an ingest: an error must render; records must build into a graph
@@ -47,7 +62,7 @@ pub fn check(read: Result<Ingested>) {
             return;
         }
     };
-    let widest: Profile = Profile::KINDS.join(",").parse().expect("every kind parses");
+    let widest: Profile = ProfileKind::ALL.map(ProfileKind::as_str).join(",").parse().expect("every kind parses");
     for profile in [Profile::default(), widest] {
         match builder::build(std::slice::from_ref(&ingested), profile, &NoProgress) {
             Ok(graph) => exercise(&graph),

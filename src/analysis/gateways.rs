@@ -12,7 +12,8 @@
 
 use rayon::prelude::*;
 
-use crate::graph::csr::{bit, Csr};
+use crate::graph::bitset::Bitset;
+use crate::graph::csr::Csr;
 
 /// The least reach, as a share of all packages, for [`gateway_flag`].
 pub const FLAG_MIN_SHARE: f64 = 0.01;
@@ -211,7 +212,7 @@ fn file(reverse: &Csr, leaves: &Leaves<'_>, order: &[u32]) -> Vec<Vec<Vec<(u32, 
 /// searches so stay in proportion to their size, and large ones get the fast test.
 struct Leaves<'g> {
     reverse: &'g Csr,
-    bits: Option<Vec<u64>>,
+    bits: Option<Bitset>,
     tested: usize,
 }
 
@@ -226,7 +227,7 @@ impl Leaves<'_> {
 
     fn get(&self, v: u32) -> bool {
         match &self.bits {
-            Some(bits) => bit(bits, v),
+            Some(bits) => bits.contains(v),
             None => self.reverse.degree(v) == 0,
         }
     }

@@ -29,7 +29,8 @@ use rayon::prelude::*;
 
 use super::sketch;
 use crate::error::{Error, Result};
-use crate::graph::csr::{bit, Csr};
+use crate::graph::bitset::Bitset;
+use crate::graph::csr::Csr;
 use crate::graph::scc::components;
 use crate::progress::Progress;
 
@@ -48,7 +49,7 @@ enum NodeSet {
     /// Distinct ids, in no particular order.
     Sparse(Vec<u32>),
     /// One bit per node; `len` bits are set.
-    Dense { bits: Vec<u64>, len: u32 },
+    Dense { bits: Bitset, len: u32 },
     /// HyperLogLog registers (only in [`Mode::Sketch`]).
     Sketch(Vec<u8>),
 }
@@ -58,7 +59,7 @@ enum NodeSet {
 #[derive(Clone, Copy)]
 enum SetRef<'a> {
     Sparse(&'a [u32]),
-    Dense(&'a [u64], u32),
+    Dense(&'a Bitset, u32),
     Sketch(&'a [u8]),
 }
 
@@ -90,7 +91,7 @@ impl NodeSet {
         SET_OVERHEAD
             + match self {
                 NodeSet::Sparse(v) => 4 * v.capacity() as u64,
-                NodeSet::Dense { bits, .. } => 8 * bits.len() as u64,
+                NodeSet::Dense { bits, .. } => bits.bytes(),
                 NodeSet::Sketch(registers) => registers.len() as u64,
             }
     }
@@ -99,7 +100,7 @@ impl NodeSet {
     /// one and their sizes sum to at most the mode's limit; else a bitset (exact mode; back to a
     /// list if the result is that small) or a sketch. `seen` is an all-zero bitset over the
     /// nodes, left all zero.
-    fn union(inputs: &[SetRef<'_>], members: &[u32], n: usize, mode: Mode, seen: &mut [u64]) -> NodeSet {
+    fn union(inputs: &[SetRef<'_>], members: &[u32], n: usize, mode: Mode, seen: &mut Bitset) -> NodeSet {
         let limit = match mode {
             Mode::Exact { threshold } => threshold,
             Mode::Sketch { registers } => registers / 4,
@@ -121,13 +122,11 @@ impl NodeSet {
                 _ => None,
             });
             for &v in sparse_inputs.chain([members]).flatten() {
-                let (word, bit) = (v as usize / 64, 1u64 << (v % 64));
                 all[len] = v;
-                len += (seen[word] & bit == 0) as usize;
-                seen[word] |= bit;
+                len += usize::from(seen.insert(v));
             }
             all.truncate(len);
-            all.iter().for_each(|&v| seen[v as usize / 64] = 0);
+            all.iter().for_each(|&v| seen.remove(v));
             all.shrink_to_fit();
             return NodeSet::Sparse(all);
         }
@@ -141,32 +140,24 @@ impl NodeSet {
         // Start from a copy of the first dense input rather than from zeros.
         let first_dense = inputs.iter().position(|s| matches!(s, SetRef::Dense(..)));
         let mut bits = match first_dense.map(|i| inputs[i]) {
-            Some(SetRef::Dense(other, _)) => other.to_vec(),
-            _ => vec![0u64; n.div_ceil(64)],
+            Some(SetRef::Dense(other, _)) => other.clone(),
+            _ => Bitset::new(n),
         };
         for (i, input) in inputs.iter().enumerate() {
             match input {
-                SetRef::Sparse(v) => v.iter().for_each(|&v| bits[v as usize / 64] |= 1 << (v % 64)),
-                SetRef::Dense(other, _) if Some(i) != first_dense => {
-                    bits.iter_mut().zip(other.iter()).for_each(|(a, b)| *a |= b)
-                }
+                SetRef::Sparse(v) => v.iter().for_each(|&v| _ = bits.insert(v)),
+                SetRef::Dense(other, _) if Some(i) != first_dense => bits.union_with(other),
                 SetRef::Dense(..) => {}
                 SetRef::Sketch(_) => unreachable!("exact passes hold no sketches"),
             }
         }
-        members.iter().for_each(|&v| bits[v as usize / 64] |= 1 << (v % 64));
-        let len: u32 = bits.iter().map(|w| w.count_ones()).sum();
+        members.iter().for_each(|&v| _ = bits.insert(v));
+        let len = bits.len() as u32;
         if len as usize > threshold {
             return NodeSet::Dense { bits, len };
         }
         let mut sparse = Vec::with_capacity(len as usize);
-        for (i, &word) in bits.iter().enumerate() {
-            let mut word = word;
-            while word != 0 {
-                sparse.push(i as u32 * 64 + word.trailing_zeros());
-                word &= word - 1;
-            }
-        }
+        sparse.extend(bits.iter());
         NodeSet::Sparse(sparse)
     }
 
@@ -239,17 +230,7 @@ pub fn weighted_reach(reverse: &Csr, weights: &[f64], progress: &dyn Progress) -
     progress.phase("weighted reach", None);
     let sum = |set: SetRef<'_>| match set {
         SetRef::Sparse(v) => v.iter().map(|&v| weights[v as usize]).sum(),
-        SetRef::Dense(bits, _) => {
-            let mut total = 0.0;
-            for (i, &word) in bits.iter().enumerate() {
-                let mut word = word;
-                while word != 0 {
-                    total += weights[i * 64 + word.trailing_zeros() as usize];
-                    word &= word - 1;
-                }
-            }
-            total
-        }
+        SetRef::Dense(bits, _) => bits.iter().fold(0.0, |total, v| total + weights[v as usize]),
         SetRef::Sketch(_) => unreachable!("exact passes hold no sketches"),
     };
     let condensation = Condensation::new(reverse);
@@ -438,10 +419,10 @@ struct Condensation<'g> {
     /// The key of each node.
     key: Vec<u32>,
     /// Nodes on a cycle, one bit each.
-    cyclic: Vec<u64>,
+    cyclic: Bitset,
     /// Nodes on no cycle that nobody depends on, one bit each: their set is themselves, never
     /// stored.
-    top: Vec<u64>,
+    top: Bitset,
     /// Members of cycle `k`: `cycle_members[cycle_offsets[k]..cycle_offsets[k + 1]]`.
     cycle_offsets: Vec<u32>,
     cycle_members: Vec<u32>,
@@ -455,24 +436,24 @@ impl<'g> Condensation<'g> {
         let comps = components(reverse);
         let sizes = comps.sizes();
         let mut key: Vec<u32> = (0..n as u32).collect();
-        let mut cyclic = vec![0u64; n.div_ceil(64)];
+        let mut cyclic = Bitset::new(n);
         // Cycles numbered as their lowest member comes, members ascending.
         let mut cycle_of = vec![u32::MAX; comps.count as usize];
         let mut cycle_offsets = vec![0u32];
-        for v in 0..n {
+        for (v, key) in key.iter_mut().enumerate() {
             let c = comps.component[v] as usize;
             if sizes[c] > 1 {
                 if cycle_of[c] == u32::MAX {
                     cycle_of[c] = cycle_offsets.len() as u32 - 1;
                     cycle_offsets.push(cycle_offsets.last().expect("starts with 0") + sizes[c]);
                 }
-                key[v] = n as u32 + cycle_of[c];
-                cyclic[v / 64] |= 1 << (v % 64);
+                *key = n as u32 + cycle_of[c];
+                cyclic.insert(v as u32);
             }
         }
         let mut fill = cycle_offsets.clone();
         let mut cycle_members = vec![0u32; *fill.last().expect("starts with 0") as usize];
-        for v in (0..n as u32).filter(|&v| bit(&cyclic, v)) {
+        for v in (0..n as u32).filter(|&v| cyclic.contains(v)) {
             let k = (key[v as usize] as usize) - n;
             cycle_members[fill[k] as usize] = v;
             fill[k] += 1;
@@ -498,7 +479,7 @@ impl<'g> Condensation<'g> {
             let first_member = |v: u32| self.members_of(self.key[v as usize])[0] == v;
             let keys: Vec<u32> = layer
                 .iter()
-                .filter(|&&v| !bit(&self.cyclic, v) || first_member(v))
+                .filter(|&&v| !self.cyclic.contains(v) || first_member(v))
                 .map(|&v| self.key[v as usize])
                 .collect();
             let levels: Vec<u32> = keys
@@ -525,7 +506,7 @@ impl<'g> Condensation<'g> {
 
     /// The key of node `v`'s component.
     fn key_of(&self, v: u32) -> u32 {
-        if bit(&self.cyclic, v) {
+        if self.cyclic.contains(v) {
             self.key[v as usize]
         } else {
             v
@@ -534,7 +515,7 @@ impl<'g> Condensation<'g> {
 
     /// Whether `k` is the key of a `top` node.
     fn is_top(&self, k: u32) -> bool {
-        (k as usize) < self.key.len() && bit(&self.top, k)
+        (k as usize) < self.key.len() && self.top.contains(k)
     }
 
     fn members_of(&self, k: u32) -> &[u32] {
@@ -566,7 +547,7 @@ impl<'g> Condensation<'g> {
     /// (Top nodes' sets are never stored: their count is left at 0.)
     fn readers(&self) -> Vec<u32> {
         let mut readers = vec![0u32; self.keys()];
-        for &p in self.reverse.targets().iter().filter(|&&p| !bit(&self.top, p)) {
+        for &p in self.reverse.targets().iter().filter(|&&p| !self.top.contains(p)) {
             readers[self.key_of(p) as usize] += 1;
         }
         for cycle in self.key.len() as u32..self.keys() as u32 {
@@ -628,7 +609,7 @@ impl<'g> Condensation<'g> {
         // A set is stored while it still has readers; a top node's is itself, never stored.
         let mut sets: Vec<Option<NodeSet>> = (0..self.keys()).map(|_| None).collect();
         let mut totals = vec![T::default(); self.keys()];
-        totals[..n].par_iter_mut().enumerate().filter(|(v, _)| bit(&self.top, *v as u32)).for_each(|(v, total)| {
+        totals[..n].par_iter_mut().enumerate().filter(|(v, _)| self.top.contains(*v as u32)).for_each(|(v, total)| {
             *total = measure(SetRef::Sparse(self.members_of(v as u32)));
         });
         let alive = AtomicU64::new(0);
@@ -637,7 +618,7 @@ impl<'g> Condensation<'g> {
             let computed: Vec<Option<Computed<T>>> = group
                 .par_iter()
                 .map_init(
-                    || vec![0u64; n.div_ceil(64)],
+                    || Bitset::new(n),
                     |seen, &key| {
                         if over.load(Ordering::Relaxed) {
                             return None;

@@ -14,17 +14,58 @@
 //! - `sole_maintainer`: 1 when one account, not a team, can publish the package; 0 when several
 //!   can or the one is a team. Missing where the input names no maintainers.
 
+use std::path::Path;
+
 use serde::Deserialize;
 
 use super::rank::Ranking;
 use super::reach::weighted_reach;
+use crate::error::{Error, Location, Result};
 use crate::graph::Graph;
+use crate::ingest::side::read_toml;
 use crate::model::Ecosystem;
 use crate::progress::Progress;
 
-/// The signals, in CSV order.
-pub const SIGNALS: [&str; 6] =
-    ["reach_share", "direct", "pagerank", "popular_reach", "concentration", "sole_maintainer"];
+/// A signal of the score (see the module docs for each).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Signal {
+    /// `reach_share`.
+    ReachShare,
+    /// `direct`.
+    Direct,
+    /// `pagerank`.
+    Pagerank,
+    /// `popular_reach`.
+    PopularReach,
+    /// `concentration`.
+    Concentration,
+    /// `sole_maintainer`.
+    SoleMaintainer,
+}
+
+impl Signal {
+    /// Every signal, in CSV order.
+    pub const ALL: [Signal; 6] = [
+        Signal::ReachShare,
+        Signal::Direct,
+        Signal::Pagerank,
+        Signal::PopularReach,
+        Signal::Concentration,
+        Signal::SoleMaintainer,
+    ];
+
+    /// Its name in CSV columns and in the weights file.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Signal::ReachShare => "reach_share",
+            Signal::Direct => "direct",
+            Signal::Pagerank => "pagerank",
+            Signal::PopularReach => "popular_reach",
+            Signal::Concentration => "concentration",
+            Signal::SoleMaintainer => "sole_maintainer",
+        }
+    }
+}
 
 /// How much each signal counts. The defaults sum to 1.
 #[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
@@ -58,9 +99,31 @@ impl Default for Weights {
 }
 
 impl Weights {
-    /// The weights in [`SIGNALS`] order.
-    pub fn as_array(&self) -> [f64; 6] {
-        [self.reach_share, self.direct, self.pagerank, self.popular_reach, self.concentration, self.sole_maintainer]
+    /// Reads the score weights file: `[weights]` with any of the [`Signal`]s; unnamed signals
+    /// keep their default weight.
+    pub fn read(path: &Path) -> Result<Weights> {
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct File {
+            weights: Weights,
+        }
+        let weights = read_toml::<File>(path)?.weights;
+        if Signal::ALL.into_iter().map(|s| weights.get(s)).any(|w| !w.is_finite() || w < 0.0) {
+            return Err(Error::parse(Location::file(path), "weights must be non-negative numbers".to_string()));
+        }
+        Ok(weights)
+    }
+
+    /// The weight of `signal`.
+    pub fn get(&self, signal: Signal) -> f64 {
+        match signal {
+            Signal::ReachShare => self.reach_share,
+            Signal::Direct => self.direct,
+            Signal::Pagerank => self.pagerank,
+            Signal::PopularReach => self.popular_reach,
+            Signal::Concentration => self.concentration,
+            Signal::SoleMaintainer => self.sole_maintainer,
+        }
     }
 }
 
@@ -81,43 +144,52 @@ pub struct Inputs {
     pub sole_maintainer: Option<bool>,
 }
 
-/// One package's score: the signal values (in [`SIGNALS`] order, `None` when missing) and the
-/// total of weight × value over the present ones.
+/// One package's score: the signal values (`None` when missing) and the total of weight ×
+/// value over the present ones.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Score {
-    /// Signal values in [0, 1].
-    pub values: [Option<f64>; 6],
+    values: [Option<f64>; 6],
     /// Σ weight × value.
     pub total: f64,
+}
+
+impl Score {
+    /// The value of `signal` in [0, 1], or `None` when it is missing.
+    pub fn value(&self, signal: Signal) -> Option<f64> {
+        self.values[signal as usize]
+    }
 }
 
 /// Scores every package of `inputs` (one per node), normalising against the graph of `n`
 /// packages and the largest direct count and PageRank in it.
 ///
 /// ```
-/// use keystone::analysis::score::{score, Inputs, Weights};
+/// use keystone::analysis::score::{score, Inputs, Signal, Weights};
 /// let hub = Inputs { reach: 50, direct: 9, pagerank: 0.2, popular: None, concentration: Some(0.5), sole_maintainer: None };
 /// let s = &score(&[hub], 100, &Weights::default())[0];
-/// assert_eq!(s.values[0], Some(0.5)); // reach share
-/// assert_eq!(s.values[3], None); // no popularity file: no contribution
+/// assert_eq!(s.value(Signal::ReachShare), Some(0.5));
+/// assert_eq!(s.value(Signal::PopularReach), None); // no popularity file: no contribution
 /// assert!((s.total - (0.35 * 0.5 + 0.15 + 0.15 + 0.1 * 0.5)).abs() < 1e-12);
 /// ```
 pub fn score(inputs: &[Inputs], n: usize, weights: &Weights) -> Vec<Score> {
     let max_direct = inputs.iter().map(|i| i.direct).max().unwrap_or(0);
     let max_pagerank = inputs.iter().map(|i| i.pagerank).fold(0.0, f64::max);
-    let w = weights.as_array();
     inputs
         .iter()
         .map(|i| {
-            let values = [
-                Some(f64::from(i.reach) / n.max(1) as f64),
-                Some(if max_direct == 0 { 0.0 } else { f64::from(i.direct).ln_1p() / f64::from(max_direct).ln_1p() }),
-                Some(if max_pagerank > 0.0 { i.pagerank / max_pagerank } else { 0.0 }),
-                i.popular.map(|(mine, all)| if all > 0.0 { mine / all } else { 0.0 }),
-                i.concentration,
-                i.sole_maintainer.map(f64::from),
-            ];
-            let total = values.iter().zip(w).filter_map(|(v, w)| v.map(|v| v * w)).sum();
+            let values = Signal::ALL.map(|signal| match signal {
+                Signal::ReachShare => Some(f64::from(i.reach) / n.max(1) as f64),
+                Signal::Direct => Some(if max_direct == 0 {
+                    0.0
+                } else {
+                    f64::from(i.direct).ln_1p() / f64::from(max_direct).ln_1p()
+                }),
+                Signal::Pagerank => Some(if max_pagerank > 0.0 { i.pagerank / max_pagerank } else { 0.0 }),
+                Signal::PopularReach => i.popular.map(|(mine, all)| if all > 0.0 { mine / all } else { 0.0 }),
+                Signal::Concentration => i.concentration,
+                Signal::SoleMaintainer => i.sole_maintainer.map(f64::from),
+            });
+            let total = Signal::ALL.into_iter().zip(values).filter_map(|(s, v)| v.map(|v| v * weights.get(s))).sum();
             Score { values, total }
         })
         .collect()
@@ -157,6 +229,19 @@ pub fn is_team(account: &str) -> bool {
 
 /// Popularity weights of one ecosystem: one per node, zero for packages not listed.
 pub type Popularity = (Ecosystem, Vec<f64>);
+
+/// The [`Popularity`] of `ecosystem` from a list of (name, weight), as
+/// [`read_popularity`](crate::ingest::side::read_popularity) reads it: names the graph lacks
+/// are skipped, and a name listed twice keeps its last weight.
+pub fn popularity(graph: &Graph, ecosystem: Ecosystem, list: &[(String, f64)]) -> Popularity {
+    let mut weights = vec![0.0; graph.node_count()];
+    for (name, weight) in list {
+        if let Some(v) = graph.lookup(ecosystem, name) {
+            weights[v as usize] = *weight;
+        }
+    }
+    (ecosystem, weights)
+}
 
 /// The [`Inputs`] of every package of `graph` from its `ranking` and popularity lists.
 pub fn inputs(graph: &Graph, ranking: &Ranking, popularity: &[Popularity], progress: &dyn Progress) -> Vec<Inputs> {

@@ -7,11 +7,11 @@ use anyhow::Result;
 use keystone::analysis::groups::{group_metrics, projects};
 use keystone::analysis::score::{inputs, score};
 use keystone::export::csv::write_backtest;
-use keystone::inputs::{read_aliases, read_osv};
-use keystone::model::Ecosystem;
+use keystone::ingest::side::{read_aliases, read_osv};
 
-use super::rank::{score_inputs, EXACT_TOP};
-use super::{write_output, CliProgress, GraphArgs, ReachArgs};
+use super::args::{GraphArgs, OutputArgs, ReachArgs, ScoreArgs, EXACT_TOP};
+use super::output::write_output;
+use super::CliProgress;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -20,18 +20,13 @@ pub struct Args {
     /// A snapshot or raw input to rank; without one, the embedded Debian bookworm file.
     input: Option<PathBuf>,
     /// A TOML file joining packages into named projects, so that an advisory naming an
-    /// upstream project (OSV's Debian `xz`) finds its packages (see README).
+    /// upstream project (OSV's Debian `xz`) finds its packages (see docs/model.md).
     #[arg(long, value_name = "FILE")]
     aliases: Option<PathBuf>,
-    /// Score weights (TOML `[weights]`).
-    #[arg(long, value_name = "FILE")]
-    weights: Option<PathBuf>,
-    /// A popularity list for the score, `ECO=FILE`; repeatable.
-    #[arg(long, value_parser = super::rank::parse_popularity, value_name = "ECO=FILE")]
-    popularity: Vec<(Ecosystem, PathBuf)>,
-    /// Write the CSV here (atomically) instead of stdout.
-    #[arg(short, long)]
-    output: Option<PathBuf>,
+    #[command(flatten)]
+    scoring: ScoreArgs,
+    #[command(flatten)]
+    output: OutputArgs,
     #[command(flatten)]
     graph: GraphArgs,
     #[command(flatten)]
@@ -42,13 +37,11 @@ pub fn run(args: Args, progress: &CliProgress) -> Result<ExitCode> {
     let advisories = read_osv(&args.osv)?;
     let graph = args.graph.load(args.input.as_deref(), progress)?;
     let ranking = args.reach.rank(&graph, EXACT_TOP, progress)?;
-    let (weights, lists) = score_inputs(args.weights.as_deref(), &args.popularity, &graph, &ranking)?;
+    let (weights, lists) = args.scoring.read(&graph, &ranking)?;
     let scores = score(&inputs(&graph, &ranking, &lists, progress), graph.node_count(), &weights);
     let groups = projects(&graph, &args.aliases.as_deref().map(read_aliases).transpose()?.unwrap_or_default())?;
     let (metrics, _) = group_metrics(graph.reverse(), &groups, progress);
     progress.phase_start("write CSV");
-    write_output(args.output.as_ref(), |w| {
-        write_backtest(&graph, &advisories, &ranking, &scores, &groups, &metrics, w)
-    })?;
+    write_output(args.output.path(), |w| write_backtest(&graph, &advisories, &ranking, &scores, &groups, &metrics, w))?;
     Ok(ExitCode::SUCCESS)
 }

@@ -10,7 +10,9 @@ use keystone::analysis::gateways::dominators;
 use keystone::analysis::scenario::{run as scenario, Scenario};
 use keystone::export::csv::write_blast;
 
-use super::{write_output, CliProgress, GraphArgs};
+use super::args::{GraphArgs, OutputArgs};
+use super::output::write_output;
+use super::CliProgress;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -19,7 +21,7 @@ pub struct Args {
     /// The package (`name`, or `ecosystem/name`).
     package: String,
     /// Model a malicious new release instead of a compromise of every version: only fresh
-    /// installs through floating requirements are affected (see README).
+    /// installs through floating requirements are affected (see docs/model.md).
     #[arg(long, group = "scenario")]
     new_release: bool,
     /// Model a vulnerable range (in the ecosystem's requirement syntax, e.g. `>=1.4.1, <1.4.3`):
@@ -33,9 +35,8 @@ pub struct Args {
     /// Follow dependents at most this many steps away.
     #[arg(long, value_name = "D")]
     max_depth: Option<u32>,
-    /// Write the CSV of affected packages here (atomically) instead of stdout.
-    #[arg(short, long)]
-    output: Option<PathBuf>,
+    #[command(flatten)]
+    output: OutputArgs,
     #[command(flatten)]
     graph: GraphArgs,
 }
@@ -108,6 +109,6 @@ pub fn run(args: Args, progress: &CliProgress) -> Result<ExitCode> {
     }
     progress.finish();
     progress.message(&summary);
-    write_output(args.output.as_ref(), |w| write_blast(&graph, &outcome, w))?;
+    write_output(args.output.path(), |w| write_blast(&graph, &outcome, w))?;
     Ok(ExitCode::SUCCESS)
 }

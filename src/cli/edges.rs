@@ -7,15 +7,16 @@ use std::process::ExitCode;
 use anyhow::Result;
 use keystone::export::csv::write_edges;
 
-use super::{write_output, CliProgress, GraphArgs};
+use super::args::{GraphArgs, OutputArgs};
+use super::output::write_output;
+use super::CliProgress;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// A snapshot or raw input.
     input: PathBuf,
-    /// Write the CSV here (atomically) instead of stdout.
-    #[arg(short, long)]
-    output: Option<PathBuf>,
+    #[command(flatten)]
+    output: OutputArgs,
     #[command(flatten)]
     graph: GraphArgs,
 }
@@ -23,6 +24,6 @@ pub struct Args {
 pub fn run(args: Args, progress: &CliProgress) -> Result<ExitCode> {
     let graph = args.graph.load(Some(&args.input), progress)?;
     progress.phase_start("write CSV");
-    write_output(args.output.as_ref(), |w| write_edges(&graph, w))?;
+    write_output(args.output.path(), |w| write_edges(&graph, w))?;
     Ok(ExitCode::SUCCESS)
 }

@@ -6,7 +6,8 @@ use std::process::ExitCode;
 use anyhow::Result;
 use keystone::graph::{builder, snapshot};
 
-use super::{CliProgress, GraphArgs};
+use super::args::GraphArgs;
+use super::CliProgress;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {

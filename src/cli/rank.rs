@@ -1,18 +1,17 @@
 //! `keystone rank`: every package (or project, or account) ranked, as CSV.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Result};
 use keystone::analysis::groups::{accounts, group_metrics, projects};
-use keystone::analysis::rank::Ranking;
-use keystone::analysis::score::{inputs, score, Popularity, Weights};
+use keystone::analysis::score::{inputs, score};
 use keystone::export::csv::{write_groups, write_rank, write_scores};
-use keystone::graph::Graph;
-use keystone::inputs::{read_aliases, read_popularity, read_weights};
-use keystone::model::Ecosystem;
+use keystone::ingest::side::read_aliases;
 
-use super::{write_output, CliProgress, GraphArgs, ReachArgs};
+use super::args::{GraphArgs, OutputArgs, ReachArgs, ScoreArgs, EXACT_TOP};
+use super::output::write_output;
+use super::CliProgress;
 
 /// What the rows of the ranking are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -35,58 +34,24 @@ pub struct Args {
     /// Rank packages, projects or accounts.
     #[arg(long, value_enum, default_value_t = By::Package)]
     by: By,
-    /// A TOML file joining packages into named projects (with `--by project`; see README).
+    /// A TOML file joining packages into named projects (with `--by project`; see docs/model.md).
     #[arg(long, value_name = "FILE")]
     aliases: Option<PathBuf>,
     /// Rank packages by the transparent score, with every signal's contribution as columns.
     #[arg(long)]
     score: bool,
-    /// Score weights (TOML `[weights]`); implies --score.
-    #[arg(long, value_name = "FILE")]
-    weights: Option<PathBuf>,
-    /// A popularity list for one ecosystem (monthly downloads or a rank), e.g.
-    /// `npm=npm_downloads_a_month.tsv.zst`; repeatable; implies --score.
-    #[arg(long, value_parser = parse_popularity, value_name = "ECO=FILE")]
-    popularity: Vec<(Ecosystem, PathBuf)>,
-    /// Write the CSV here (atomically) instead of stdout.
-    #[arg(short, long)]
-    output: Option<PathBuf>,
+    #[command(flatten)]
+    scoring: ScoreArgs,
+    #[command(flatten)]
+    output: OutputArgs,
     #[command(flatten)]
     graph: GraphArgs,
     #[command(flatten)]
     reach: ReachArgs,
 }
 
-/// How many of the largest values are exact even when reach has to be estimated, for commands
-/// without `--top`.
-pub const EXACT_TOP: usize = 1000;
-
-pub fn parse_popularity(s: &str) -> Result<(Ecosystem, PathBuf), String> {
-    let (eco, path) = s.split_once('=').ok_or_else(|| format!("`{s}`: expected ECOSYSTEM=FILE"))?;
-    Ok((eco.parse()?, PathBuf::from(path)))
-}
-
-/// The score's weights and popularity lists, read for `graph`.
-pub fn score_inputs(
-    weights: Option<&Path>,
-    popularity: &[(Ecosystem, PathBuf)],
-    graph: &Graph,
-    ranking: &Ranking,
-) -> Result<(Weights, Vec<Popularity>)> {
-    if !popularity.is_empty() && ranking.reach_approximation.is_some() {
-        bail!("--popularity needs exact reach sets, which passed the memory limit; raise --max-memory");
-    }
-    let weights = weights.map(read_weights).transpose()?.unwrap_or_default();
-    let lists = popularity
-        .iter()
-        .map(|(eco, path)| Ok((*eco, read_popularity(path, *eco, graph)?)))
-        .collect::<Result<Vec<_>>>()
-        .context("reading a popularity list")?;
-    Ok((weights, lists))
-}
-
 pub fn run(args: Args, progress: &CliProgress) -> Result<ExitCode> {
-    let scored = args.score || args.weights.is_some() || !args.popularity.is_empty();
+    let scored = args.score || args.scoring.given();
     if scored && args.by != By::Package {
         bail!("--score ranks packages; it does not combine with --by {:?}", args.by);
     }
@@ -110,18 +75,18 @@ pub fn run(args: Args, progress: &CliProgress) -> Result<ExitCode> {
         let (metrics, reach) = group_metrics(graph.reverse(), &groups, progress);
         progress.phase_start("write CSV");
         let kind = if args.by == By::Project { "project" } else { "account" };
-        write_output(args.output.as_ref(), |w| write_groups(&graph, kind, &groups, &metrics, &reach, args.top, w))?;
+        write_output(args.output.path(), |w| write_groups(&graph, kind, &groups, &metrics, &reach, args.top, w))?;
         return Ok(ExitCode::SUCCESS);
     }
     let ranking = args.reach.rank(&graph, args.top.unwrap_or(EXACT_TOP).max(1), progress)?;
     if scored {
-        let (weights, lists) = score_inputs(args.weights.as_deref(), &args.popularity, &graph, &ranking)?;
+        let (weights, lists) = args.scoring.read(&graph, &ranking)?;
         let scores = score(&inputs(&graph, &ranking, &lists, progress), graph.node_count(), &weights);
         progress.phase_start("write CSV");
-        write_output(args.output.as_ref(), |w| write_scores(&graph, &ranking, &scores, &weights, args.top, w))?;
+        write_output(args.output.path(), |w| write_scores(&graph, &ranking, &scores, &weights, args.top, w))?;
     } else {
         progress.phase_start("write CSV");
-        write_output(args.output.as_ref(), |w| write_rank(&graph, &ranking, args.top, w))?;
+        write_output(args.output.path(), |w| write_rank(&graph, &ranking, args.top, w))?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -1,6 +1,6 @@
-//! CSV outputs. Column names and order are a public contract (README documents each column);
-//! every file has a header row, plain UTF-8, comma-separated, so pandas and polars read it
-//! with no options. Floats are printed with fixed precision so that equal inputs give
+//! CSV outputs. Column names and order are a public contract (docs/reference.md documents each
+//! column); every file has a header row, plain UTF-8, comma-separated, so pandas and polars
+//! read it with no options. Floats are printed with fixed precision so that equal inputs give
 //! byte-identical files.
 
 use std::io::Write;
@@ -11,17 +11,32 @@ use crate::analysis::gateways::gateway_flag;
 use crate::analysis::groups::{self, GroupMetrics, Groups};
 use crate::analysis::rank::{Metrics, Ranking};
 use crate::analysis::scenario::Outcome;
-use crate::analysis::score::{self, sole_maintainer, Score, Weights, SIGNALS};
+use crate::analysis::score::{self, sole_maintainer, Score, Signal, Weights};
 use crate::graph::Graph;
-use crate::inputs::Advisory;
+use crate::model::Advisory;
 
 /// A CSV writer that leaves the header to the caller, so that an empty table still has one.
 fn writer(out: &mut dyn Write) -> csv::Writer<&mut dyn Write> {
     csv::WriterBuilder::new().has_headers(false).from_writer(out)
 }
 
+/// Declares a row struct and its `COLUMNS`, the field names in order, so that the header an
+/// empty table still gets cannot drift from the rows.
+macro_rules! row {
+    ($(#[$meta:meta])* pub struct $name:ident $(<$lt:lifetime>)? { $($(#[$doc:meta])* pub $field:ident: $ty:ty,)* }) => {
+        $(#[$meta])*
+        #[derive(Debug, Serialize)]
+        pub struct $name $(<$lt>)? { $($(#[$doc])* pub $field: $ty,)* }
+
+        impl $(<$lt>)? $name $(<$lt>)? {
+            /// The column names, in order.
+            pub const COLUMNS: &'static [&'static str] = &[$(stringify!($field)),*];
+        }
+    };
+}
+
+row! {
 /// A row of `keystone rank`.
-#[derive(Debug, Serialize)]
 pub struct RankRow<'a> {
     /// 1-based position in the ranking.
     pub rank: usize,
@@ -47,7 +62,7 @@ pub struct RankRow<'a> {
     pub depth4plus: u32,
     /// PageRank in the dependency direction, 6 significant digits.
     pub pagerank: String,
-    /// Packages a malicious next release would reach through fresh installs (see README).
+    /// Packages a malicious next release would reach through fresh installs (see docs/model.md).
     pub floating_reach: u32,
     /// The upstream project (Debian source, repository); empty if unknown.
     pub project: &'a str,
@@ -65,11 +80,12 @@ pub struct RankRow<'a> {
     /// are exact, as they are unless the memory limit forced estimates.
     pub estimated: String,
 }
+}
 
 /// Writes the first `top` rows (all when `None`) of `ranking` as CSV.
 pub fn write_rank(graph: &Graph, ranking: &Ranking, top: Option<usize>, out: &mut dyn Write) -> std::io::Result<()> {
     let mut csv = writer(out);
-    csv.write_record(RANK_COLUMNS)?;
+    csv.write_record(RankRow::COLUMNS)?;
     let n = graph.node_count().max(1) as f64;
     for (i, m) in ranking.rows.iter().take(top.unwrap_or(usize::MAX)).enumerate() {
         csv.serialize(RankRow {
@@ -112,48 +128,25 @@ fn count_or_empty(count: usize) -> String {
     }
 }
 
-/// The columns of [`RankRow`].
-const RANK_COLUMNS: [&str; 20] = [
-    "rank",
-    "package",
-    "ecosystem",
-    "version",
-    "direct_dependents",
-    "reach",
-    "reach_share",
-    "depth1",
-    "depth2",
-    "depth3",
-    "depth4plus",
-    "pagerank",
-    "floating_reach",
-    "project",
-    "maintainers",
-    "sole_maintainer",
-    "top_gateway",
-    "top_gateway_share",
-    "gateway_flag",
-    "estimated",
-];
-
+row! {
 /// A row of `keystone blast`.
-#[derive(Debug, Serialize)]
 pub struct BlastRow {
     /// An affected package (qualified `ecosystem/name` when the graph holds several).
     pub package: String,
     /// Its shortest depth: 1 for direct dependents.
     pub depth: u32,
-    /// How it is hit: `affected`, `floats`, `stuck`, `fixable` or `broken` (see README).
+    /// How it is hit: `affected`, `floats`, `stuck`, `fixable` or `broken` (see docs/model.md).
     pub status: &'static str,
     /// One shortest chain `package > … > compromised`.
     pub path: String,
+}
 }
 
 /// Writes every package a scenario reached, ordered by depth then name, as CSV.
 pub fn write_blast(graph: &Graph, outcome: &Outcome, out: &mut dyn Write) -> std::io::Result<()> {
     let search = &outcome.search;
     let mut csv = writer(out);
-    csv.write_record(["package", "depth", "status", "path"])?;
+    csv.write_record(BlastRow::COLUMNS)?;
     let mut reached: Vec<(u32, u32)> = search.reached.iter().filter_map(|&v| search.depth(v).map(|d| (d, v))).collect();
     reached
         .sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| graph.name(a.1).cmp(graph.name(b.1))).then(a.1.cmp(&b.1)));
@@ -203,13 +196,12 @@ pub fn write_scores(
     let mut csv = writer(out);
     let mut header: Vec<String> =
         ["rank", "package", "ecosystem", "version", "score", "reach", "direct_dependents"].map(String::from).to_vec();
-    for signal in SIGNALS {
+    for signal in Signal::ALL.map(Signal::as_str) {
         header.extend([signal.to_string(), format!("{signal}_points")]);
     }
     header.extend(["missing".into(), "estimated".into()]);
     csv.write_record(&header)?;
     let by_node = row_of(graph, ranking);
-    let w = weights.as_array();
     for (i, v) in score::ranked(graph, scores).into_iter().take(top.unwrap_or(usize::MAX)).enumerate() {
         let m = &ranking.rows[by_node[v as usize]];
         let s = &scores[m.node as usize];
@@ -223,12 +215,12 @@ pub fn write_scores(
             m.direct_dependents.to_string(),
         ];
         let mut missing = Vec::new();
-        for ((value, weight), name) in s.values.iter().zip(w).zip(SIGNALS) {
-            match value {
-                Some(v) => record.extend([format!("{v:.6}"), format!("{:.6}", v * weight)]),
+        for signal in Signal::ALL {
+            match s.value(signal) {
+                Some(v) => record.extend([format!("{v:.6}"), format!("{:.6}", v * weights.get(signal))]),
                 None => {
                     record.extend([String::new(), String::new()]);
-                    missing.push(name);
+                    missing.push(signal.as_str());
                 }
             }
         }

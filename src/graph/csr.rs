@@ -8,6 +8,7 @@
 
 use rayon::prelude::*;
 
+use super::bitset::Bitset;
 use crate::hash::splitmix64;
 
 /// A directed graph over nodes `0..n` in compressed-sparse-row form.
@@ -193,11 +194,11 @@ impl Csr {
         (self.offsets[v as usize + 1] - self.offsets[v as usize]) as usize
     }
 
-    /// The sinks (nodes with no edges out) as a bitset: bit `v % 64` of word `v / 64`. Small
-    /// enough to stay in cache where a test of `degree` would read the offsets at random.
-    pub fn sinks(&self) -> Vec<u64> {
-        let mut bits = vec![0u64; self.len().div_ceil(64)];
-        (0..self.len()).filter(|&v| self.offsets[v] == self.offsets[v + 1]).for_each(|v| bits[v / 64] |= 1 << (v % 64));
+    /// The sinks (nodes with no edges out) as a bitset, small enough to stay in cache where a
+    /// test of `degree` would read the offsets at random.
+    pub fn sinks(&self) -> Bitset {
+        let mut bits = Bitset::new(self.len());
+        (0..self.len() as u32).filter(|&v| self.degree(v) == 0).for_each(|v| _ = bits.insert(v));
         bits
     }
 
@@ -210,10 +211,4 @@ impl Csr {
     pub fn targets(&self) -> &[u32] {
         &self.targets
     }
-}
-
-/// Whether bit `v` of a bitset over the nodes (bit `v % 64` of word `v / 64`, as
-/// [`Csr::sinks`] gives) is set.
-pub(crate) fn bit(bits: &[u64], v: u32) -> bool {
-    bits[v as usize / 64] & (1 << (v % 64)) != 0
 }

@@ -8,6 +8,7 @@
 //! - `edge_flags` and `edge_reqs` hold one entry per forward edge, in forward target order;
 //! - [`Meta`] holds one entry per node.
 
+pub mod bitset;
 pub mod builder;
 pub mod csr;
 pub mod scc;
@@ -179,6 +180,31 @@ impl From<crate::versions::ReqCheck> for EdgeFlags {
     }
 }
 
+/// Every table of a [`Graph`], as [`Graph::from_parts`] takes them: one entry per node in
+/// `ecosystems`, `names`, `versions` and `meta`; one per edge (in `forward`'s order) in
+/// `edge_flags` and `edge_reqs`.
+#[derive(Debug, Clone)]
+pub struct Parts {
+    /// Each node's ecosystem.
+    pub ecosystems: Vec<Ecosystem>,
+    /// Each node's name; nodes sorted by (ecosystem, name), no two alike.
+    pub names: StrTable,
+    /// Each node's version, or `""`.
+    pub versions: StrTable,
+    /// Dependent → dependency edges.
+    pub forward: Csr,
+    /// The transpose of `forward`.
+    pub reverse: Csr,
+    /// Each edge's [`EdgeFlags`] bits.
+    pub edge_flags: Vec<u8>,
+    /// Each edge's requirement as written, or `""`.
+    pub edge_reqs: StrTable,
+    /// The dependency kinds the edges were built from.
+    pub profile: Profile,
+    /// Projects, maintainers and releases.
+    pub meta: Meta,
+}
+
 /// A dependency graph over packages of one or more ecosystems.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Graph {
@@ -198,19 +224,8 @@ impl Graph {
     /// `reverse` must be the transpose of `forward`: that is checked by comparing keyed digests
     /// of their edge sets, with a key drawn afresh for each call, so a crafted file cannot
     /// arrange a match.
-    // One argument per table of the snapshot format.
-    #[allow(clippy::too_many_arguments)]
-    pub fn from_parts(
-        ecosystems: Vec<Ecosystem>,
-        names: StrTable,
-        versions: StrTable,
-        forward: Csr,
-        reverse: Csr,
-        edge_flags: Vec<u8>,
-        edge_reqs: StrTable,
-        profile: Profile,
-        meta: Meta,
-    ) -> Result<Graph, String> {
+    pub fn from_parts(parts: Parts) -> Result<Graph, String> {
+        let Parts { ecosystems, names, versions, forward, reverse, edge_flags, edge_reqs, profile, meta } = parts;
         let n = ecosystems.len();
         if names.len() != n || versions.len() != n || forward.len() != n || meta.projects.len() != n {
             return Err("node tables differ in length".into());
@@ -380,9 +395,5 @@ impl Graph {
             name: query.to_string(),
             suggestions: scored.into_iter().take(5).map(|(_, _, _, v)| self.display_name(v)).collect(),
         }
-    }
-
-    pub(crate) fn tables(&self) -> (&[Ecosystem], &StrTable, &StrTable, &[u8], &StrTable, &Meta) {
-        (&self.ecosystems, &self.names, &self.versions, &self.edge_flags, &self.edge_reqs, &self.meta)
     }
 }

@@ -4,7 +4,7 @@
 //! acyclic, so the cheap peeling does most of the work. The same passes lay the nodes out in
 //! layers, the order a pass over the condensation runs in.
 
-use super::csr::{bit, Csr};
+use super::csr::Csr;
 
 /// The strongly connected components of a graph, and its nodes in layers.
 ///
@@ -53,7 +53,7 @@ pub fn components(graph: &Csr) -> Components {
     let n = graph.len();
     let offsets = graph.offsets();
     let sink = graph.sinks();
-    let is_sink = |v: u32| bit(&sink, v);
+    let is_sink = |v: u32| sink.contains(v);
     // Predecessors not yet peeled, of the nodes that are not sinks.
     let mut pending = vec![0u32; n];
     graph.targets().iter().filter(|&&t| !is_sink(t)).for_each(|&t| pending[t as usize] += 1);

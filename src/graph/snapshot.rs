@@ -25,9 +25,9 @@ use std::path::Path;
 use rayon::prelude::*;
 
 use super::csr::Csr;
-use super::{Graph, Meta, StrLists, StrTable};
+use super::{Graph, Meta, Parts, StrLists, StrTable};
+use crate::atomic::write_atomic;
 use crate::error::{Error, Result};
-use crate::export::write_atomic;
 use crate::model::{Ecosystem, Profile};
 
 /// The first bytes of every snapshot.
@@ -50,7 +50,7 @@ fn u32_bytes(values: &[u32]) -> Vec<u8> {
 
 /// Writes `graph` to `path` atomically (a temporary file renamed into place when complete).
 pub fn save(graph: &Graph, path: &Path) -> Result<()> {
-    let (ecosystems, names, versions, edge_flags, edge_reqs, meta) = graph.tables();
+    let Graph { ecosystems, names, versions, edge_flags, edge_reqs, meta, .. } = graph;
     let (name_bytes, name_offsets) = names.parts();
     let (version_bytes, version_offsets) = versions.parts();
     let (req_bytes, req_offsets) = edge_reqs.parts();
@@ -284,7 +284,17 @@ fn read(source: &dyn Source, len: u64) -> Result<Graph, Problem> {
     let projects = StrTable::from_parts(text(12)?, words(11))?;
     let meta = Meta { projects, maintainers, releases };
     let reverse = Csr::from_parts(words(19), words(20))?;
-    Ok(Graph::from_parts(ecosystems, names, versions, forward, reverse, edge_flags, edge_reqs, profile, meta)?)
+    Ok(Graph::from_parts(Parts {
+        ecosystems,
+        names,
+        versions,
+        forward,
+        reverse,
+        edge_flags,
+        edge_reqs,
+        profile,
+        meta,
+    })?)
 }
 
 /// The profile section: byte 0 bit 0 dev, bit 1 normal left out, bit 2 build left out; byte 1

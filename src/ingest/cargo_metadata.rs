@@ -12,7 +12,7 @@ use std::path::Path;
 
 use cargo_metadata::{DependencyKind, Metadata, MetadataCommand, Package, PackageId};
 
-use super::{ReadOptions, Source};
+use super::{Ingest, ReadOptions, Stream};
 use crate::error::{Error, Location, Result};
 use crate::model::{normalize_repository, DepKind, Dependency, Ecosystem, Ingested, PackageRecord, Skipped};
 use crate::progress::Progress;
@@ -21,7 +21,8 @@ use crate::progress::Progress;
 #[derive(Debug, Clone, Copy)]
 pub struct CargoMetadata;
 
-impl Source for CargoMetadata {
+impl Ingest for CargoMetadata {
+    /// Runs `cargo metadata` on a `Cargo.toml`; reads any other file as its saved JSON.
     fn read(&self, path: &Path, opts: &ReadOptions, progress: &dyn Progress) -> Result<Ingested> {
         if path.file_name().is_some_and(|n| n == "Cargo.toml") {
             progress.phase("run cargo metadata", None);
@@ -32,22 +33,19 @@ impl Source for CargoMetadata {
             let packages = records(&metadata).map_err(|m| Error::parse(Location::file(path), m))?;
             return Ok(Ingested { packages, skipped: Skipped::default() });
         }
-        self.read_from(super::decompress::open_with(path, opts)?, path, opts, progress)
+        self.read_stream(super::open(path, opts)?, path, opts, progress)
     }
-}
 
-impl CargoMetadata {
-    /// Reads saved `cargo metadata` JSON from a stream (already decompressed); `path` names it
-    /// in errors.
-    pub fn read_from(
+    /// Reads saved `cargo metadata` JSON.
+    fn read_stream(
         &self,
-        reader: impl std::io::Read,
+        stream: Stream,
         path: &Path,
         _opts: &ReadOptions,
         progress: &dyn Progress,
     ) -> Result<Ingested> {
         progress.phase("read cargo metadata JSON", None);
-        let metadata = serde_json::from_reader::<_, Metadata>(reader).map_err(|e| {
+        let metadata = serde_json::from_reader::<_, Metadata>(stream).map_err(|e| {
             Error::parse(
                 Location::line(path, e.line() as u64),
                 format!("expected `cargo metadata --format-version 1` JSON: {e}"),

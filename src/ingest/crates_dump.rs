@@ -14,20 +14,30 @@
 //! dependencies can only be kept once every crate's latest release is known.
 
 use std::collections::{BTreeMap, HashMap};
-use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+use super::archive::Archive;
 use super::cargo_features::{switch_on, CrateFeatures, FeatureDep};
 use super::crates_index::{version_rank, Rank};
-use super::{csv_rows, decompress, BadRecords, ReadOptions, Source};
+use super::{csv_rows, BadRecords, Ingest, ReadOptions, Stream};
 use crate::error::{Error, Location, Result};
 use crate::model::{normalize_repository, DepKind, Dependency, Ecosystem, Ingested, PackageRecord};
 use crate::progress::Progress;
 
 /// The crates.io db-dump format.
 #[derive(Debug, Clone, Copy)]
-pub struct CratesDump;
+pub struct CratesDump {
+    /// Work out which optional dependencies a feature switches on (see
+    /// [`super::cargo_features`]).
+    pub features: bool,
+}
+
+impl Default for CratesDump {
+    fn default() -> Self {
+        CratesDump { features: true }
+    }
+}
 
 /// A CSV table of the dump with the positions of the columns asked for.
 struct Table<R: Read> {
@@ -125,47 +135,74 @@ struct Releases {
 }
 
 /// Where the dump's tables are.
-#[derive(Clone, Copy)]
 enum Dump<'a> {
-    /// A folder or a tarball.
+    /// A folder or a tarball, read once per pass.
     At(&'a Path),
-    /// The [`TABLES`] in memory (an empty one as if absent), named after `path`.
-    Tables(&'a Path, [&'a [u8]; 6]),
+    /// The tables a tar stream held (table, location, bytes), read into memory in one pass;
+    /// named after the stream.
+    Tables(&'a Path, Vec<(&'static str, PathBuf, Vec<u8>)>),
 }
 
-/// The tables of [`Dump::Tables`], in order.
+impl Dump<'_> {
+    fn path(&self) -> &Path {
+        match self {
+            Dump::At(path) | Dump::Tables(path, _) => path,
+        }
+    }
+}
+
+/// The tables read, in the order of the passes.
 const TABLES: [&str; 6] =
-    ["crates.csv", "versions.csv", "dependencies.csv", "crate_owners.csv", "users.csv", "teams.csv"];
+    ["crates.csv", "versions.csv", "crate_owners.csv", "users.csv", "teams.csv", "dependencies.csv"];
 
 /// Tables a dump may lack: without them, crates have no maintainers.
 const OPTIONAL: [&str; 3] = ["crate_owners.csv", "users.csv", "teams.csv"];
 
-impl Source for CratesDump {
+/// The table of [`TABLES`] among `wanted` that an archive member is: `data/<table>` at any
+/// depth (the official tarball puts `data/` in a dated folder).
+fn table_of(member: &Path, wanted: &[&'static str]) -> Option<&'static str> {
+    wanted.iter().copied().find(|table| member.ends_with(Path::new("data").join(table)))
+}
+
+impl Ingest for CratesDump {
+    /// Reads the dump from a folder, or a tarball streamed once per pass, never extracted.
     fn read(&self, path: &Path, opts: &ReadOptions, progress: &dyn Progress) -> Result<Ingested> {
         self.read_dump(Dump::At(path), opts, progress)
+    }
+
+    /// Reads the dump from a tar stream: every table is held in memory (each within
+    /// `max_record_bytes`), since the dependencies can only be kept once every crate's latest
+    /// release is known. A dump on disk is better read with [`Ingest::read`].
+    fn read_stream(
+        &self,
+        stream: Stream,
+        path: &Path,
+        opts: &ReadOptions,
+        progress: &dyn Progress,
+    ) -> Result<Ingested> {
+        progress.phase("read crates.io db-dump tables into memory", None);
+        let mut tables = Vec::new();
+        Archive::Tar(stream, path).walk(
+            |member| table_of(member, &TABLES),
+            |table, reader, member| {
+                if tables.iter().all(|(t, _, _)| *t != table) {
+                    let bytes = member.read_all(reader, opts.max_record_bytes)?;
+                    tables.push((table, member.at, bytes));
+                }
+                Ok(())
+            },
+        )?;
+        self.read_dump(Dump::Tables(path, tables), opts, progress)
     }
 }
 
 impl CratesDump {
-    /// Reads the dump's `crates.csv`, `versions.csv`, `dependencies.csv`, `crate_owners.csv`,
-    /// `users.csv` and `teams.csv` from memory (as extracted, uncompressed; the last three may be
-    /// empty); errors name them `path:data/<table>`.
-    pub fn read_tables(
-        &self,
-        path: &Path,
-        tables: [&[u8]; 6],
-        opts: &ReadOptions,
-        progress: &dyn Progress,
-    ) -> Result<Ingested> {
-        self.read_dump(Dump::Tables(path, tables), opts, progress)
-    }
-
-    fn read_dump(&self, path: Dump<'_>, opts: &ReadOptions, progress: &dyn Progress) -> Result<Ingested> {
+    fn read_dump(&self, dump: Dump<'_>, opts: &ReadOptions, progress: &dyn Progress) -> Result<Ingested> {
         let mut bad = BadRecords::new(opts);
         let mut releases = Releases::default();
         progress.phase("read crates.io db-dump crates and versions", None);
         let tables = ["crates.csv", "versions.csv", "crate_owners.csv", "users.csv", "teams.csv"];
-        each_table(path, opts, &tables, |name, reader, at| match name {
+        each_table(&dump, opts, &tables, |name, reader, at| match name {
             "crates.csv" => Table::open(reader, at, &["id", "name", "repository"])?.rows(&mut bad, |f| {
                 let crate_id = id(f[0], "id")?;
                 releases.names.insert(crate_id, f[1].to_string());
@@ -224,7 +261,7 @@ impl CratesDump {
         let mut deps: HashMap<u64, Vec<Dependency>> = HashMap::new();
         let mut feature_deps: HashMap<u64, Vec<FeatureDep>> = HashMap::new();
         progress.phase("read crates.io db-dump dependencies", None);
-        each_table(path, opts, &["dependencies.csv"], |_, reader, at| {
+        each_table(&dump, opts, &["dependencies.csv"], |_, reader, at| {
             let columns = ["version_id", "crate_id", "kind", "optional", "req", "explicit_name", "features"];
             Table::open(reader, at, &columns)?.rows(&mut bad, |f| {
                 let Some(&dependent) = chosen.get(&id(f[0], "version_id")?) else {
@@ -255,10 +292,8 @@ impl CratesDump {
         for &(crate_id, owner, team) in &releases.owners {
             let (table, what) = if team { (&releases.teams, "teams.csv") } else { (&releases.users, "users.csv") };
             let login = table.get(&owner).ok_or_else(|| {
-                let at = match path {
-                    Dump::At(path) | Dump::Tables(path, _) => path,
-                };
-                Error::parse(Location::file(at), format!("crate_owners.csv names owner {owner}, which {what} lacks"))
+                let message = format!("crate_owners.csv names owner {owner}, which {what} lacks");
+                Error::parse(Location::file(dump.path()), message)
             })?;
             owners.entry(crate_id).or_default().push(format!("crates/{login}"));
         }
@@ -283,7 +318,7 @@ impl CratesDump {
             .collect();
         crates.sort_unstable_by(|a, b| a.0.name.cmp(&b.0.name));
         let (mut packages, features): (Vec<PackageRecord>, Vec<CrateFeatures>) = crates.into_iter().unzip();
-        if opts.cargo_features {
+        if self.features {
             progress.phase("switch on optional dependencies by features", None);
             switch_on(&mut packages, &features);
         }
@@ -291,54 +326,40 @@ impl CratesDump {
     }
 }
 
-/// Calls `each` with every table of `wanted` found in the dump at `path` (a folder, or a tarball
-/// read in one pass), naming each by its location; a wanted table that is missing is an error,
-/// unless it is one of the [`OPTIONAL`] ones.
+/// Calls `each` with every table of `wanted` found in `dump` (a folder, a tarball read in one
+/// pass, or tables in memory), naming each by its location; a wanted table that is missing is
+/// an error, unless it is one of the [`OPTIONAL`] ones.
 fn each_table(
-    dump: Dump<'_>,
+    dump: &Dump<'_>,
     opts: &ReadOptions,
-    wanted: &[&str],
+    wanted: &[&'static str],
     mut each: impl FnMut(&str, &mut dyn Read, PathBuf) -> Result<()>,
 ) -> Result<()> {
-    let path = match dump {
-        Dump::At(path) => path,
-        Dump::Tables(path, tables) => {
-            for name in wanted {
-                let bytes = TABLES.iter().position(|t| t == name).map_or(&[][..], |i| tables[i]);
-                if !(bytes.is_empty() && OPTIONAL.contains(name)) {
-                    each(name, &mut &*bytes, PathBuf::from(format!("{}:data/{name}", path.display())))?;
-                }
-            }
-            return Ok(());
-        }
-    };
     let mut missing: Vec<&str> = wanted.to_vec();
-    if path.is_dir() {
-        for name in wanted {
-            let file = path.join("data").join(name);
-            if OPTIONAL.contains(name) && !file.exists() {
-                continue;
+    let mut found =
+        |table: &'static str, reader: &mut dyn Read, at: PathBuf| match missing.iter().position(|t| *t == table) {
+            Some(i) => {
+                missing.remove(i);
+                each(table, reader, at)
             }
-            let mut reader = File::open(&file).map_err(|e| Error::io(&file, e))?;
-            each(name, &mut reader, file)?;
-        }
-        return Ok(());
-    }
-    let mut archive = tar::Archive::new(decompress::read_ahead(decompress::open_with(path, opts)?));
-    for entry in archive.entries().map_err(|e| Error::io(path, e))? {
-        let mut entry = entry.map_err(|e| Error::io(path, e))?;
-        let member = entry.path().map_err(|e| Error::io(path, e))?.into_owned();
-        let Some(pos) = missing.iter().position(|w| member.ends_with(Path::new("data").join(w))) else {
-            continue;
+            None => Ok(()),
         };
-        let name = missing.remove(pos);
-        let at = PathBuf::from(format!("{}:{}", path.display(), member.display()));
-        each(name, &mut entry, at)?;
+    match dump {
+        Dump::Tables(_, tables) => {
+            for (table, at, bytes) in tables.iter().filter(|(table, _, _)| wanted.contains(table)) {
+                found(table, &mut bytes.as_slice(), at.clone())?;
+            }
+        }
+        Dump::At(path) => {
+            let archive =
+                if path.is_dir() { Archive::Folder(path) } else { Archive::Tar(super::open(path, opts)?, path) };
+            archive.walk(|member| table_of(member, wanted), |table, reader, member| found(table, reader, member.at))?;
+        }
     }
-    match missing.iter().find(|name| !OPTIONAL.contains(name)) {
+    match missing.iter().find(|table| !OPTIONAL.contains(table)) {
         None => Ok(()),
-        Some(name) => {
-            Err(Error::parse(Location::file(path), format!("expected a member `data/{name}` in the archive")))
+        Some(table) => {
+            Err(Error::parse(Location::file(dump.path()), format!("expected a member `data/{table}` in the archive")))
         }
     }
 }

@@ -8,7 +8,7 @@
 //! renamed; dependencies on another `registry` are dropped. Optional dependencies that a
 //! feature switches on are marked ([`super::cargo_features`]), from the chosen release's
 //! `features` and `features2` and its dependencies' `features`; without
-//! [`ReadOptions::cargo_features`] those are skipped unread.
+//! [`CratesIndex::features`] those are skipped unread.
 //!
 //! Speed: lines are read in batches (of 8 MiB, or one file of a checkout) and parsed twice
 //! over. A first, parallel pass reads only `name`, `vers` and `yanked`; then the best line of
@@ -28,14 +28,24 @@ use serde::Deserialize;
 
 use super::cargo_features::{switch_on, CrateFeatures, FeatureDep};
 use super::lines::{batches, Batch};
-use super::{decompress, BadRecords, ReadOptions, Source};
+use super::{archive, BadRecords, Ingest, ReadOptions, Stream};
 use crate::error::{Error, Location, Result};
 use crate::model::{DepKind, Dependency, Ecosystem, Ingested, PackageRecord};
 use crate::progress::Progress;
 
 /// The crates.io index format.
 #[derive(Debug, Clone, Copy)]
-pub struct CratesIndex;
+pub struct CratesIndex {
+    /// Work out which optional dependencies a feature switches on (see
+    /// [`super::cargo_features`]); off, the `features` tables are skipped unread.
+    pub features: bool,
+}
+
+impl Default for CratesIndex {
+    fn default() -> Self {
+        CratesIndex { features: true }
+    }
+}
 
 #[derive(Deserialize)]
 struct Head<'a> {
@@ -108,58 +118,36 @@ struct Reader<'p> {
     releases: HashMap<String, Vec<String>>,
 }
 
-impl Source for CratesIndex {
+impl Ingest for CratesIndex {
+    /// Reads a file of index lines, or a checkout of the index (every file but dot-entries and
+    /// `config.json`, in path order).
     fn read(&self, path: &Path, opts: &ReadOptions, progress: &dyn Progress) -> Result<Ingested> {
         if !path.is_dir() {
-            return self.read_from(decompress::open_with(path, opts)?, path, opts, progress);
+            return self.read_stream(super::open(path, opts)?, path, opts, progress);
         }
-        let mut files = Vec::new();
-        index_files(path, &mut files)?;
-        files.sort();
+        let mut files = archive::files(path)?;
+        files.retain(|(file, _)| file.as_os_str() != "config.json");
         let bytes = files.iter().map(|(_, len)| len).sum();
         progress.phase("read crates.io index checkout", Some(bytes));
         let batches = files.into_iter().map(|(file, _)| {
+            let file = path.join(file);
             let data = std::fs::read(&file).map_err(|e| Error::io(&file, e))?;
             Ok((file, Batch { first_line: 1, data }))
         });
-        Reader::new(progress, opts).read(batches)
+        Reader::new(progress, opts, self.features).read(batches)
     }
-}
 
-impl CratesIndex {
-    /// Reads index lines from a stream (already decompressed); `path` names it in errors.
-    pub fn read_from(
+    fn read_stream(
         &self,
-        lines: Box<dyn std::io::BufRead + Send>,
+        stream: Stream,
         path: &Path,
         opts: &ReadOptions,
         progress: &dyn Progress,
     ) -> Result<Ingested> {
         progress.phase("read crates.io index lines", None);
-        let batches = batches(lines, path, opts.max_record_bytes).map(|batch| Ok((path.to_path_buf(), batch?)));
-        Reader::new(progress, opts).read(batches)
+        let batches = batches(stream, path, opts.max_record_bytes).map(|batch| Ok((path.to_path_buf(), batch?)));
+        Reader::new(progress, opts, self.features).read(batches)
     }
-}
-
-/// Every crate file under an index checkout, with its length: skips dot-entries (`.git`) and
-/// `config.json`.
-fn index_files(dir: &Path, out: &mut Vec<(PathBuf, u64)>) -> Result<()> {
-    for entry in std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))? {
-        let entry = entry.map_err(|e| Error::io(dir, e))?;
-        let name = entry.file_name();
-        let name = name.to_string_lossy();
-        if name.starts_with('.') || name == "config.json" {
-            continue;
-        }
-        let path = entry.path();
-        let meta = entry.metadata().map_err(|e| Error::io(&path, e))?;
-        if meta.is_dir() {
-            index_files(&path, out)?;
-        } else {
-            out.push((path, meta.len()));
-        }
-    }
-    Ok(())
 }
 
 fn parse_head(line: &[u8]) -> Result<(Head<'_>, Rank), String> {
@@ -242,11 +230,11 @@ fn first_pass(batch: &Batch) -> Vec<Result<Line, (u64, String)>> {
 }
 
 impl<'p> Reader<'p> {
-    fn new(progress: &'p dyn Progress, opts: &ReadOptions) -> Self {
+    fn new(progress: &'p dyn Progress, opts: &ReadOptions, cargo_features: bool) -> Self {
         Reader {
             progress,
             bad: BadRecords::new(opts),
-            cargo_features: opts.cargo_features,
+            cargo_features,
             best: HashMap::default(),
             releases: HashMap::default(),
         }

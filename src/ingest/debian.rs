@@ -16,8 +16,8 @@ use std::str::FromStr;
 
 use deb822_fast::borrowed::BorrowedParser;
 
-use super::{decompress, BadRecords, ReadOptions, Source};
-use crate::error::{Error, Location, Result};
+use super::{decompress, BadRecords, Ingest, ReadOptions, Stream};
+use crate::error::{Error, Limit, Location, Result};
 use crate::model::{DepKind, Dependency, Ecosystem, Ingested, PackageRecord};
 use crate::progress::Progress;
 
@@ -25,22 +25,16 @@ use crate::progress::Progress;
 #[derive(Debug, Clone, Copy)]
 pub struct Debian;
 
-impl Source for Debian {
-    fn read(&self, path: &Path, opts: &ReadOptions, progress: &dyn Progress) -> Result<Ingested> {
-        self.read_from(decompress::read_ahead(decompress::open_with(path, opts)?), path, opts, progress)
-    }
-}
-
-impl Debian {
-    /// Reads a `Packages` stream (already decompressed); `path` names it in errors.
-    pub fn read_from(
+impl Ingest for Debian {
+    fn read_stream(
         &self,
-        mut reader: impl BufRead,
+        stream: Stream,
         path: &Path,
         opts: &ReadOptions,
         progress: &dyn Progress,
     ) -> Result<Ingested> {
         progress.phase("read Debian Packages", None);
+        let mut reader = decompress::read_ahead(stream);
         let mut bad = BadRecords::new(opts);
         let mut best: HashMap<String, (debversion::Version, PackageRecord)> = HashMap::default();
         let mut stanza: Vec<u8> = Vec::new();
@@ -52,12 +46,11 @@ impl Debian {
             let n = (&mut reader).take(room).read_until(b'\n', &mut line).map_err(|e| Error::io(path, e))?;
             line_no += 1;
             if stanza.len() + line.len() > opts.max_record_bytes as usize {
-                let message = format!(
-                    "a stanza longer than {} bytes; if it is genuine, raise --max-record-mb",
-                    opts.max_record_bytes
-                );
-                let at = if stanza.is_empty() { line_no } else { stanza_line };
-                return Err(Error::parse(Location::line(path, at), message));
+                let at = Location::line(path, if stanza.is_empty() { line_no } else { stanza_line });
+                return Err(Error::Limit {
+                    at,
+                    limit: Limit::Record { what: "stanza", max_bytes: opts.max_record_bytes },
+                });
             }
             let blank = line.iter().all(u8::is_ascii_whitespace);
             if !blank {

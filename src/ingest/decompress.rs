@@ -1,7 +1,7 @@
 //! Opening inputs that may be compressed. The compression is recognised by magic bytes, not by
 //! the file name: zstd (with the 2^27 long-distance window the crates.io dumps use), xz and gzip;
 //! anything else is read as is. [`read_ahead`] moves the decompression onto a thread of its
-//! own, a few megabytes ahead of the parser. Decompressed output is limited ([`super::limit`]).
+//! own, a few megabytes ahead of the parser. Decompressed output is limited (`limit.rs`).
 
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
@@ -9,7 +9,7 @@ use std::path::Path;
 use std::sync::mpsc;
 
 use super::limit::{Counting, Limited};
-use super::ReadOptions;
+use super::{ReadOptions, Stream};
 use crate::error::{Error, Result};
 
 const ZSTD: &[u8] = &[0x28, 0xb5, 0x2f, 0xfd];
@@ -17,30 +17,16 @@ const XZ: &[u8] = &[0xfd, b'7', b'z', b'X', b'Z', 0x00];
 const GZIP: &[u8] = &[0x1f, 0x8b];
 
 /// Opens `path` for buffered reading, decompressing it if it starts with a known magic, under
-/// the default limits of [`ReadOptions`].
-pub fn open(path: &Path) -> Result<Box<dyn BufRead + Send>> {
-    open_with(path, &ReadOptions::default())
-}
-
-/// [`open`] under the decompression limits of `opts`.
-pub fn open_with(path: &Path, opts: &ReadOptions) -> Result<Box<dyn BufRead + Send>> {
+/// the limits of `opts`.
+pub fn open(path: &Path, opts: &ReadOptions) -> Result<Stream> {
     let file = File::open(path).map_err(|e| Error::io(path, e))?;
-    wrap_with(BufReader::with_capacity(1 << 20, file), path, opts)
+    stream(BufReader::with_capacity(1 << 20, file), path, opts)
 }
 
-/// Decompresses `raw` if it starts with a known magic; `path` names it in errors. The default
-/// limits of [`ReadOptions`] apply.
-pub fn wrap(raw: impl BufRead + Send + 'static, path: &Path) -> Result<Box<dyn BufRead + Send>> {
-    wrap_with(raw, path, &ReadOptions::default())
-}
-
-/// [`wrap`] under the decompression limits of `opts`.
-pub fn wrap_with(
-    mut raw: impl BufRead + Send + 'static,
-    path: &Path,
-    opts: &ReadOptions,
-) -> Result<Box<dyn BufRead + Send>> {
-    let head = raw.fill_buf().map_err(|e| Error::io(path, e))?;
+/// Decompresses `raw` if it starts with a known magic, under the limits of `opts`; `at` names
+/// it in errors.
+pub fn stream(mut raw: impl BufRead + Send + 'static, at: &Path, opts: &ReadOptions) -> Result<Stream> {
+    let head = raw.fill_buf().map_err(|e| Error::io(at, e))?;
     let taken = std::sync::Arc::default();
     let Some(kind) = [ZSTD, XZ, GZIP].into_iter().position(|magic| head.starts_with(magic)) else {
         return Ok(Box::new(raw));
@@ -48,8 +34,8 @@ pub fn wrap_with(
     let raw = Counting::new(raw, std::sync::Arc::clone(&taken));
     let inner: Box<dyn Read + Send> = match kind {
         0 => {
-            let mut decoder = zstd::Decoder::with_buffer(raw).map_err(|e| Error::io(path, e))?;
-            decoder.window_log_max(31).map_err(|e| Error::io(path, e))?;
+            let mut decoder = zstd::Decoder::with_buffer(raw).map_err(|e| Error::io(at, e))?;
+            decoder.window_log_max(31).map_err(|e| Error::io(at, e))?;
             Box::new(decoder)
         }
         1 => Box::new(xz2::bufread::XzDecoder::new_multi_decoder(raw)),
@@ -61,7 +47,7 @@ pub fn wrap_with(
 
 /// Reads `reader` on a thread of its own, up to 4 MiB ahead of the caller, so that
 /// decompression overlaps with parsing.
-pub fn read_ahead(reader: Box<dyn BufRead + Send>) -> Box<dyn BufRead + Send> {
+pub(crate) fn read_ahead(reader: Stream) -> Stream {
     Box::new(BufReader::with_capacity(1 << 20, ReadAhead::spawn(reader)))
 }
 
@@ -73,7 +59,7 @@ struct ReadAhead {
 }
 
 impl ReadAhead {
-    fn spawn(mut inner: Box<dyn BufRead + Send>) -> ReadAhead {
+    fn spawn(mut inner: Stream) -> ReadAhead {
         let (tx, rx) = mpsc::sync_channel(4);
         std::thread::spawn(move || loop {
             let mut chunk = vec![0u8; 1 << 20];

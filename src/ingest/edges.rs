@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use super::{csv_rows, decompress, BadRecords, ReadOptions, Source};
+use super::{csv_rows, BadRecords, Ingest, ReadOptions, Stream};
 use crate::error::Result;
 use crate::model::{DepKind, Dependency, Ecosystem, Ingested, PackageRecord};
 use crate::progress::Progress;
@@ -17,23 +17,16 @@ use crate::progress::Progress;
 #[derive(Debug, Clone, Copy)]
 pub struct Edges;
 
-impl Source for Edges {
-    fn read(&self, path: &Path, opts: &ReadOptions, progress: &dyn Progress) -> Result<Ingested> {
-        self.read_from(decompress::open_with(path, opts)?, path, opts, progress)
-    }
-}
-
-impl Edges {
-    /// Reads an edge list from a stream (already decompressed); `path` names it in errors.
-    pub fn read_from(
+impl Ingest for Edges {
+    fn read_stream(
         &self,
-        reader: impl std::io::Read,
+        stream: Stream,
         path: &Path,
         opts: &ReadOptions,
         progress: &dyn Progress,
     ) -> Result<Ingested> {
         progress.phase("read edge list", None);
-        let mut csv = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(reader);
+        let mut csv = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(stream);
         let mut bad = BadRecords::new(opts);
         let mut packages: BTreeMap<(Ecosystem, String), Vec<Dependency>> = BTreeMap::new();
         let mut first = true;

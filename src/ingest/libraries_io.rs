@@ -27,7 +27,7 @@ use rustc_hash::FxHashMap as HashMap;
 use std::path::Path;
 
 use super::crates_index::version_rank;
-use super::{csv_rows, decompress, BadRecords, ReadOptions, Source};
+use super::{csv_rows, BadRecords, Ingest, ReadOptions, Stream};
 use crate::error::{Error, Location, Result};
 use crate::model::{DepKind, Dependency, Ecosystem, Ingested, PackageRecord};
 use crate::progress::Progress;
@@ -82,23 +82,16 @@ struct Row<'r> {
     dep: Dependency,
 }
 
-impl Source for LibrariesIo {
-    fn read(&self, path: &Path, opts: &ReadOptions, progress: &dyn Progress) -> Result<Ingested> {
-        self.read_from(decompress::open_with(path, opts)?, path, opts, progress)
-    }
-}
-
-impl LibrariesIo {
-    /// Reads the CSV from a stream (already decompressed); `path` names it in errors.
-    pub fn read_from(
+impl Ingest for LibrariesIo {
+    fn read_stream(
         &self,
-        reader: impl std::io::Read,
+        stream: Stream,
         path: &Path,
         opts: &ReadOptions,
         progress: &dyn Progress,
     ) -> Result<Ingested> {
         progress.phase("read libraries.io dependencies", None);
-        let mut csv = csv::ReaderBuilder::new().from_reader(reader);
+        let mut csv = csv::ReaderBuilder::new().from_reader(stream);
         let header = csv
             .headers()
             .map_err(|e| Error::parse(Location::line(path, 1), format!("expected a CSV header row: {e}")))?;

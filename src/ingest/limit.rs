@@ -1,25 +1,19 @@
 //! Limits on decompressed input, against decompression bombs: a few kilobytes of zstd or xz can
 //! expand to terabytes. Nothing is held in memory beyond one record, so a bomb cannot exhaust
-//! memory; these limits stop it from burning hours of CPU, with an error that says which flag
-//! lets a genuine input through.
+//! memory; these limits stop it from burning hours of CPU, with an error that says which limit
+//! was reached ([`Limit`]).
 //!
-//! Two limits apply to every compressed input (plain files are not limited):
-//! - an absolute one on the decompressed bytes ([`ReadOptions::max_input_bytes`],
-//!   `--max-input-gb`, default 16 GiB; the 2025-09-28 crates.io index is 2.4 GB);
-//! - one on the ratio of decompressed to compressed bytes read so far
-//!   ([`ReadOptions::max_ratio`], `--max-ratio`, default 1000), checked once more than
-//!   [`RATIO_GRACE`] bytes have come out. Real dumps stay far below it: the crates.io index of
-//!   2025-09-28 between 120 and 150 in its first few hundred megabytes, 91 over the whole file
-//!   (zstd); pypi-deps-db 20 (zstd), npm packuments 20 (zstd), Debian `Packages` 6 (xz).
-//!
-//! [`ReadOptions::max_input_bytes`]: super::ReadOptions::max_input_bytes
-//! [`ReadOptions::max_ratio`]: super::ReadOptions::max_ratio
+//! Two limits apply to every compressed input (plain files are not limited): an absolute one
+//! on the decompressed bytes (`ReadOptions::max_input_bytes`), and one on the ratio of
+//! decompressed to compressed bytes read so far (`ReadOptions::max_ratio`), checked once more
+//! than [`RATIO_GRACE`] bytes have come out. Real dumps stay far below a ratio of 1000 (the
+//! figures are in `docs/reference.md`).
 
 use std::io::{BufRead, Read};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
-use crate::error::DecompressionLimit;
+use crate::error::Limit;
 
 /// Decompressed bytes that may come out before the ratio is checked, so that small, very
 /// compressible inputs (a test file of one repeated line) are never refused for their ratio.
@@ -57,7 +51,7 @@ impl<R: BufRead> BufRead for Counting<R> {
     }
 }
 
-/// A decoder's output, refused (with a [`DecompressionLimit`] inside an I/O error, every time
+/// A decoder's output, refused (with a [`Limit`] inside an I/O error, every time
 /// it is read from then on) once it passes either limit.
 pub(crate) struct Limited<R> {
     inner: R,
@@ -65,7 +59,7 @@ pub(crate) struct Limited<R> {
     out: u64,
     max_bytes: u64,
     max_ratio: u64,
-    exceeded: Option<DecompressionLimit>,
+    exceeded: Option<Limit>,
 }
 
 impl<R> Limited<R> {
@@ -84,9 +78,9 @@ impl<R: Read> Read for Limited<R> {
         self.out += n as u64;
         let taken = self.taken.load(Ordering::Relaxed);
         let exceeded = if self.out > self.max_bytes {
-            Some(DecompressionLimit::Bytes { limit: self.max_bytes })
+            Some(Limit::Bytes { limit: self.max_bytes })
         } else if self.out > RATIO_GRACE && self.out > taken.saturating_mul(self.max_ratio) {
-            Some(DecompressionLimit::Ratio { out: self.out, compressed: taken, limit: self.max_ratio })
+            Some(Limit::Ratio { out: self.out, compressed: taken, limit: self.max_ratio })
         } else {
             None
         };

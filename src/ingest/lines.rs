@@ -10,8 +10,8 @@ use std::sync::mpsc;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
-use super::{decompress, BadRecords, ReadOptions};
-use crate::error::{Error, Location, Result};
+use super::{BadRecords, ReadOptions, Stream};
+use crate::error::{Error, Limit, Location, Result};
 use crate::model::{Ingested, PackageRecord};
 use crate::progress::Progress;
 
@@ -28,12 +28,12 @@ pub(crate) struct Batch {
 
 impl Batch {
     /// The lines with their 1-based numbers, without line terminators.
-    pub fn lines(&self) -> impl Iterator<Item = (u64, &[u8])> {
+    pub(crate) fn lines(&self) -> impl Iterator<Item = (u64, &[u8])> {
         self.spans().map(|(no, span)| (no, &self.data[span]))
     }
 
     /// Where each line lies in `data`, with its 1-based number, without line terminators.
-    pub fn spans(&self) -> impl Iterator<Item = (u64, Range<usize>)> + '_ {
+    pub(crate) fn spans(&self) -> impl Iterator<Item = (u64, Range<usize>)> + '_ {
         let data = &self.data;
         let ends = memchr::memchr_iter(b'\n', data).chain((!data.ends_with(b"\n")).then_some(data.len()));
         let mut start = 0;
@@ -47,11 +47,7 @@ impl Batch {
 
 /// Reads `reader` as batches of whole lines on a separate thread. A line longer than
 /// `max_line` bytes is an error (so one crafted line cannot exhaust memory).
-pub(crate) fn batches(
-    mut reader: Box<dyn BufRead + Send>,
-    path: &Path,
-    max_line: u64,
-) -> impl Iterator<Item = Result<Batch>> {
+pub(crate) fn batches(mut reader: Stream, path: &Path, max_line: u64) -> impl Iterator<Item = Result<Batch>> {
     let (tx, rx) = mpsc::sync_channel::<Result<Batch>>(2);
     let path: PathBuf = path.to_path_buf();
     std::thread::spawn(move || {
@@ -78,10 +74,10 @@ pub(crate) fn batches(
             }
             let batch = match (read, too_long) {
                 (Ok(_), _) if data.is_empty() => return,
-                (Ok(_), Some(line)) => Err(Error::parse(
-                    Location::line(&path, line),
-                    format!("a line longer than {max_line} bytes; if it is genuine, raise --max-record-mb"),
-                )),
+                (Ok(_), Some(line)) => Err(Error::Limit {
+                    at: Location::line(&path, line),
+                    limit: Limit::Record { what: "line", max_bytes: max_line },
+                }),
                 (Ok(_), None) => {
                     let batch = Batch { first_line, data };
                     first_line += lines;
@@ -102,17 +98,7 @@ pub(crate) fn batches(
 /// several for a line holding many documents), parsing lines in parallel. A package seen
 /// twice keeps its last record; a line's error becomes a bad record at that line.
 pub(crate) fn records_per_line(
-    path: &Path,
-    opts: &ReadOptions,
-    progress: &dyn Progress,
-    parse: impl Fn(&[u8]) -> Vec<Result<PackageRecord, String>> + Sync,
-) -> Result<Ingested> {
-    records_per_line_from(decompress::open_with(path, opts)?, path, opts, progress, parse)
-}
-
-/// [`records_per_line`] from a stream (already decompressed); `path` names it in errors.
-pub(crate) fn records_per_line_from(
-    reader: Box<dyn BufRead + Send>,
+    reader: Stream,
     path: &Path,
     opts: &ReadOptions,
     progress: &dyn Progress,

@@ -1,138 +1,186 @@
-//! Ingest: one module per input format, each behind the [`Source`] trait, each turning a dump
-//! into [`Ingested`] package records. Formats are chosen by name ([`Format`]) or guessed from
-//! the path ([`Format::guess`]); compressed inputs are recognised by their magic bytes
-//! ([`decompress`]).
+//! Ingest: reading dumps into [`Ingested`] package records, one file per input format behind
+//! the [`Ingest`] trait.
+//!
+//! Every format reads a [`Stream`]: bytes already decompressed, named by a path in errors.
+//! [`Ingest::read`] opens a path and recognises its compression by magic bytes (zstd, xz, gzip)
+//! in one place ([`open`]), under the limits of [`ReadOptions`]; a format that reads a folder,
+//! an archive or runs a command overrides it. Folders and tarballs are walked by one shared
+//! archive module. Options that belong to one format live in that format's own struct (Cargo
+//! feature resolution in [`crates_index::CratesIndex`] and [`crates_dump::CratesDump`], the
+//! PEP 508 environment in [`pypi::Markers`]); [`FormatOptions`] gathers them for the registry.
+//!
+//! # Adding a format
+//! 1. Write `ingest/<format>.rs`: a struct, holding the format's own options if it has any,
+//!    that implements [`Ingest::read_stream`]. Malformed records go through the shared
+//!    bad-record counter (and the shared CSV or JSON-lines readers where they fit), so that
+//!    `skip_bad` works and errors name the file and line.
+//! 2. Add one line to the `formats!` registry below (variant, command-line name, description,
+//!    how its reader is made) and, if its file names tell it apart, a rule in [`Format::guess`].
 
+mod archive;
 pub mod cargo_features;
 pub mod cargo_metadata;
 pub mod crates_dump;
 pub mod crates_index;
 pub mod debian;
-pub mod decompress;
+mod decompress;
 pub mod edges;
 pub mod libraries_io;
-pub mod limit;
+mod limit;
 mod lines;
 pub mod npm;
 pub mod pypi;
+pub mod side;
 
+use std::borrow::Cow;
 use std::fmt;
+use std::io::BufRead;
 use std::path::Path;
 use std::str::FromStr;
 
-use crate::error::{Error, Result};
+pub use decompress::{open, stream};
+
+use crate::error::{Error, Location, Result};
 use crate::model::{Ingested, Skipped};
 use crate::progress::Progress;
 
-/// How to treat the input, whatever its format.
+/// Decompressed bytes to read, whatever their origin (a file, memory, a tar member).
+pub type Stream = Box<dyn BufRead + Send>;
+
+/// How to treat the input, whatever its format: bad records, and the limits that guard memory
+/// and time against hostile input.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReadOptions {
     /// Skip malformed records (counting them in [`Ingested::skipped`]) instead of stopping at the
     /// first with an error.
     pub skip_bad: bool,
-    /// PEP 508 marker variables that override the default environment (Linux, x86_64, CPython
-    /// 3.12), e.g. `("python_version", "3.11")`.
-    pub markers: Vec<(String, String)>,
     /// The largest single record read into memory (a JSON line, a Debian stanza, an archive
-    /// member): larger ones are an error, never an unbounded allocation. Default 64 MiB; the
-    /// largest real record seen, npm's `typescript` document, is 10.5 MB.
+    /// member): larger ones are an error, never an unbounded allocation. Default 64 MiB.
     pub max_record_bytes: u64,
-    /// The most bytes a compressed input may decompress to (default 16 GiB); see [`limit`].
+    /// The most bytes a compressed input may decompress to (default 16 GiB).
     pub max_input_bytes: u64,
-    /// The largest ratio of decompressed to compressed bytes (default 1000); see [`limit`].
+    /// The largest ratio of decompressed to compressed bytes (default 1000), checked once more
+    /// than [`RATIO_GRACE`] bytes have come out.
     pub max_ratio: u64,
-    /// Work out which optional crates.io dependencies a Cargo feature switches on
-    /// ([`crate::model::Dependency::by_feature`], see [`cargo_features`]). Only the `features`
-    /// kind of a [`crate::model::Profile`] reads them; without it this can be off, which saves
-    /// the crates.io readers about a second on the whole index. Default on.
-    pub cargo_features: bool,
 }
+
+pub use limit::RATIO_GRACE;
 
 impl Default for ReadOptions {
     fn default() -> Self {
-        ReadOptions {
-            skip_bad: false,
-            markers: Vec::new(),
-            max_record_bytes: 64 << 20,
-            max_input_bytes: 16 << 30,
-            max_ratio: 1000,
-            cargo_features: true,
-        }
+        ReadOptions { skip_bad: false, max_record_bytes: 64 << 20, max_input_bytes: 16 << 30, max_ratio: 1000 }
     }
 }
 
-/// An input format: reads a path into package records.
-pub trait Source {
-    /// Reads every package record from `path`, streaming. Stops at the first malformed record
-    /// with an error naming the file and line, unless `opts.skip_bad`.
-    fn read(&self, path: &Path, opts: &ReadOptions, progress: &dyn Progress) -> Result<Ingested>;
+/// An input format: reads a stream, or a path, into package records.
+pub trait Ingest: Sync {
+    /// Reads every package record from `stream` (already decompressed); `at` names it in
+    /// errors. Stops at the first malformed record with an error naming the file and line,
+    /// unless `opts.skip_bad`.
+    fn read_stream(&self, stream: Stream, at: &Path, opts: &ReadOptions, progress: &dyn Progress) -> Result<Ingested>;
+
+    /// Reads every package record from the file at `path`, decompressing it if it is
+    /// compressed. Formats that also read folders (or run a command) override this.
+    fn read(&self, path: &Path, opts: &ReadOptions, progress: &dyn Progress) -> Result<Ingested> {
+        self.read_stream(open(path, opts)?, path, opts, progress)
+    }
+
+    /// Reads every package record from `bytes` in memory (compressed or not), as a file of the
+    /// format would be read; `at` names them in errors.
+    fn read_bytes(
+        &self,
+        bytes: Cow<'static, [u8]>,
+        at: &Path,
+        opts: &ReadOptions,
+        progress: &dyn Progress,
+    ) -> Result<Ingested> {
+        self.read_stream(stream(std::io::Cursor::new(bytes), at, opts)?, at, opts, progress)
+    }
 }
 
-/// The input formats keystone reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
+/// Reads the embedded default dataset ([`crate::DEFAULT_DATASET`], Debian bookworm) through the
+/// Debian reader.
+pub fn read_default(opts: &ReadOptions, progress: &dyn Progress) -> Result<Ingested> {
+    debian::Debian.read_bytes(
+        Cow::Borrowed(crate::DEFAULT_DATASET),
+        Path::new(crate::DEFAULT_DATASET_NAME),
+        opts,
+        progress,
+    )
+}
+
+/// The options of the formats that have their own, for making readers by [`Format`].
+#[derive(Debug, Clone)]
+pub struct FormatOptions {
+    /// Work out which optional crates.io dependencies a Cargo feature switches on (see
+    /// [`cargo_features`]). Only graphs with the `features` kind read them; without it this can
+    /// be off, which saves the crates.io readers about a second on the whole index. Default on.
+    pub cargo_features: bool,
+    /// The environment PyPI requirements' markers are evaluated in.
+    pub markers: pypi::Markers,
+}
+
+impl Default for FormatOptions {
+    fn default() -> Self {
+        FormatOptions { cargo_features: true, markers: pypi::Markers::default() }
+    }
+}
+
+/// Declares [`Format`]: every input format, its command-line name, and how its reader is made.
+macro_rules! formats {
+    ($($(#[$doc:meta])* $variant:ident = $name:literal => |$o:ident| $make:expr,)*) => {
+        /// The input formats keystone reads.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum Format {
+            $($(#[$doc])* $variant,)*
+        }
+
+        impl Format {
+            /// Every format, for help texts.
+            pub const ALL: &'static [Format] = &[$(Format::$variant),*];
+
+            /// The name used on the command line.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Format::$variant => $name,)*
+                }
+            }
+
+            /// The reader for this format, with the options among `options` that it has.
+            pub fn reader_with(self, options: &FormatOptions) -> Box<dyn Ingest> {
+                match self {
+                    $(Format::$variant => { let $o = options; Box::new($make) })*
+                }
+            }
+        }
+    };
+}
+
+formats! {
     /// crates.io index lines: a `.jsonl` file (plain, `.zst`, `.gz`) or an index checkout.
-    CratesIndex,
+    CratesIndex = "crates-index" => |o| crates_index::CratesIndex { features: o.cargo_features },
     /// The crates.io database dump: `db-dump.tar.gz` or its extracted folder.
-    CratesDump,
+    CratesDump = "crates-dump" => |o| crates_dump::CratesDump { features: o.cargo_features },
     /// A Debian `Packages` file (plain, `.xz`, `.gz`).
-    Debian,
+    Debian = "debian" => |_o| debian::Debian,
     /// A generic edge list CSV: `dependent,dependency[,kind]`.
-    Edges,
+    Edges = "edges" => |_o| edges::Edges,
     /// `cargo metadata` JSON of a workspace, or a `Cargo.toml` to run it on.
-    CargoMetadata,
+    CargoMetadata = "cargo-metadata" => |_o| cargo_metadata::CargoMetadata,
     /// The pypi-deps-db layout (`sdist/*.json`, `wheel/*.json`): its tarball or folder.
-    PypiDepsDb,
+    PypiDepsDb = "pypi-deps-db" => |o| pypi::PypiDepsDb { markers: o.markers.clone() },
     /// PyPI JSON API documents (`info.requires_dist`, `releases`), one per line.
-    PypiJson,
+    PypiJson = "pypi-json" => |o| pypi::PypiJson { markers: o.markers.clone() },
     /// npm registry documents (packuments), one per line, or a CouchDB `_all_docs` response.
-    Npm,
+    Npm = "npm" => |_o| npm::Npm,
     /// The libraries.io open-data dependencies CSV.
-    LibrariesIo,
+    LibrariesIo = "libraries-io" => |_o| libraries_io::LibrariesIo,
 }
 
 impl Format {
-    /// Every format, for help texts.
-    pub const ALL: [Format; 9] = [
-        Format::CratesIndex,
-        Format::CratesDump,
-        Format::Debian,
-        Format::Edges,
-        Format::CargoMetadata,
-        Format::PypiDepsDb,
-        Format::PypiJson,
-        Format::Npm,
-        Format::LibrariesIo,
-    ];
-
-    /// The name used on the command line.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Format::CratesIndex => "crates-index",
-            Format::CratesDump => "crates-dump",
-            Format::Debian => "debian",
-            Format::Edges => "edges",
-            Format::CargoMetadata => "cargo-metadata",
-            Format::PypiDepsDb => "pypi-deps-db",
-            Format::PypiJson => "pypi-json",
-            Format::Npm => "npm",
-            Format::LibrariesIo => "libraries-io",
-        }
-    }
-
-    /// The reader for this format.
-    pub fn source(self) -> &'static dyn Source {
-        match self {
-            Format::CratesIndex => &crates_index::CratesIndex,
-            Format::CratesDump => &crates_dump::CratesDump,
-            Format::Debian => &debian::Debian,
-            Format::Edges => &edges::Edges,
-            Format::CargoMetadata => &cargo_metadata::CargoMetadata,
-            Format::PypiDepsDb => &pypi::PypiDepsDb,
-            Format::PypiJson => &pypi::PypiJson,
-            Format::Npm => &npm::Npm,
-            Format::LibrariesIo => &libraries_io::LibrariesIo,
-        }
+    /// The reader for this format with its default options.
+    pub fn reader(self) -> Box<dyn Ingest> {
+        self.reader_with(&FormatOptions::default())
     }
 
     /// Guesses the format from a path's name, or `None` if the name says nothing.
@@ -191,7 +239,7 @@ impl fmt::Display for Format {
 impl FromStr for Format {
     type Err = Error;
     fn from_str(s: &str) -> Result<Self> {
-        Format::ALL.into_iter().find(|f| f.as_str() == s).ok_or_else(|| {
+        Format::ALL.iter().copied().find(|f| f.as_str() == s).ok_or_else(|| {
             let names: Vec<_> = Format::ALL.iter().map(|f| f.as_str()).collect();
             Error::Invalid(format!("unknown format `{s}` (expected one of: {})", names.join(", ")))
         })
@@ -212,14 +260,17 @@ pub(crate) fn csv_rows<R: std::io::Read>(
         let rejected = match csv.read_record(&mut row) {
             Ok(false) => return Ok(()),
             Ok(true) => each(&row).map_err(|message| (row.position().map_or(line, |p| p.line()), message)),
-            // A read error (a damaged or over-limit compressed stream) is no bad record.
-            Err(e) if e.is_io_error() => {
-                return Err(Error::parse(crate::error::Location::line(at, line), e.to_string()))
+            Err(e) => {
+                let (line, message) = (e.position().map_or(line, |p| p.line()), e.to_string());
+                match e.into_kind() {
+                    // A read error (a damaged or over-limit compressed stream) is no bad record.
+                    csv::ErrorKind::Io(e) => return Err(Error::read(Location::line(at, line), e)),
+                    _ => Err((line, format!("expected a CSV row: {message}"))),
+                }
             }
-            Err(e) => Err((e.position().map_or(line, |p| p.line()), format!("expected a CSV row: {e}"))),
         };
         if let Err((line, message)) = rejected {
-            bad.record(Error::parse(crate::error::Location::line(at, line), message))?;
+            bad.record(Error::parse(Location::line(at, line), message))?;
         }
     }
 }

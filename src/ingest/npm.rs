@@ -33,8 +33,8 @@ use serde::de::IgnoredAny;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use super::lines::{records_per_line, records_per_line_from};
-use super::{ReadOptions, Source};
+use super::lines::records_per_line;
+use super::{Ingest, ReadOptions, Stream};
 use crate::error::Result;
 use crate::model::{normalize_repository, DepKind, Dependency, Ecosystem, Ingested, PackageRecord};
 use crate::progress::Progress;
@@ -98,24 +98,16 @@ struct PeerMeta {
     optional: bool,
 }
 
-impl Source for Npm {
-    fn read(&self, path: &Path, opts: &ReadOptions, progress: &dyn Progress) -> Result<Ingested> {
-        progress.phase("read npm packuments", None);
-        records_per_line(path, opts, progress, parse_line)
-    }
-}
-
-impl Npm {
-    /// Reads packuments from a stream (already decompressed); `path` names it in errors.
-    pub fn read_from(
+impl Ingest for Npm {
+    fn read_stream(
         &self,
-        reader: Box<dyn std::io::BufRead + Send>,
+        stream: Stream,
         path: &Path,
         opts: &ReadOptions,
         progress: &dyn Progress,
     ) -> Result<Ingested> {
         progress.phase("read npm packuments", None);
-        records_per_line_from(reader, path, opts, progress, parse_line)
+        records_per_line(stream, path, opts, progress, parse_line)
     }
 }
 

@@ -203,7 +203,7 @@ fn skip_bad_counts_and_keeps_the_rest() {
         format!("{good}{{\"name\":\"broken\",\n{{\"name\":\"x\",\"vers\":\"one\",\"deps\":[],\"yanked\":false}}\n"),
     )
     .unwrap();
-    let source = Format::CratesIndex.source();
+    let source = Format::CratesIndex.reader();
     let err = source.read(&path, &ReadOptions::default(), &NoProgress).unwrap_err().to_string();
     assert!(err.contains("bad.jsonl:18:"), "{err}");
     let read = source.read(&path, &ReadOptions { skip_bad: true, ..ReadOptions::default() }, &NoProgress).unwrap();
@@ -231,7 +231,7 @@ fn crates_index_errors_come_in_line_order_across_batches() {
     for (name, first, last) in cases {
         let path = dir.path().join(name);
         std::fs::write(&path, format!("{first}{filler}{last}")).unwrap();
-        let err = Format::CratesIndex.source().read(&path, &opts, &NoProgress).unwrap_err().to_string();
+        let err = Format::CratesIndex.reader().read(&path, &opts, &NoProgress).unwrap_err().to_string();
         assert!(err.contains(&format!("{name}:1:")), "{err}");
     }
 }
@@ -247,9 +247,9 @@ fn oversized_records_are_refused_not_read() {
         format!("{{\"name\":\"a\",\"vers\":\"1.0.0\",\"deps\":[],\"yanked\":false}}\n{{\"name\":\"{padding}\"}}\n"),
     )
     .unwrap();
-    let err = Format::CratesIndex.source().read(&jsonl, &opts, &NoProgress).unwrap_err().to_string();
+    let err = Format::CratesIndex.reader().read(&jsonl, &opts, &NoProgress).unwrap_err().to_string();
     assert!(err.contains("big.jsonl:2: a line longer than 4096 bytes"), "{err}");
-    assert!(Format::CratesIndex.source().read(&jsonl, &ReadOptions::default(), &NoProgress).is_err_and(|e| {
+    assert!(Format::CratesIndex.reader().read(&jsonl, &ReadOptions::default(), &NoProgress).is_err_and(|e| {
         let e = e.to_string();
         e.contains("big.jsonl:2:") && e.contains("`vers`")
     }));
@@ -257,6 +257,6 @@ fn oversized_records_are_refused_not_read() {
     let packages = dir.path().join("Packages");
     std::fs::write(&packages, format!("Package: a\nVersion: 1\n\nPackage: b\nVersion: 1\nDescription: {padding}\n"))
         .unwrap();
-    let err = Format::Debian.source().read(&packages, &opts, &NoProgress).unwrap_err().to_string();
+    let err = Format::Debian.reader().read(&packages, &opts, &NoProgress).unwrap_err().to_string();
     assert!(err.contains("Packages:4: a stanza longer than 4096 bytes"), "{err}");
 }

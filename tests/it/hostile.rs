@@ -10,7 +10,7 @@ use std::process::{Command, Output};
 use keystone::analysis::{depth, floating, pagerank, paths, rank, reach};
 use keystone::graph::scc::components;
 use keystone::graph::{builder, snapshot, Graph};
-use keystone::ingest::{edges::Edges, Format, ReadOptions};
+use keystone::ingest::{edges::Edges, Format, Ingest, ReadOptions};
 use keystone::model::Profile;
 use keystone::progress::NoProgress;
 
@@ -52,9 +52,9 @@ fn damaged_snapshots_behind_the_checksum_are_refused_or_sound() {
     // A mixed graph (three ecosystems, requirements, cycles), so every section has content.
     let dir = tempfile::tempdir().unwrap();
     let inputs = [
-        Format::CratesIndex.source().read(&fixture("crates-index.jsonl"), &ReadOptions::default(), &NoProgress),
-        Format::Debian.source().read(&fixture("Packages"), &ReadOptions::default(), &NoProgress),
-        Format::Npm.source().read(&fixture("npm/packuments.jsonl"), &ReadOptions::default(), &NoProgress),
+        Format::CratesIndex.reader().read(&fixture("crates-index.jsonl"), &ReadOptions::default(), &NoProgress),
+        Format::Debian.reader().read(&fixture("Packages"), &ReadOptions::default(), &NoProgress),
+        Format::Npm.reader().read(&fixture("npm/packuments.jsonl"), &ReadOptions::default(), &NoProgress),
     ]
     .map(Result::unwrap);
     let g = builder::build(&inputs, Profile::default(), &NoProgress).unwrap();
@@ -291,9 +291,9 @@ fn decompression_bombs_stop_early_naming_the_file_and_the_flag() {
     let bomb = dir.path().join("bomb.jsonl.zst");
     std::fs::write(&bomb, zstd_of_repeated(line, (128 << 20) / line.len())).unwrap();
     assert!(std::fs::metadata(&bomb).unwrap().len() < 64 << 10);
-    let err = Format::CratesIndex.source().read(&bomb, &ReadOptions::default(), &NoProgress).unwrap_err().to_string();
+    let err = Format::CratesIndex.reader().read(&bomb, &ReadOptions::default(), &NoProgress).unwrap_err().to_string();
     assert!(err.starts_with(&format!("{}: ", bomb.display())), "{err}");
-    assert!(err.contains("a ratio above 1000") && err.contains("raise --max-ratio"), "{err}");
+    assert!(err.contains("a ratio above 1000") && !err.contains("--max-ratio"), "{err}");
 
     // Through the command line: nothing written, and the flag lets a genuine input through.
     let out_file = dir.path().join("out.snap");
@@ -311,8 +311,8 @@ fn decompression_bombs_stop_early_naming_the_file_and_the_flag() {
     encoder.write_all(&lines).unwrap();
     std::fs::write(&gz, encoder.finish().unwrap()).unwrap();
     let opts = ReadOptions { max_input_bytes: 10_000, ..ReadOptions::default() };
-    let err = Format::CratesIndex.source().read(&gz, &opts, &NoProgress).unwrap_err().to_string();
-    assert!(err.contains("small.jsonl.gz") && err.contains("raise --max-input-gb"), "{err}");
+    let err = Format::CratesIndex.reader().read(&gz, &opts, &NoProgress).unwrap_err().to_string();
+    assert!(err.contains("small.jsonl.gz: decompresses to more than 10000 bytes"), "{err}");
     let out = keystone(&["rank", path(&gz), "--max-input-gb", "0"], dir.path());
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("small.jsonl.gz: decompresses to more than 0 bytes"), "{}", stderr(&out));
@@ -320,14 +320,14 @@ fn decompression_bombs_stop_early_naming_the_file_and_the_flag() {
     let csv = dir.path().join("edges.csv.zst");
     std::fs::write(&csv, zstd_of_repeated(b"a,b\n", 100_000)).unwrap();
     let opts = ReadOptions { max_input_bytes: 10_000, skip_bad: true, ..ReadOptions::default() };
-    let err = Format::Edges.source().read(&csv, &opts, &NoProgress).unwrap_err().to_string();
-    assert!(err.contains("edges.csv.zst") && err.contains("raise --max-input-gb"), "{err}");
+    let err = Format::Edges.reader().read(&csv, &opts, &NoProgress).unwrap_err().to_string();
+    assert!(err.contains("edges.csv.zst") && err.contains("decompresses to more than 10000 bytes"), "{err}");
     let packages = dir.path().join("Packages.zst");
     std::fs::write(&packages, zstd_of_repeated(b"Package: a\nVersion: 1\n\n", 100_000)).unwrap();
-    let err = Format::Debian.source().read(&packages, &opts, &NoProgress).unwrap_err().to_string();
-    assert!(err.contains("Packages.zst") && err.contains("raise --max-input-gb"), "{err}");
+    let err = Format::Debian.reader().read(&packages, &opts, &NoProgress).unwrap_err().to_string();
+    assert!(err.contains("Packages.zst") && err.contains("decompresses to more than 10000 bytes"), "{err}");
     // Under the limits, the same files read.
-    assert!(Format::Edges.source().read(&csv, &ReadOptions::default(), &NoProgress).is_ok());
+    assert!(Format::Edges.reader().read(&csv, &ReadOptions::default(), &NoProgress).is_ok());
 }
 
 #[test]
@@ -346,20 +346,16 @@ fn a_huge_line_in_a_compressed_stream_is_refused_not_read() {
     std::fs::write(&huge, encoder.finish().unwrap()).unwrap();
     let opts = ReadOptions { max_ratio: u64::MAX, ..ReadOptions::default() };
     for format in [Format::CratesIndex, Format::Npm, Format::PypiJson] {
-        let err = format.source().read(&huge, &opts, &NoProgress).unwrap_err().to_string();
-        assert!(
-            err.contains(
-                "huge.jsonl.zst:2: a line longer than 67108864 bytes; if it is genuine, raise --max-record-mb"
-            ),
-            "{format}: {err}"
-        );
+        let err = format.reader().read(&huge, &opts, &NoProgress).unwrap_err().to_string();
+        assert!(err.ends_with("huge.jsonl.zst:2: a line longer than 67108864 bytes"), "{format}: {err}");
     }
 }
 
 /// The graph of a generated edge list.
 fn edge_list_graph(rows: impl Iterator<Item = String>) -> Graph {
     let text: String = rows.collect();
-    let read = Edges.read_from(Cursor::new(text), Path::new("generated.csv"), &ReadOptions::default(), &NoProgress);
+    let stream = Box::new(Cursor::new(text.into_bytes()));
+    let read = Edges.read_stream(stream, Path::new("generated.csv"), &ReadOptions::default(), &NoProgress);
     builder::build(&[read.unwrap()], Profile::default(), &NoProgress).unwrap()
 }
 
@@ -448,8 +444,12 @@ fn fuzz_finding_requirements_that_panicked_pep508_rs() {
         "releases": {"1.0": [{"yanked": false}]},
     });
     let line = Box::new(Cursor::new(doc.to_string().into_bytes()));
-    let read =
-        keystone::ingest::pypi::PypiJson.read_from(line, Path::new("pypi.jsonl"), &ReadOptions::default(), &NoProgress);
+    let read = keystone::ingest::pypi::PypiJson::default().read_stream(
+        line,
+        Path::new("pypi.jsonl"),
+        &ReadOptions::default(),
+        &NoProgress,
+    );
     let read = read.unwrap();
     let deps: Vec<(&str, Option<&str>)> =
         read.packages[0].deps.iter().map(|d| (d.name.as_str(), d.req.as_deref())).collect();

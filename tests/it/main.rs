@@ -42,7 +42,7 @@ pub fn dataset(relative: &str) -> Option<PathBuf> {
 
 /// The graph of one input under `profile`.
 pub fn graph_of(format: Format, path: &Path, profile: Profile) -> Graph {
-    let ingested = format.source().read(path, &ReadOptions::default(), &NoProgress).expect("fixture reads");
+    let ingested = format.reader().read(path, &ReadOptions::default(), &NoProgress).expect("fixture reads");
     builder::build(&[ingested], profile, &NoProgress).expect("graph builds")
 }
 

@@ -192,7 +192,7 @@ fn score_columns_carry_every_signal_and_missing_ones_stay_empty() {
     let text = String::from_utf8(out.stdout).unwrap();
     let mut lines = text.lines();
     let header: Vec<&str> = lines.next().unwrap().split(',').collect();
-    for signal in keystone::analysis::score::SIGNALS {
+    for signal in keystone::analysis::score::Signal::ALL.map(|s| s.as_str()) {
         assert!(header.contains(&signal) && header.contains(&format!("{signal}_points").as_str()), "{signal}");
     }
     let first: Vec<&str> = lines.next().unwrap().split(',').collect();

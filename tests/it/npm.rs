@@ -143,11 +143,11 @@ fn bad_packument_lines_name_file_and_line() {
     let good = std::fs::read_to_string(lines()).unwrap();
     let bad = r#"{"name":"broken","dist-tags":{"latest":"1.0.0"},"versions":{"1.0.0":{"dependencies":["a"]}}}"#;
     std::fs::write(&path, format!("{good}{bad}\nnot json\n")).unwrap();
-    let err = Format::Npm.source().read(&path, &ReadOptions::default(), &NoProgress).unwrap_err().to_string();
+    let err = Format::Npm.reader().read(&path, &ReadOptions::default(), &NoProgress).unwrap_err().to_string();
     let at = format!("{}:{}: `broken` version `1.0.0`: expected", path.display(), good.lines().count() + 1);
     assert!(err.starts_with(&at), "{err}");
     let opts = ReadOptions { skip_bad: true, ..ReadOptions::default() };
-    let read = Format::Npm.source().read(&path, &opts, &NoProgress).unwrap();
+    let read = Format::Npm.reader().read(&path, &opts, &NoProgress).unwrap();
     assert_eq!(read.skipped.count, 2);
     assert_eq!(read.packages.len(), 11);
 }
@@ -216,11 +216,11 @@ fn libraries_io_unknown_platform_names_file_and_line() {
     let good = std::fs::read_to_string(libraries_io()).unwrap();
     let atom = "90000099,Atom,atom-beautify,4001,0.33.4,8001,loophole,NPM,runtime,false,^1.1.0,1009\n";
     std::fs::write(&path, format!("{good}{atom}")).unwrap();
-    let err = Format::LibrariesIo.source().read(&path, &ReadOptions::default(), &NoProgress).unwrap_err();
+    let err = Format::LibrariesIo.reader().read(&path, &ReadOptions::default(), &NoProgress).unwrap_err();
     let line = good.lines().count() + 1;
     assert!(err.to_string().starts_with(&format!("{}:{line}: platform `Atom`", path.display())), "{err}");
     let opts = ReadOptions { skip_bad: true, ..ReadOptions::default() };
-    let read = Format::LibrariesIo.source().read(&path, &opts, &NoProgress).unwrap();
+    let read = Format::LibrariesIo.reader().read(&path, &opts, &NoProgress).unwrap();
     assert_eq!(read.skipped.count, 1);
     assert_eq!(read.packages.len(), 8);
 }

@@ -3,8 +3,8 @@
 //! `datasets/README.md`), and the `compare-profiles` and `diff` commands.
 
 use keystone::graph::{builder, snapshot};
-use keystone::ingest::{Format, ReadOptions};
-use keystone::model::Profile;
+use keystone::ingest::{Format, FormatOptions, ReadOptions};
+use keystone::model::{Profile, ProfileKind};
 use keystone::progress::NoProgress;
 
 use crate::cli::{keystone, path, stderr, stdout};
@@ -22,7 +22,10 @@ fn kinds_spell_profiles() {
     assert!(!normal.with_build && normal.with_normal);
     assert_eq!(normal.describe(), "normal");
     assert_eq!(kinds("normal,build,features").describe(), "normal+build+features");
-    assert_eq!(kinds("features,peer,optional,recommends,dev,build,normal").kinds(), Profile::KINDS);
+    assert_eq!(
+        kinds("features,peer,optional,recommends,dev,build,normal").kinds(),
+        ProfileKind::ALL.map(ProfileKind::as_str)
+    );
     let unknown = "normal,devel".parse::<Profile>().unwrap_err();
     assert!(unknown.contains("unknown dependency kind `devel`"), "{unknown}");
     let modifiers_only = "optional,features".parse::<Profile>().unwrap_err();
@@ -91,11 +94,11 @@ fn features_switch_on_optional_dependencies() {
 /// graphs of other profiles are the same.
 #[test]
 fn features_are_worked_out_only_when_asked_for() {
-    let opts = ReadOptions { cargo_features: false, ..ReadOptions::default() };
+    let unresolved = FormatOptions { cargo_features: false, ..FormatOptions::default() };
     for (format, input) in
         [(Format::CratesIndex, fixture("crates-features.jsonl")), (Format::CratesDump, fixture("crates-db-dump"))]
     {
-        let read = format.source().read(&input, &opts, &NoProgress).unwrap();
+        let read = format.reader_with(&unresolved).read(&input, &ReadOptions::default(), &NoProgress).unwrap();
         assert!(read.packages.iter().flat_map(|p| &p.deps).all(|d| !d.by_feature));
         for profile in [Profile::default(), kinds("normal,build,optional")] {
             let skipped = builder::build(std::slice::from_ref(&read), profile, &NoProgress).unwrap();

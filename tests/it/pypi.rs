@@ -4,7 +4,8 @@
 use std::path::{Path, PathBuf};
 
 use keystone::graph::{builder, Graph};
-use keystone::ingest::{Format, ReadOptions};
+use keystone::ingest::pypi::Markers;
+use keystone::ingest::{Format, FormatOptions, ReadOptions};
 use keystone::model::Profile;
 use keystone::progress::NoProgress;
 
@@ -14,14 +15,16 @@ const EXTRAS: Profile = Profile { with_optional: true, ..Profile::DEFAULT };
 
 /// The graph of `path` read with marker overrides `markers`.
 fn graph_with(format: Format, path: &Path, markers: &[(&str, &str)], profile: Profile) -> Graph {
-    let markers = markers.iter().map(|&(n, v)| (n.to_string(), v.to_string())).collect();
-    let opts = ReadOptions { markers, ..ReadOptions::default() };
-    let ingested = format.source().read(path, &opts, &NoProgress).expect("fixture reads");
+    let markers: Vec<(String, String)> = markers.iter().map(|&(n, v)| (n.to_string(), v.to_string())).collect();
+    let options =
+        FormatOptions { markers: Markers::new(&markers).expect("markers are valid"), ..FormatOptions::default() };
+    let ingested =
+        format.reader_with(&options).read(path, &ReadOptions::default(), &NoProgress).expect("fixture reads");
     builder::build(&[ingested], profile, &NoProgress).expect("graph builds")
 }
 
 fn read_error(format: Format, path: &Path) -> String {
-    format.source().read(path, &ReadOptions::default(), &NoProgress).unwrap_err().to_string()
+    format.reader().read(path, &ReadOptions::default(), &NoProgress).unwrap_err().to_string()
 }
 
 fn version(g: &Graph, name: &str) -> Option<String> {
@@ -120,8 +123,7 @@ fn deps_db_marker_overrides() {
     let py27 = graph_with(Format::PypiDepsDb, &path, &[("python_version", "2.7")], Profile::default());
     assert!(edge_list(&py27).contains(&"foo-bar -> futures".to_string()));
 
-    let opts = ReadOptions { markers: vec![("python".into(), "3".into())], ..ReadOptions::default() };
-    let err = Format::PypiDepsDb.source().read(&path, &opts, &NoProgress).unwrap_err().to_string();
+    let err = Markers::new(&[("python".into(), "3".into())]).unwrap_err().to_string();
     assert!(err.contains("unknown marker variable `python`"), "{err}");
 }
 
@@ -217,7 +219,7 @@ fn nameless_requirement_is_a_bad_record() {
     let err = read_error(Format::PypiJson, &path);
     assert!(err.contains("pypi.jsonl:1: requirement `>=1.0`"), "{err}");
     let opts = ReadOptions { skip_bad: true, ..ReadOptions::default() };
-    let read = Format::PypiJson.source().read(&path, &opts, &NoProgress).unwrap();
+    let read = Format::PypiJson.reader().read(&path, &opts, &NoProgress).unwrap();
     assert_eq!(read.skipped.count, 1);
     let g = builder::build(&[read], Profile::default(), &NoProgress).unwrap();
     assert_eq!(edge_list(&g), ["b -> a"]);

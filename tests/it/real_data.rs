@@ -49,7 +49,7 @@ fn crates_io_2025_default_graph() {
     let Some(path) = dataset("cratesio/crates-io-index-2025-09-28.nocksum.jsonl.zst") else {
         return;
     };
-    let ingested = Format::CratesIndex.source().read(&path, &ReadOptions::default(), &NoProgress).unwrap();
+    let ingested = Format::CratesIndex.reader().read(&path, &ReadOptions::default(), &NoProgress).unwrap();
     let g = builder::build(std::slice::from_ref(&ingested), Profile::default(), &NoProgress).unwrap();
     assert_eq!((g.node_count(), g.edge_count()), (197_985, 1_000_555));
     assert_eq!(

@@ -1,5 +1,6 @@
 //! Side inputs that are not dependency graphs: popularity lists, OSV advisories, the project
-//! alias file and the score weights file. Each reader names the file and line of a bad entry.
+//! alias file, and the TOML files of settings (the score weights read theirs through
+//! [`read_toml`]). Each reader names the file and line of a bad entry.
 
 use std::io::{BufRead, Read};
 use std::path::Path;
@@ -7,21 +8,19 @@ use std::path::Path;
 use rustc_hash::FxHashSet;
 use serde::Deserialize;
 
-use crate::analysis::score::Weights;
+use super::ReadOptions;
 use crate::error::{Error, Location, Result};
-use crate::graph::Graph;
-use crate::ingest::decompress;
-use crate::model::Ecosystem;
+use crate::model::{normalize_name, Advisory, Ecosystem};
 
 /// Reads a popularity list for `ecosystem` (plain or compressed; tab- or comma-separated, with
-/// a header) into one weight per package of `graph`: a column whose name contains `downloads`
-/// gives the weight itself; else a column whose name contains `rank` gives 1/rank (Zipf's law:
-/// downloads fall roughly as the inverse of the rank). The package name is the `name` column
-/// (PyPI names compared after PEP 503 normalisation). Rows with an empty value, and names the
-/// graph lacks, are skipped.
-pub fn read_popularity(path: &Path, ecosystem: Ecosystem, graph: &Graph) -> Result<Vec<f64>> {
+/// a header) into one weight per package name: a column whose name contains `downloads` gives
+/// the weight itself; else a column whose name contains `rank` gives 1/rank (Zipf's law:
+/// downloads fall roughly as the inverse of the rank). The package name is the `name` column,
+/// as the ecosystem's registry compares names ([`normalize_name`]). Rows with an empty value
+/// are skipped.
+pub fn read_popularity(path: &Path, ecosystem: Ecosystem) -> Result<Vec<(String, f64)>> {
     let mut text = String::new();
-    decompress::open(path)?.read_to_string(&mut text).map_err(|e| Error::io(path, e))?;
+    super::open(path, &ReadOptions::default())?.read_to_string(&mut text).map_err(|e| Error::io(path, e))?;
     let delimiter = if text.lines().next().unwrap_or("").contains('\t') { b'\t' } else { b',' };
     let mut csv = csv::ReaderBuilder::new().delimiter(delimiter).flexible(true).from_reader(text.as_bytes());
     let header = csv.headers().map_err(|e| Error::parse(Location::line(path, 1), format!("expected a header: {e}")))?;
@@ -37,7 +36,7 @@ pub fn read_popularity(path: &Path, ecosystem: Ecosystem, graph: &Graph) -> Resu
             ))
         }
     };
-    let mut weights = vec![0.0; graph.node_count()];
+    let mut weights = Vec::new();
     for (i, row) in csv.records().enumerate() {
         let line = i as u64 + 2;
         let row = row.map_err(|e| Error::parse(Location::line(path, line), format!("unreadable row: {e}")))?;
@@ -48,47 +47,14 @@ pub fn read_popularity(path: &Path, ecosystem: Ecosystem, graph: &Graph) -> Resu
         let number: f64 = value.parse().ok().filter(|v: &f64| v.is_finite() && *v >= 0.0).ok_or_else(|| {
             Error::parse(Location::line(path, line), format!("`{value}` is not a non-negative number"))
         })?;
-        let name = row.get(name_at).unwrap_or("").trim();
-        let name = if ecosystem == Ecosystem::Pypi { crate::ingest::pypi::normalize(name) } else { name.to_string() };
-        if let Some(v) = graph.lookup(ecosystem, &name) {
-            weights[v as usize] = if inverse {
-                if number > 0.0 {
-                    1.0 / number
-                } else {
-                    0.0
-                }
-            } else {
-                number
-            };
-        }
+        let weight = match (inverse, number > 0.0) {
+            (false, _) => number,
+            (true, true) => 1.0 / number,
+            (true, false) => 0.0,
+        };
+        weights.push((normalize_name(ecosystem, row.get(name_at).unwrap_or("").trim()).into_owned(), weight));
     }
     Ok(weights)
-}
-
-/// One package an advisory names.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Advisory {
-    /// The advisory id (`GHSA-…`).
-    pub id: String,
-    /// Its other ids (`CVE-…`).
-    pub aliases: Vec<String>,
-    /// The OSV ecosystem as written (`npm`, `crates.io`, `PyPI`, `Debian:13`).
-    pub ecosystem: String,
-    /// The package name as written.
-    pub package: String,
-}
-
-impl Advisory {
-    /// keystone's ecosystem for the OSV one, if keystone reads it.
-    pub fn keystone_ecosystem(&self) -> Option<Ecosystem> {
-        match self.ecosystem.split(':').next().unwrap_or("") {
-            "npm" => Some(Ecosystem::Npm),
-            "crates.io" => Some(Ecosystem::Crates),
-            "PyPI" => Some(Ecosystem::Pypi),
-            "Debian" => Some(Ecosystem::Debian),
-            _ => None,
-        }
-    }
 }
 
 #[derive(Deserialize)]
@@ -117,7 +83,7 @@ struct OsvPackage {
 pub fn read_osv(path: &Path) -> Result<Vec<Advisory>> {
     let mut out = Vec::new();
     let mut seen: FxHashSet<(String, String, String)> = FxHashSet::default();
-    for (i, line) in decompress::open(path)?.lines().enumerate() {
+    for (i, line) in super::open(path, &ReadOptions::default())?.lines().enumerate() {
         let line = line.map_err(|e| Error::io(path, e))?;
         if line.trim().is_empty() {
             continue;
@@ -156,23 +122,8 @@ pub fn read_aliases(path: &Path) -> Result<Vec<(String, Vec<String>)>> {
     Ok(file.projects.into_iter().collect())
 }
 
-/// The score weights file: `[weights]` with any of the signal names of
-/// [`SIGNALS`](crate::analysis::score::SIGNALS); unnamed signals keep their default weight.
-pub fn read_weights(path: &Path) -> Result<Weights> {
-    #[derive(Deserialize)]
-    #[serde(deny_unknown_fields)]
-    struct File {
-        weights: Weights,
-    }
-    let file: File = read_toml(path)?;
-    let weights = file.weights;
-    if weights.as_array().iter().any(|w| !w.is_finite() || *w < 0.0) {
-        return Err(Error::parse(Location::file(path), "weights must be non-negative numbers".to_string()));
-    }
-    Ok(weights)
-}
-
-fn read_toml<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T> {
+/// Reads a TOML file into `T`; a syntax or schema error names the file and line.
+pub fn read_toml<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T> {
     let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
     toml::from_str(&text).map_err(|e| {
         let line = e.span().map_or(0, |span| text[..span.start].matches('\n').count() as u64 + 1);

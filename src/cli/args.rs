@@ -1,0 +1,257 @@
+//! Argument groups shared by the commands, each flattened into the commands that take it, and
+//! what each turns into for the library: how to read a raw input ([`ReadArgs`]), which edges
+//! to build ([`ProfileArgs`], both in [`GraphArgs`]), the memory reach may use ([`ReachArgs`]),
+//! the score's side inputs ([`ScoreArgs`]), where a table goes ([`OutputArgs`]) and what a
+//! comparison shows ([`CompareArgs`]).
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+use clap::Args;
+use keystone::analysis::rank::{rank, Ranking};
+use keystone::analysis::reach::ReachLimits;
+use keystone::analysis::score::{popularity, Popularity, Weights};
+use keystone::graph::Graph;
+use keystone::ingest::side::read_popularity;
+use keystone::ingest::{Format, FormatOptions, ReadOptions};
+use keystone::model::{Ecosystem, Profile};
+
+use super::output::approximation_note;
+use super::CliProgress;
+
+/// How many of the largest values are exact even when reach has to be estimated, for commands
+/// without `--top`.
+pub(crate) const EXACT_TOP: usize = 1000;
+
+/// How to read a raw input and which edges to build from it; ignored for snapshots, which fix
+/// their graph at ingest.
+#[derive(Debug, Args, Clone)]
+pub(crate) struct GraphArgs {
+    #[command(flatten)]
+    pub(crate) reading: ReadArgs,
+    #[command(flatten)]
+    pub(crate) edges: ProfileArgs,
+}
+
+/// How to read a raw input, whatever graph is built from it.
+#[derive(Debug, Args, Clone)]
+pub(crate) struct ReadArgs {
+    /// Input format, when it cannot be told from the file name (see docs/reference.md#inputs).
+    #[arg(long, short = 'f', value_parser = parse_format, value_name = "FORMAT")]
+    pub(crate) format: Option<Format>,
+    /// A PEP 508 marker variable for evaluating PyPI requirements, overriding the default
+    /// environment (Linux, x86_64, CPython 3.12); repeatable, e.g. `--marker python_version=3.11`.
+    #[arg(long, value_parser = parse_marker, value_name = "NAME=VALUE")]
+    marker: Vec<(String, String)>,
+    /// Skip malformed records (and report how many) instead of stopping at the first.
+    #[arg(long)]
+    skip_bad: bool,
+    /// The largest single record (JSON line, stanza, archive member) to read, in MiB.
+    #[arg(long, value_name = "MIB", default_value_t = 64)]
+    max_record_mb: u64,
+    /// The most a compressed input may decompress to, in GiB.
+    #[arg(long, value_name = "GIB", default_value_t = 16)]
+    max_input_gb: u64,
+    /// The largest ratio of decompressed to compressed size (checked past 64 MiB of output).
+    #[arg(long, value_name = "RATIO", default_value_t = 1000)]
+    max_ratio: u64,
+}
+
+/// Which dependencies become edges.
+#[derive(Debug, Args, Clone)]
+pub(crate) struct ProfileArgs {
+    /// The dependency kinds to follow, comma-separated, from normal, build, dev, recommends,
+    /// peer, optional (every optional dependency) and features (optional crates.io dependencies
+    /// that a feature switches on). Default: normal,build. Another spelling of the --with-* flags.
+    #[arg(long, value_name = "KINDS")]
+    kinds: Option<Profile>,
+    /// Also follow dev dependencies.
+    #[arg(long)]
+    with_dev: bool,
+    /// Also follow optional dependencies: crates features, PyPI extras, npm
+    /// optionalDependencies (`--with-extras` is the same flag).
+    #[arg(long, alias = "with-extras")]
+    with_optional: bool,
+    /// Also follow Debian Recommends.
+    #[arg(long)]
+    with_recommends: bool,
+    /// Also follow npm peerDependencies.
+    #[arg(long)]
+    with_peer: bool,
+}
+
+/// How much memory the reach sets may take.
+#[derive(Debug, Args, Clone)]
+pub(crate) struct ReachArgs {
+    /// The memory the reach sets may hold, in GiB (default: half the machine's memory). Past
+    /// it, reach is estimated with HyperLogLog sketches that fit, the largest values are
+    /// re-checked exactly, and the `estimated` column marks the rest.
+    #[arg(long, value_name = "GIB")]
+    pub(crate) max_memory: Option<f64>,
+}
+
+/// The score's weights and popularity lists.
+#[derive(Debug, Args, Clone)]
+pub(crate) struct ScoreArgs {
+    /// Score weights (TOML `[weights]`); with `rank`, implies --score.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) weights: Option<PathBuf>,
+    /// A popularity list for one ecosystem (monthly downloads or a rank), e.g.
+    /// `npm=npm_downloads_a_month.tsv.zst`; repeatable; with `rank`, implies --score.
+    #[arg(long, value_parser = parse_popularity, value_name = "ECO=FILE")]
+    pub(crate) popularity: Vec<(Ecosystem, PathBuf)>,
+}
+
+/// Where a command writes its table.
+#[derive(Debug, Args, Clone)]
+pub(crate) struct OutputArgs {
+    /// Write the CSV here (atomically) instead of stdout.
+    #[arg(short, long)]
+    pub(crate) output: Option<PathBuf>,
+}
+
+/// What a comparison of two rankings shows, and where its CSV goes.
+#[derive(Debug, Args, Clone)]
+pub(crate) struct CompareArgs {
+    /// Only the packages among the first N of either ranking in the CSV, and the top N in the
+    /// summary (default: every package in the CSV, the top 20 in the summary).
+    #[arg(long, value_name = "N")]
+    pub(crate) top: Option<usize>,
+    /// The smallest reach on the first side a package needs to be listed among the largest
+    /// reach ratios.
+    #[arg(long, value_name = "N", default_value_t = 100)]
+    pub(crate) min_reach: u32,
+    #[command(flatten)]
+    pub(crate) output: OutputArgs,
+}
+
+fn parse_marker(s: &str) -> Result<(String, String), String> {
+    s.split_once('=')
+        .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+        .ok_or_else(|| format!("`{s}`: expected NAME=VALUE"))
+}
+
+fn parse_format(s: &str) -> Result<Format, String> {
+    s.parse().map_err(|e: keystone::error::Error| e.to_string())
+}
+
+fn parse_popularity(s: &str) -> Result<(Ecosystem, PathBuf), String> {
+    let (eco, path) = s.split_once('=').ok_or_else(|| format!("`{s}`: expected ECOSYSTEM=FILE"))?;
+    Ok((eco.parse()?, PathBuf::from(path)))
+}
+
+impl ProfileArgs {
+    /// The profile of `--kinds`, or of the default widened by the `--with-*` flags; a `--with-*`
+    /// flag whose kind `--kinds` leaves out is an error.
+    pub(crate) fn profile(&self) -> Result<Profile> {
+        let widened = Profile {
+            with_dev: self.with_dev,
+            with_optional: self.with_optional,
+            with_recommends: self.with_recommends,
+            with_peer: self.with_peer,
+            ..Profile::default()
+        };
+        let Some(kinds) = self.kinds else {
+            return Ok(widened);
+        };
+        let given = [
+            ("dev", self.with_dev, kinds.with_dev),
+            ("optional", self.with_optional, kinds.with_optional),
+            ("recommends", self.with_recommends, kinds.with_recommends),
+            ("peer", self.with_peer, kinds.with_peer),
+        ];
+        if let Some((kind, _, _)) = given.iter().find(|(_, flag, listed)| *flag && !listed) {
+            bail!(
+                "--with-{kind} contradicts --kinds {}: add {kind} to --kinds, or drop --with-{kind}",
+                kinds.kinds().join(",")
+            );
+        }
+        Ok(kinds)
+    }
+}
+
+impl ReadArgs {
+    /// The options for reading any input.
+    pub(crate) fn read_options(&self) -> ReadOptions {
+        ReadOptions {
+            skip_bad: self.skip_bad,
+            max_record_bytes: self.max_record_mb << 20,
+            max_input_bytes: self.max_input_gb.saturating_mul(1 << 30),
+            max_ratio: self.max_ratio,
+        }
+    }
+
+    /// The options of the formats that have their own, for graphs of `profiles`: Cargo
+    /// features are worked out only when a profile follows them.
+    pub(crate) fn format_options(&self, profiles: &[Profile]) -> Result<FormatOptions> {
+        Ok(FormatOptions {
+            cargo_features: profiles.iter().any(|p| p.with_features),
+            markers: keystone::ingest::pypi::Markers::new(&self.marker).context("--marker")?,
+        })
+    }
+}
+
+impl ReachArgs {
+    /// Ranks `graph` within the memory limit, the `exact_top` largest values exact in any case,
+    /// and says on stderr when values are estimates or PageRank did not converge.
+    pub(crate) fn rank(&self, graph: &Graph, exact_top: usize, progress: &CliProgress) -> Result<Ranking> {
+        let max_bytes = match self.max_memory {
+            Some(gib) if gib.is_finite() && gib > 0.0 => (gib * (1u64 << 30) as f64) as u64,
+            Some(gib) => bail!("--max-memory {gib}: expected a positive number of GiB"),
+            None => physical_memory().map_or(u64::MAX, |bytes| bytes / 2),
+        };
+        let limits = ReachLimits { max_bytes, exact_top };
+        let ranking = rank(graph, &limits, progress).map_err(|e| anyhow::anyhow!("{e}; raise --max-memory"))?;
+        for (what, approximation) in
+            [("reach", ranking.reach_approximation), ("floating_reach", ranking.floating_approximation)]
+        {
+            if let Some(approximation) = approximation {
+                progress.message(&approximation_note(what, &approximation, &limits));
+            }
+        }
+        if !ranking.pagerank_converged {
+            progress.message(&format!(
+                "warning: PageRank did not meet its tolerance in {} rounds",
+                ranking.pagerank_iterations
+            ));
+        }
+        Ok(ranking)
+    }
+}
+
+/// The machine's memory, from /proc where it exists: the default limit is half of it.
+fn physical_memory() -> Option<u64> {
+    let meminfo = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let line = meminfo.lines().find(|l| l.starts_with("MemTotal:"))?;
+    let kib: u64 = line.trim_start_matches("MemTotal:").trim().trim_end_matches("kB").trim().parse().ok()?;
+    Some(kib * 1024)
+}
+
+impl ScoreArgs {
+    /// Whether a weights file or a popularity list was given.
+    pub(crate) fn given(&self) -> bool {
+        self.weights.is_some() || !self.popularity.is_empty()
+    }
+
+    /// The score's weights and popularity lists, read for `graph`.
+    pub(crate) fn read(&self, graph: &Graph, ranking: &Ranking) -> Result<(Weights, Vec<Popularity>)> {
+        if !self.popularity.is_empty() && ranking.reach_approximation.is_some() {
+            bail!("--popularity needs exact reach sets, which passed the memory limit; raise --max-memory");
+        }
+        let weights = self.weights.as_deref().map(Weights::read).transpose()?.unwrap_or_default();
+        let lists = self
+            .popularity
+            .iter()
+            .map(|(eco, path)| Ok(popularity(graph, *eco, &read_popularity(path, *eco)?)))
+            .collect::<Result<Vec<_>>>()
+            .context("reading a popularity list")?;
+        Ok((weights, lists))
+    }
+}
+
+impl OutputArgs {
+    /// The file to write, if not stdout.
+    pub(crate) fn path(&self) -> Option<&Path> {
+        self.output.as_deref()
+    }
+}
