@@ -13,6 +13,7 @@ pub mod builder;
 pub mod csr;
 pub mod scc;
 pub mod snapshot;
+pub mod visit;
 
 use rayon::prelude::*;
 

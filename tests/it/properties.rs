@@ -38,14 +38,13 @@ proptest! {
                 prop_assert!(fast.component[u as usize] >= fast.component[v as usize]);
             }
         }
-        let mut pg = petgraph::graph::DiGraph::<(), ()>::new();
-        let nodes: Vec<_> = (0..g.len()).map(|_| pg.add_node(())).collect();
-        for u in 0..g.len() as u32 {
-            for &v in g.neighbors(u) {
-                pg.add_edge(nodes[u as usize], nodes[v as usize], ());
-            }
+        // petgraph's Tarjan, run on the CSR in place, finds the same components: as many, each
+        // inside one of keystone's.
+        let tarjan = petgraph::algo::tarjan_scc(&g);
+        prop_assert_eq!(tarjan.len(), fast.count as usize);
+        for nodes in &tarjan {
+            prop_assert!(nodes.iter().all(|&v| fast.component[v as usize] == fast.component[nodes[0] as usize]));
         }
-        prop_assert_eq!(petgraph::algo::kosaraju_scc(&pg).len(), fast.count as usize);
         // Layers: every node once; edges between components run to a later layer; the last
         // layer is exactly the sinks.
         let mut layer = vec![usize::MAX; g.len()];
@@ -113,6 +112,27 @@ proptest! {
         let gateways = dominators(&spread.transpose(), &spread, x * SPREAD).gateways;
         let back: Vec<(u32, u32)> = gateways.iter().map(|&(v, d)| (v / SPREAD, d)).collect();
         prop_assert_eq!(back, reference::dominated(&reverse, x));
+    }
+
+    #[test]
+    fn dominators_match_petgraph(g in graphs(), x in any::<prop::sample::Index>()) {
+        use keystone::analysis::gateways::dominators;
+        use petgraph::algo::dominators::simple_fast;
+        let x = x.index(g.len()) as u32;
+        let reverse = g.transpose();
+        // Cooper, Harvey and Kennedy's algorithm as petgraph has it, on the reverse CSR in place:
+        // each dependent's count is how many others it strictly dominates, x apart.
+        let tree = simple_fast(&reverse, x);
+        let mut count = vec![0u32; g.len()];
+        for v in (0..g.len() as u32).filter(|&v| v != x) {
+            for d in tree.strict_dominators(v).into_iter().flatten().filter(|&d| d != x) {
+                count[d as usize] += 1;
+            }
+        }
+        let mut expected: Vec<(u32, u32)> =
+            (0..g.len() as u32).filter(|&d| count[d as usize] > 0).map(|d| (d, count[d as usize])).collect();
+        expected.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        prop_assert_eq!(dominators(&reverse, &g, x).gateways, expected);
     }
 
     #[test]
@@ -288,6 +308,25 @@ proptest! {
             let search = floating::blast_new_release(&propagation, x, None);
             prop_assert_eq!(search.reached.len() as u32, fast[x as usize]);
         }
+    }
+
+    #[test]
+    fn petgraph_walks_a_graph_both_ways(g in graphs(), seed in any::<u64>()) {
+        use petgraph::visit::{Dfs, EdgeRef, IntoEdgeReferences, IntoEdgesDirected, Reversed, Walker};
+        use petgraph::Direction::{Incoming, Outgoing};
+        let graph = flagged(&g, seed);
+        let reverse = g.transpose();
+        let reach = reference::reach(&reverse);
+        for x in 0..g.len() as u32 {
+            // Incoming edges (through `Reversed`) from x: x and its dependents at any depth.
+            prop_assert_eq!(Dfs::new(Reversed(&graph), x).iter(Reversed(&graph)).count() as u32 - 1, reach[x as usize]);
+            let ends = |d| (&graph).edges_directed(x, d).map(|e| (e.source(), e.target())).collect::<Vec<_>>();
+            prop_assert_eq!(ends(Outgoing), g.neighbors(x).iter().map(|&v| (x, v)).collect::<Vec<_>>());
+            prop_assert_eq!(ends(Incoming), reverse.neighbors(x).iter().map(|&u| (u, x)).collect::<Vec<_>>());
+        }
+        let edges: Vec<(u32, u32)> = (&g).edge_references().map(|e| (e.source(), e.target())).collect();
+        prop_assert_eq!(edges.len(), (&g).edge_references().len());
+        prop_assert_eq!(Csr::from_edges(g.len(), &edges), g);
     }
 }
 
