@@ -39,6 +39,8 @@ mod hash;
 pub mod ingest;
 pub mod model;
 pub mod progress;
+#[cfg(test)]
+mod properties;
 pub mod synthetic;
 pub mod versions;
 

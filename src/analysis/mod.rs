@@ -2,8 +2,8 @@
 //! [`reach`] (transitive dependents, exact or within a memory limit with [`sketch`]es), [`floating`] (who a malicious next release
 //! reaches through fresh installs), [`depth`] (dependents by shortest depth),
 //! [`pagerank`], [`paths`] (`blast` and `why`), [`stats`], [`rank`] which combines them, and
-//! [`compare`] which sets two rankings side by side. [`reference`](mod@reference)
-//! holds the slow, obvious versions the fast ones are tested against.
+//! [`compare`] which sets two rankings side by side. The slow, obvious versions the fast ones
+//! are tested against (`reference.rs`) are compiled for the crate's tests only.
 
 pub mod compare;
 pub mod depth;
@@ -14,7 +14,8 @@ pub mod pagerank;
 pub mod paths;
 pub mod rank;
 pub mod reach;
-pub mod reference;
+#[cfg(test)]
+pub(crate) mod reference;
 pub mod scenario;
 pub mod score;
 pub mod sketch;

@@ -201,13 +201,13 @@ pub fn reach(reverse: &Csr, progress: &dyn Progress) -> Vec<u32> {
 }
 
 /// The set size past which [`reach`] switches a set of `n` possible nodes to a bitset.
-pub fn dense_threshold(n: usize) -> usize {
+pub(crate) fn dense_threshold(n: usize) -> usize {
     (n / 256).max(64)
 }
 
 /// [`reach`] with an explicit sparse-to-dense threshold (tests force both representations),
 /// within the caller's progress phase.
-pub fn reach_with_threshold(reverse: &Csr, threshold: usize, progress: &dyn Progress) -> Vec<u32> {
+pub(crate) fn reach_with_threshold(reverse: &Csr, threshold: usize, progress: &dyn Progress) -> Vec<u32> {
     let condensation = Condensation::new(reverse);
     let sizes = condensation.unbounded(threshold, progress, |set| set.exact_len().unwrap_or_default() as u32);
     condensation.per_node(&sizes).map(|size| size - 1).collect()

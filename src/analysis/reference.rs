@@ -7,7 +7,7 @@ use crate::graph::csr::Csr;
 
 /// All nodes reachable from `source` along `graph`'s edges, `source` excluded; and their
 /// shortest distances (`u32::MAX` where unreachable).
-pub fn bfs_distances(graph: &Csr, source: u32) -> Vec<u32> {
+pub(crate) fn bfs_distances(graph: &Csr, source: u32) -> Vec<u32> {
     let mut dist = vec![u32::MAX; graph.len()];
     dist[source as usize] = 0;
     let mut queue = VecDeque::from([source]);
@@ -23,14 +23,14 @@ pub fn bfs_distances(graph: &Csr, source: u32) -> Vec<u32> {
 }
 
 /// Reach by one BFS per node over the dependency → dependent edges `reverse`.
-pub fn reach(reverse: &Csr) -> Vec<u32> {
+pub(crate) fn reach(reverse: &Csr) -> Vec<u32> {
     (0..reverse.len() as u32)
         .map(|x| bfs_distances(reverse, x).iter().filter(|&&d| d != u32::MAX && d > 0).count() as u32)
         .collect()
 }
 
 /// Dependents at shortest depth 1, 2, 3 by one full BFS per node.
-pub fn depth_counts(reverse: &Csr) -> Vec<[u32; 3]> {
+pub(crate) fn depth_counts(reverse: &Csr) -> Vec<[u32; 3]> {
     (0..reverse.len() as u32)
         .map(|x| {
             let mut counts = [0u32; 3];
@@ -47,7 +47,7 @@ pub fn depth_counts(reverse: &Csr) -> Vec<[u32; 3]> {
 /// Floating reach by one two-phase BFS per node: from X, first the dependents whose edge to X
 /// floats, then, hop by hop, dependents whose edge admits the latest. `flags` is aligned with
 /// `forward`'s targets ([`crate::graph::EdgeFlags`] bits).
-pub fn floating_reach(forward: &Csr, flags: &[u8]) -> Vec<u32> {
+pub(crate) fn floating_reach(forward: &Csr, flags: &[u8]) -> Vec<u32> {
     let n = forward.len() as u32;
     let edges: Vec<(u32, u32, u8)> = (0..n)
         .flat_map(|p| {
@@ -83,7 +83,7 @@ pub fn floating_reach(forward: &Csr, flags: &[u8]) -> Vec<u32> {
 
 /// Strongly connected components as a partition label per node: two nodes share a label iff
 /// each reaches the other. The label is the smallest node id of the component.
-pub fn scc_labels(graph: &Csr) -> Vec<u32> {
+pub(crate) fn scc_labels(graph: &Csr) -> Vec<u32> {
     let n = graph.len();
     let reaches: Vec<Vec<u32>> = (0..n as u32).map(|v| bfs_distances(graph, v)).collect();
     (0..n)
@@ -93,7 +93,7 @@ pub fn scc_labels(graph: &Csr) -> Vec<u32> {
 
 /// PageRank by plain sequential push iteration along dependent → dependency edges, a fixed
 /// number of rounds.
-pub fn pagerank(forward: &Csr, damping: f64, rounds: usize) -> Vec<f64> {
+pub(crate) fn pagerank(forward: &Csr, damping: f64, rounds: usize) -> Vec<f64> {
     let n = forward.len();
     let mut scores = vec![1.0 / n as f64; n];
     for _ in 0..rounds {
@@ -117,7 +117,7 @@ pub fn pagerank(forward: &Csr, damping: f64, rounds: usize) -> Vec<f64> {
 
 /// Distinct dependents outside each group (members' union of reach minus the members), by one
 /// BFS per member.
-pub fn group_reach(reverse: &Csr, members: &[Vec<u32>]) -> Vec<u32> {
+pub(crate) fn group_reach(reverse: &Csr, members: &[Vec<u32>]) -> Vec<u32> {
     members
         .iter()
         .map(|group| {
@@ -136,7 +136,7 @@ pub fn group_reach(reverse: &Csr, members: &[Vec<u32>]) -> Vec<u32> {
 }
 
 /// Weighted reach by one BFS per node.
-pub fn weighted_reach(reverse: &Csr, weights: &[f64]) -> Vec<f64> {
+pub(crate) fn weighted_reach(reverse: &Csr, weights: &[f64]) -> Vec<f64> {
     (0..reverse.len() as u32)
         .map(|x| {
             let dist = bfs_distances(reverse, x);
@@ -147,7 +147,7 @@ pub fn weighted_reach(reverse: &Csr, weights: &[f64]) -> Vec<f64> {
 
 /// For every dependent D of `x`, how many other dependents stop reaching `x` when D is
 /// removed: D's dominated count, by one BFS per dependent.
-pub fn dominated(reverse: &Csr, x: u32) -> Vec<(u32, u32)> {
+pub(crate) fn dominated(reverse: &Csr, x: u32) -> Vec<(u32, u32)> {
     let all = bfs_distances(reverse, x);
     let reached = all.iter().filter(|&&d| d != u32::MAX && d > 0).count();
     let mut out = Vec::new();

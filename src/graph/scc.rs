@@ -88,7 +88,7 @@ pub fn components(graph: &Csr) -> Components {
     let mut calls: Vec<(u32, u32)> = Vec::new();
     let (mut found, mut found_offsets) = (Vec::new(), vec![0usize]);
     // Sinks take the lowest numbers, given at the end; Tarjan's components the next ones.
-    let sinks = sink.iter().map(|w| w.count_ones()).sum::<u32>();
+    let sinks = sink.len() as u32;
     let (mut next_index, mut count) = (0u32, sinks);
     for root in 0..n as u32 {
         if index[root as usize] != NONE || pending[root as usize] == 0 {

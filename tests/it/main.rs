@@ -10,7 +10,6 @@ mod hostile;
 mod modelling;
 mod npm;
 mod profiles;
-mod properties;
 mod pypi;
 mod real_data;
 

@@ -1,9 +1,12 @@
-//! The fast algorithms against their slow references on seeded random graphs with cycles.
+//! Property tests: the fast algorithms against their slow references
+//! ([`analysis::reference`](crate::analysis::reference)) on seeded random graphs with cycles.
+//! In the crate, so that the references and the knobs they turn (the dense-set threshold)
+//! are not public API.
 
-use keystone::analysis::{depth, pagerank, paths, reach, reference};
-use keystone::graph::csr::Csr;
-use keystone::graph::scc::components;
-use keystone::progress::NoProgress;
+use crate::analysis::{depth, pagerank, paths, reach, reference};
+use crate::graph::csr::Csr;
+use crate::graph::scc::components;
+use crate::progress::NoProgress;
 use proptest::prelude::*;
 
 /// Random graphs of up to 60 nodes: sparse enough for long chains, dense enough for cycles.
@@ -69,7 +72,7 @@ proptest! {
 
     #[test]
     fn group_reach_matches_bfs_from_every_member(g in graphs(), seed in any::<u64>()) {
-        use keystone::analysis::groups::{group_metrics, Groups};
+        use crate::analysis::groups::{group_metrics, Groups};
         let n = g.len() as u32;
         // Deal the nodes into up to five groups by a seeded hash.
         let k = (seed % 5 + 1) as u32;
@@ -96,7 +99,7 @@ proptest! {
 
     #[test]
     fn dominators_match_removal_counts(g in graphs(), x in any::<prop::sample::Index>()) {
-        use keystone::analysis::gateways::dominators;
+        use crate::analysis::gateways::dominators;
         let x = x.index(g.len()) as u32;
         let reverse = g.transpose();
         prop_assert_eq!(dominators(&reverse, &g, x).gateways, reference::dominated(&reverse, x));
@@ -116,7 +119,7 @@ proptest! {
 
     #[test]
     fn dominators_match_petgraph(g in graphs(), x in any::<prop::sample::Index>()) {
-        use keystone::analysis::gateways::dominators;
+        use crate::analysis::gateways::dominators;
         use petgraph::algo::dominators::simple_fast;
         let x = x.index(g.len()) as u32;
         let reverse = g.transpose();
@@ -263,9 +266,9 @@ fn deep_chains_do_not_overflow_the_stack() {
 }
 
 /// A graph with random requirement flags, named `p000`, `p001`, … so that ids are sorted.
-fn flagged(g: &Csr, seed: u64) -> keystone::graph::Graph {
-    use keystone::graph::{Graph, Meta, StrTable};
-    use keystone::model::{Ecosystem, Profile};
+fn flagged(g: &Csr, seed: u64) -> crate::graph::Graph {
+    use crate::graph::{Graph, Meta, Parts, StrTable};
+    use crate::model::{Ecosystem, Profile};
     let n = g.len();
     let names: Vec<String> = (0..n).map(|i| format!("p{i:03}")).collect();
     let mut state = seed | 1;
@@ -277,17 +280,17 @@ fn flagged(g: &Csr, seed: u64) -> keystone::graph::Graph {
             (state % 4) as u8
         })
         .collect();
-    Graph::from_parts(
-        vec![Ecosystem::Generic; n],
-        StrTable::new(names.iter().map(String::as_str)).unwrap(),
-        StrTable::new(names.iter().map(|_| "")).unwrap(),
-        g.clone(),
-        g.transpose(),
-        flags,
-        StrTable::new((0..g.edge_count()).map(|_| "")).unwrap(),
-        Profile::default(),
-        Meta::empty(n),
-    )
+    Graph::from_parts(Parts {
+        ecosystems: vec![Ecosystem::Generic; n],
+        names: StrTable::new(names.iter().map(String::as_str)).unwrap(),
+        versions: StrTable::new(names.iter().map(|_| "")).unwrap(),
+        forward: g.clone(),
+        reverse: g.transpose(),
+        edge_flags: flags,
+        edge_reqs: StrTable::new((0..g.edge_count()).map(|_| "")).unwrap(),
+        profile: Profile::default(),
+        meta: Meta::empty(n),
+    })
     .unwrap()
 }
 
@@ -296,7 +299,7 @@ proptest! {
 
     #[test]
     fn floating_reach_matches_two_phase_bfs(g in graphs(), seed in any::<u64>()) {
-        use keystone::analysis::floating;
+        use crate::analysis::floating;
         let graph = flagged(&g, seed);
         let fast = floating::floating_reach(&graph, &Default::default(), &NoProgress).unwrap().values;
         let flags: Vec<u8> = (0..g.len() as u32).flat_map(|v| graph.edge_flags(v).map(|f| f.0).collect::<Vec<_>>()).collect();
@@ -339,8 +342,8 @@ fn bounded_reach_estimates_within_the_sketch_error() {
     let mut state = 7u64;
     let mut uniform = move || {
         // SplitMix64, to a float in [0, 1).
-        let z = keystone::hash::splitmix64(state);
-        state = state.wrapping_add(keystone::hash::GOLDEN);
+        let z = crate::hash::splitmix64(state);
+        state = state.wrapping_add(crate::hash::GOLDEN);
         (z >> 11) as f64 / (1u64 << 53) as f64
     };
     // Each package depends on six lower-numbered ones, most often near the bottom: a DAG with
