@@ -155,8 +155,8 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// A limit on input that guards memory and time: one record held in memory, or the output of
 /// a decompressor (a decompression bomb, or a genuine dump larger than the limit allows). The
-/// message says which limit and its value; the caller knows how it is raised
-/// ([`ReadOptions`](crate::ingest::ReadOptions)'s [`Limits`](crate::ingest::Limits)).
+/// message says which limit and its value; how to raise it is the caller's to say (the CLI
+/// names its flag).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Limit {
     /// One record (`what`: a line, a stanza, an archive member) larger than the limit.

@@ -1,8 +1,9 @@
 //! Analyses over the compact graph. Each takes the CSR direction it walks, never a format:
-//! [`reach`] (transitive dependents, exact or within a memory limit with [`sketch`]es), [`floating`] (who a malicious next release
-//! reaches through fresh installs), [`depth`] (dependents by shortest depth),
-//! [`pagerank`], [`paths`] (`blast` and `why`), [`stats`], [`rank`] which combines them, and
-//! [`compare`] which sets two rankings side by side. The slow, obvious versions the fast ones
+//! [`reach`] (transitive dependents, exact or within a memory limit with HyperLogLog
+//! sketches), [`floating`] (who a malicious next release reaches through fresh installs),
+//! [`depth`] (dependents by shortest depth), [`pagerank`], [`paths`] (`blast` and `why`),
+//! [`scenario`]s, [`gateways`], [`groups`] (projects and accounts), the [`score`], [`stats`],
+//! [`rank`] which combines them, and [`compare`] which sets two rankings side by side. The slow, obvious versions the fast ones
 //! are tested against (`reference.rs`) are compiled for the crate's tests only.
 
 pub mod compare;
@@ -18,5 +19,5 @@ pub mod reach;
 pub(crate) mod reference;
 pub mod scenario;
 pub mod score;
-pub mod sketch;
+mod sketch;
 pub mod stats;

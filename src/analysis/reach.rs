@@ -17,7 +17,7 @@
 //! thread, so lists need no order and are never sorted.
 //!
 //! [`bounded_reach`] counts the bytes the sets hold. If they pass the limit, it stops and runs
-//! the pass again with HyperLogLog [`sketch`]es in place of the large sets
+//! the pass again with HyperLogLog sketches (`sketch.rs`) in place of the large sets
 //! (small sets stay exact), sized so that the most sets ever alive at once fit the limit. Then
 //! it re-checks the largest estimates exactly, 256 at a time, with one bit-parallel sweep of
 //! the condensation per batch.

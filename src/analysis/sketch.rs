@@ -12,7 +12,7 @@
 use crate::hash::splitmix64;
 
 /// Adds node `v` to the sketch `registers` (a power of two of them, at least 16).
-pub fn insert(registers: &mut [u8], v: u32) {
+pub(super) fn insert(registers: &mut [u8], v: u32) {
     let p = registers.len().trailing_zeros();
     // Fixed, so every run builds the same sketches.
     let h = splitmix64(u64::from(v));
@@ -23,7 +23,7 @@ pub fn insert(registers: &mut [u8], v: u32) {
 }
 
 /// Merges `other` into `into`: afterwards `into` is the sketch of the union.
-pub fn merge(into: &mut [u8], other: &[u8]) {
+pub(super) fn merge(into: &mut [u8], other: &[u8]) {
     into.iter_mut().zip(other).for_each(|(a, &b)| *a = (*a).max(b));
 }
 
@@ -35,7 +35,7 @@ pub fn merge(into: &mut [u8], other: &[u8]) {
 /// (0..100_000).for_each(|v| insert(&mut registers, v));
 /// assert!((estimate(&registers) / 100_000.0 - 1.0).abs() < 0.1);
 /// ```
-pub fn estimate(registers: &[u8]) -> f64 {
+pub(super) fn estimate(registers: &[u8]) -> f64 {
     let m = registers.len() as f64;
     let q = 64 - registers.len().trailing_zeros() as usize;
     let mut counts = vec![0u32; q + 2];
@@ -49,7 +49,7 @@ pub fn estimate(registers: &[u8]) -> f64 {
 }
 
 /// The relative standard error of [`estimate`] with `registers` registers.
-pub fn standard_error(registers: usize) -> f64 {
+pub(super) fn standard_error(registers: usize) -> f64 {
     1.04 / (registers as f64).sqrt()
 }
 

@@ -68,16 +68,16 @@ use crate::model::{DepKind, Dependency, PackageRecord};
 /// What feature resolution needs of one dependency entry, beyond its [`Dependency`]. The
 /// default is an entry not renamed that asks for no features.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct FeatureDep {
+pub(super) struct FeatureDep {
     /// The name the dependent's manifest gives it when renamed (`rng = { package = "rand" }`).
-    pub rename: Option<String>,
+    pub(super) rename: Option<String>,
     /// The features it asks for.
-    pub features: Vec<String>,
+    pub(super) features: Vec<String>,
 }
 
 /// One crate's chosen release, as feature resolution sees it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct CrateFeatures {
+pub(super) struct CrateFeatures {
     /// The `[features]` table, sorted by name: each feature and its values.
     table: Vec<(String, Vec<String>)>,
     /// One per dependency of the record, in the same order.
@@ -88,7 +88,7 @@ impl CrateFeatures {
     /// A crate's features from its table (features named twice have their values joined, as
     /// when the index splits them between `features` and `features2`) and its dependency
     /// entries, one per [`PackageRecord::deps`] entry in the same order.
-    pub fn new(table: impl IntoIterator<Item = (String, Vec<String>)>, deps: Vec<FeatureDep>) -> Self {
+    pub(super) fn new(table: impl IntoIterator<Item = (String, Vec<String>)>, deps: Vec<FeatureDep>) -> Self {
         let mut table: Vec<(String, Vec<String>)> = table.into_iter().collect();
         table.sort_by(|a, b| a.0.cmp(&b.0));
         table.dedup_by(|later, kept| {
@@ -118,7 +118,7 @@ impl CrateFeatures {
 /// # Panics
 ///
 /// If `features` is not aligned with `records` and their dependencies.
-pub fn switch_on(records: &mut [PackageRecord], features: &[CrateFeatures]) {
+pub(super) fn switch_on(records: &mut [PackageRecord], features: &[CrateFeatures]) {
     assert_eq!(records.len(), features.len(), "one CrateFeatures per record");
     for (record, f) in records.iter().zip(features) {
         assert_eq!(record.deps.len(), f.deps.len(), "one FeatureDep per dependency of {}", record.name);

@@ -39,13 +39,13 @@ impl Ingest for CargoMetadata {
     /// Reads saved `cargo metadata` JSON.
     fn read_stream(
         &self,
-        stream: Stream,
+        input: Stream,
         path: &Path,
         _opts: &ReadOptions,
         progress: &dyn Progress,
     ) -> Result<Ingested> {
         progress.phase("read cargo metadata JSON", None);
-        let metadata = serde_json::from_reader::<_, Metadata>(stream).map_err(|e| {
+        let metadata = serde_json::from_reader::<_, Metadata>(input).map_err(|e| {
             Error::parse(
                 Location::line(path, e.line() as u64),
                 format!("expected `cargo metadata --format-version 1` JSON: {e}"),

@@ -5,7 +5,7 @@
 //! the dependent release, `crate_id` = the dependency, `kind` 0 normal / 1 build / 2 dev,
 //! `optional` `t`/`f`), and `crate_owners.csv` (`crate_id`, `owner_id`, `owner_kind` 0 user /
 //! 1 team) with `users.csv` (`gh_login`) and `teams.csv` (`login`) for the maintainers.
-//! Optional dependencies that a feature switches on are marked ([`super::cargo_features`]),
+//! Optional dependencies that a feature switches on are marked (`cargo_features.rs`),
 //! from `versions.features` (JSON) and `dependencies.features` (a Postgres array) and
 //! `explicit_name` (a rename, the dependency's name in features).
 //!
@@ -29,7 +29,7 @@ use crate::progress::Progress;
 #[derive(Debug, Clone, Copy)]
 pub struct CratesDump {
     /// Work out which optional dependencies a feature switches on (see
-    /// [`super::cargo_features`]).
+    /// `cargo_features.rs`).
     pub features: bool,
 }
 
@@ -173,16 +173,10 @@ impl Ingest for CratesDump {
     /// Reads the dump from a tar stream: every table is held in memory (each within
     /// `max_record_bytes`), since the dependencies can only be kept once every crate's latest
     /// release is known. A dump on disk is better read with [`Ingest::read`].
-    fn read_stream(
-        &self,
-        stream: Stream,
-        path: &Path,
-        opts: &ReadOptions,
-        progress: &dyn Progress,
-    ) -> Result<Ingested> {
+    fn read_stream(&self, input: Stream, path: &Path, opts: &ReadOptions, progress: &dyn Progress) -> Result<Ingested> {
         progress.phase("read crates.io db-dump tables into memory", None);
         let mut tables = Vec::new();
-        Archive::Tar(stream, path).walk(
+        Archive::Tar(input, path).walk(
             |member| table_of(member, &TABLES),
             |table, reader, member| {
                 if tables.iter().all(|(t, _, _)| *t != table) {

@@ -6,7 +6,7 @@
 //! failing that the highest non-yanked one. A crate whose every version is yanked is still a
 //! record, with no version and no dependencies. A dependency's name is its `package` when
 //! renamed; dependencies on another `registry` are dropped. Optional dependencies that a
-//! feature switches on are marked ([`super::cargo_features`]), from the chosen release's
+//! feature switches on are marked (`cargo_features.rs`), from the chosen release's
 //! `features` and `features2` and its dependencies' `features`; without
 //! [`CratesIndex::features`] those are skipped unread.
 //!
@@ -37,7 +37,7 @@ use crate::progress::Progress;
 #[derive(Debug, Clone, Copy)]
 pub struct CratesIndex {
     /// Work out which optional dependencies a feature switches on (see
-    /// [`super::cargo_features`]); off, the `features` tables are skipped unread.
+    /// `cargo_features.rs`); off, the `features` tables are skipped unread.
     pub features: bool,
 }
 
@@ -137,15 +137,9 @@ impl Ingest for CratesIndex {
         Reader::new(progress, opts, self.features).read(batches)
     }
 
-    fn read_stream(
-        &self,
-        stream: Stream,
-        path: &Path,
-        opts: &ReadOptions,
-        progress: &dyn Progress,
-    ) -> Result<Ingested> {
+    fn read_stream(&self, input: Stream, path: &Path, opts: &ReadOptions, progress: &dyn Progress) -> Result<Ingested> {
         progress.phase("read crates.io index lines", None);
-        let batches = batches(stream, path, opts.max_record_bytes).map(|batch| Ok((path.to_path_buf(), batch?)));
+        let batches = batches(input, path, opts.max_record_bytes).map(|batch| Ok((path.to_path_buf(), batch?)));
         Reader::new(progress, opts, self.features).read(batches)
     }
 }

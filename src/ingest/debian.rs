@@ -26,15 +26,9 @@ use crate::progress::Progress;
 pub struct Debian;
 
 impl Ingest for Debian {
-    fn read_stream(
-        &self,
-        stream: Stream,
-        path: &Path,
-        opts: &ReadOptions,
-        progress: &dyn Progress,
-    ) -> Result<Ingested> {
+    fn read_stream(&self, input: Stream, path: &Path, opts: &ReadOptions, progress: &dyn Progress) -> Result<Ingested> {
         progress.phase("read Debian Packages", None);
-        let mut reader = decompress::read_ahead(stream);
+        let mut reader = decompress::read_ahead(input);
         let mut bad = BadRecords::new(opts);
         let mut best: HashMap<String, (debversion::Version, PackageRecord)> = HashMap::default();
         let mut stanza: Vec<u8> = Vec::new();

@@ -18,15 +18,9 @@ use crate::progress::Progress;
 pub struct Edges;
 
 impl Ingest for Edges {
-    fn read_stream(
-        &self,
-        stream: Stream,
-        path: &Path,
-        opts: &ReadOptions,
-        progress: &dyn Progress,
-    ) -> Result<Ingested> {
+    fn read_stream(&self, input: Stream, path: &Path, opts: &ReadOptions, progress: &dyn Progress) -> Result<Ingested> {
         progress.phase("read edge list", None);
-        let mut csv = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(stream);
+        let mut csv = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(input);
         let mut bad = BadRecords::new(opts);
         let mut packages: BTreeMap<(Ecosystem, String), Vec<Dependency>> = BTreeMap::new();
         let mut first = true;

@@ -83,15 +83,9 @@ struct Row<'r> {
 }
 
 impl Ingest for LibrariesIo {
-    fn read_stream(
-        &self,
-        stream: Stream,
-        path: &Path,
-        opts: &ReadOptions,
-        progress: &dyn Progress,
-    ) -> Result<Ingested> {
+    fn read_stream(&self, input: Stream, path: &Path, opts: &ReadOptions, progress: &dyn Progress) -> Result<Ingested> {
         progress.phase("read libraries.io dependencies", None);
-        let mut csv = csv::ReaderBuilder::new().from_reader(stream);
+        let mut csv = csv::ReaderBuilder::new().from_reader(input);
         let header = csv
             .headers()
             .map_err(|e| Error::parse(Location::line(path, 1), format!("expected a CSV header row: {e}")))?;

@@ -18,7 +18,7 @@
 //!    how its reader is made) and, if its file names tell it apart, a rule in [`Format::guess`].
 
 mod archive;
-pub mod cargo_features;
+mod cargo_features;
 pub mod cargo_metadata;
 pub mod crates_dump;
 pub mod crates_index;
@@ -74,10 +74,10 @@ impl Default for ReadOptions {
 
 /// An input format: reads a stream, or a path, into package records.
 pub trait Ingest: Sync {
-    /// Reads every package record from `stream` (already decompressed); `at` names it in
+    /// Reads every package record from `input` (already decompressed); `path` names it in
     /// errors. Stops at the first malformed record with an error naming the file and line,
     /// unless `opts.skip_bad`.
-    fn read_stream(&self, stream: Stream, at: &Path, opts: &ReadOptions, progress: &dyn Progress) -> Result<Ingested>;
+    fn read_stream(&self, input: Stream, path: &Path, opts: &ReadOptions, progress: &dyn Progress) -> Result<Ingested>;
 
     /// Reads every package record from the file at `path`, decompressing it if it is
     /// compressed. Formats that also read folders (or run a command) override this.
@@ -113,7 +113,7 @@ pub fn read_default(opts: &ReadOptions, progress: &dyn Progress) -> Result<Inges
 #[derive(Debug, Clone)]
 pub struct FormatOptions {
     /// Work out which optional crates.io dependencies a Cargo feature switches on (see
-    /// [`cargo_features`]). Only graphs with the `features` kind read them; without it this can
+    /// `cargo_features.rs`). Only graphs with the `features` kind read them; without it this can
     /// be off, which saves the crates.io readers about a second on the whole index. Default on.
     pub cargo_features: bool,
     /// The environment PyPI requirements' markers are evaluated in.

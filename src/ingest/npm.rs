@@ -99,15 +99,9 @@ struct PeerMeta {
 }
 
 impl Ingest for Npm {
-    fn read_stream(
-        &self,
-        stream: Stream,
-        path: &Path,
-        opts: &ReadOptions,
-        progress: &dyn Progress,
-    ) -> Result<Ingested> {
+    fn read_stream(&self, input: Stream, path: &Path, opts: &ReadOptions, progress: &dyn Progress) -> Result<Ingested> {
         progress.phase("read npm packuments", None);
-        records_per_line(stream, path, opts, progress, parse_line)
+        records_per_line(input, path, opts, progress, parse_line)
     }
 }
 

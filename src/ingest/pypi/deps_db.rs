@@ -203,14 +203,8 @@ impl Ingest for PypiDepsDb {
     }
 
     /// Reads the dump from a tar stream, never extracted.
-    fn read_stream(
-        &self,
-        stream: Stream,
-        path: &Path,
-        opts: &ReadOptions,
-        progress: &dyn Progress,
-    ) -> Result<Ingested> {
-        self.read_dump(Archive::Tar(stream, path), path, opts, progress)
+    fn read_stream(&self, input: Stream, path: &Path, opts: &ReadOptions, progress: &dyn Progress) -> Result<Ingested> {
+        self.read_dump(Archive::Tar(input, path), path, opts, progress)
     }
 }
 

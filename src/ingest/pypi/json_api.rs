@@ -80,14 +80,8 @@ fn document(line: &[u8], env: &MarkerEnvironment) -> Result<PackageRecord, Strin
 }
 
 impl Ingest for PypiJson {
-    fn read_stream(
-        &self,
-        stream: Stream,
-        path: &Path,
-        opts: &ReadOptions,
-        progress: &dyn Progress,
-    ) -> Result<Ingested> {
+    fn read_stream(&self, input: Stream, path: &Path, opts: &ReadOptions, progress: &dyn Progress) -> Result<Ingested> {
         progress.phase("read PyPI JSON documents", None);
-        records_per_line(stream, path, opts, progress, |line| vec![document(line, self.markers.env())])
+        records_per_line(input, path, opts, progress, |line| vec![document(line, self.markers.env())])
     }
 }
