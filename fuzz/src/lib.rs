@@ -86,7 +86,7 @@ pub fn exercise(graph: &Graph) {
     }
     csv::write_edges(graph, &mut sink).expect("a sink takes anything");
     let n = graph.node_count();
-    let scores = score::score(&score::inputs(graph, &ranking, &[], &NoProgress), n, &Weights::default());
+    let scores = score::score(&score::evidence(graph, &ranking, &[], &NoProgress), n, &Weights::default());
     csv::write_scores(graph, &ranking, &scores, &Weights::default(), None, &mut sink).expect("a sink takes anything");
     for (kind, groups) in [("project", projects(graph, &[]).expect("no aliases")), ("account", accounts(graph))] {
         let (metrics, reach) = group_metrics(graph.reverse(), &groups, &NoProgress);

@@ -15,7 +15,7 @@
 //! packages pin are not in the graph), and it ignores lockfiles, which stop the spread for
 //! installs that honour them.
 
-use crate::analysis::paths::Search;
+use crate::analysis::paths::{Bounds, Search};
 use crate::analysis::reach::{bounded_reach, BoundedReach, ReachLimits};
 use crate::error::Result;
 use crate::graph::csr::Csr;
@@ -49,7 +49,7 @@ pub fn propagation_graph(graph: &Graph) -> Csr {
 /// itself: `x` is the source of the release, not a package affected by it.
 pub fn blast_new_release(propagation: &Csr, x: u32, max_depth: Option<u32>) -> Search {
     let n = propagation.len() as u32 / 2;
-    Search::run(propagation, n + x, max_depth, None, Some(x))
+    Search::run(propagation, n + x, Bounds { max_depth, avoid: Some(x), ..Bounds::default() })
 }
 
 /// For every package X, the number of packages a malicious next release of X reaches through

@@ -20,34 +20,38 @@ pub struct Search {
     parent: Vec<u32>,
 }
 
+/// How far a [`Search`] goes; the default goes everywhere it can.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Bounds {
+    /// At most this many edges deep.
+    pub max_depth: Option<u32>,
+    /// Stop as soon as this node is reached.
+    pub target: Option<u32>,
+    /// Never enter this node.
+    pub avoid: Option<u32>,
+}
+
 const UNSEEN: u32 = 0;
 const AVOIDED: u32 = u32::MAX;
 
 impl Search {
-    /// Searches `graph` from `source`, going at most `max_depth` edges deep, never entering
-    /// `avoid`, stopping early once `target` is reached.
+    /// Searches `graph` from `source` within `bounds`.
     ///
     /// Neighbours are visited in ascending id order, so each node's parent (and so its chain)
     /// is deterministic. Time O(n + m) at worst.
-    pub fn run(graph: &Csr, source: u32, max_depth: Option<u32>, target: Option<u32>, avoid: Option<u32>) -> Search {
-        Search::walk(graph, source, graph.neighbors(source), max_depth, target, avoid)
+    pub fn run(graph: &Csr, source: u32, bounds: Bounds) -> Search {
+        Search::walk(graph, source, graph.neighbors(source), bounds)
     }
 
     /// Like [`Search::run`], but the first step from `source` goes only to `seeds` (ascending,
     /// a subset of its neighbours): the scenarios of `blast`, where only some direct
     /// dependents are affected.
     pub fn from_seeds(graph: &Csr, source: u32, seeds: &[u32], max_depth: Option<u32>) -> Search {
-        Search::walk(graph, source, seeds, max_depth, None, None)
+        Search::walk(graph, source, seeds, Bounds { max_depth, ..Bounds::default() })
     }
 
-    fn walk(
-        graph: &Csr,
-        source: u32,
-        first: &[u32],
-        max_depth: Option<u32>,
-        target: Option<u32>,
-        avoid: Option<u32>,
-    ) -> Search {
+    fn walk(graph: &Csr, source: u32, first: &[u32], bounds: Bounds) -> Search {
+        let Bounds { max_depth, target, avoid } = bounds;
         let n = graph.len();
         let mut depth = vec![UNSEEN; n];
         let mut parent = vec![UNSEEN; n];
@@ -127,7 +131,7 @@ impl Search {
 /// assert_eq!(b.chain(0), Some(vec![0, 1, 2]));
 /// ```
 pub fn blast(reverse: &Csr, x: u32, max_depth: Option<u32>) -> Search {
-    Search::run(reverse, x, max_depth, None, None)
+    Search::run(reverse, x, Bounds { max_depth, ..Bounds::default() })
 }
 
 /// One shortest chain `from → … → to` along dependent → dependency edges `forward`, or `None`
@@ -144,7 +148,7 @@ pub fn why(forward: &Csr, from: u32, to: u32) -> Option<Vec<u32>> {
     if from == to {
         return None;
     }
-    let search = Search::run(forward, from, None, Some(to), None);
+    let search = Search::run(forward, from, Bounds { target: Some(to), ..Bounds::default() });
     let mut chain = search.chain(to)?;
     chain.reverse();
     Some(chain)

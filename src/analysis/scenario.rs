@@ -22,7 +22,7 @@
 use rustc_hash::FxHashMap;
 
 use super::floating::{blast_new_release, propagation_graph};
-use super::paths::Search;
+use super::paths::{Bounds, Search};
 use crate::error::{Error, Result};
 use crate::graph::Graph;
 use crate::versions;
@@ -152,7 +152,7 @@ pub fn run(graph: &Graph, x: u32, scenario: &Scenario, max_depth: Option<u32>) -
     };
     let (range, removal) = match scenario {
         Scenario::Compromise => {
-            let search = Search::run(graph.reverse(), x, max_depth, None, None);
+            let search = Search::run(graph.reverse(), x, Bounds { max_depth, ..Bounds::default() });
             return Ok(outcome(search, None, Status::Affected, Vec::new(), 0));
         }
         Scenario::NewRelease => {

@@ -127,9 +127,9 @@ impl Weights {
     }
 }
 
-/// The raw inputs of one package's signals.
+/// The evidence behind one package's signals: the raw values they are normalised from.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Inputs {
+pub struct Evidence {
     /// Reach.
     pub reach: u32,
     /// Direct dependents.
@@ -160,21 +160,21 @@ impl Score {
     }
 }
 
-/// Scores every package of `inputs` (one per node), normalising against the graph of `n`
+/// Scores every package of `evidence` (one per node), normalising against the graph of `n`
 /// packages and the largest direct count and PageRank in it.
 ///
 /// ```
-/// use keystone::analysis::score::{score, Inputs, Signal, Weights};
-/// let hub = Inputs { reach: 50, direct: 9, pagerank: 0.2, popular: None, concentration: Some(0.5), sole_maintainer: None };
+/// use keystone::analysis::score::{score, Evidence, Signal, Weights};
+/// let hub = Evidence { reach: 50, direct: 9, pagerank: 0.2, popular: None, concentration: Some(0.5), sole_maintainer: None };
 /// let s = &score(&[hub], 100, &Weights::default())[0];
 /// assert_eq!(s.value(Signal::ReachShare), Some(0.5));
 /// assert_eq!(s.value(Signal::PopularReach), None); // no popularity file: no contribution
 /// assert!((s.total - (0.35 * 0.5 + 0.15 + 0.15 + 0.1 * 0.5)).abs() < 1e-12);
 /// ```
-pub fn score(inputs: &[Inputs], n: usize, weights: &Weights) -> Vec<Score> {
-    let max_direct = inputs.iter().map(|i| i.direct).max().unwrap_or(0);
-    let max_pagerank = inputs.iter().map(|i| i.pagerank).fold(0.0, f64::max);
-    inputs
+pub fn score(evidence: &[Evidence], n: usize, weights: &Weights) -> Vec<Score> {
+    let max_direct = evidence.iter().map(|i| i.direct).max().unwrap_or(0);
+    let max_pagerank = evidence.iter().map(|i| i.pagerank).fold(0.0, f64::max);
+    evidence
         .iter()
         .map(|i| {
             let values = Signal::ALL.map(|signal| match signal {
@@ -243,8 +243,8 @@ pub fn popularity(graph: &Graph, ecosystem: Ecosystem, list: &[(String, f64)]) -
     (ecosystem, weights)
 }
 
-/// The [`Inputs`] of every package of `graph` from its `ranking` and popularity lists.
-pub fn inputs(graph: &Graph, ranking: &Ranking, popularity: &[Popularity], progress: &dyn Progress) -> Vec<Inputs> {
+/// The [`Evidence`] of every package of `graph` from its `ranking` and popularity lists.
+pub fn evidence(graph: &Graph, ranking: &Ranking, popularity: &[Popularity], progress: &dyn Progress) -> Vec<Evidence> {
     let n = graph.node_count();
     let mut weights = vec![0.0; n];
     let mut covered = vec![false; Ecosystem::ALL.len()];
@@ -255,11 +255,11 @@ pub fn inputs(graph: &Graph, ranking: &Ranking, popularity: &[Popularity], progr
     let mut totals = vec![0.0; Ecosystem::ALL.len()];
     (0..n as u32).for_each(|v| totals[graph.ecosystem(v) as usize] += weights[v as usize]);
     let popular = if popularity.is_empty() { Vec::new() } else { weighted_reach(graph.reverse(), &weights, progress) };
-    let mut out: Vec<Option<Inputs>> = vec![None; n];
+    let mut out: Vec<Option<Evidence>> = vec![None; n];
     for m in &ranking.rows {
         let v = m.node;
         let eco = graph.ecosystem(v) as usize;
-        out[v as usize] = Some(Inputs {
+        out[v as usize] = Some(Evidence {
             reach: m.reach,
             direct: m.direct_dependents,
             pagerank: m.pagerank,

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 use keystone::analysis::groups::{group_metrics, projects};
-use keystone::analysis::score::{inputs, score};
+use keystone::analysis::score::{evidence, score};
 use keystone::export::csv::write_backtest;
 use keystone::ingest::side::{read_aliases, read_osv};
 
@@ -38,7 +38,7 @@ pub fn run(args: Args, progress: &CliProgress) -> Result<ExitCode> {
     let graph = args.graph.load(args.input.as_deref(), progress)?;
     let ranking = args.reach.rank(&graph, EXACT_TOP, progress)?;
     let (weights, lists) = args.scoring.read(&graph, &ranking)?;
-    let scores = score(&inputs(&graph, &ranking, &lists, progress), graph.node_count(), &weights);
+    let scores = score(&evidence(&graph, &ranking, &lists, progress), graph.node_count(), &weights);
     let groups = projects(&graph, &args.aliases.as_deref().map(read_aliases).transpose()?.unwrap_or_default())?;
     let (metrics, _) = group_metrics(graph.reverse(), &groups, progress);
     progress.phase_start("write CSV");

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Result};
 use keystone::analysis::groups::{accounts, group_metrics, projects};
-use keystone::analysis::score::{inputs, score};
+use keystone::analysis::score::{evidence, score};
 use keystone::export::csv::{write_groups, write_rank, write_scores};
 use keystone::ingest::side::read_aliases;
 
@@ -81,7 +81,7 @@ pub fn run(args: Args, progress: &CliProgress) -> Result<ExitCode> {
     let ranking = args.reach.rank(&graph, args.top.unwrap_or(EXACT_TOP).max(1), progress)?;
     if scored {
         let (weights, lists) = args.scoring.read(&graph, &ranking)?;
-        let scores = score(&inputs(&graph, &ranking, &lists, progress), graph.node_count(), &weights);
+        let scores = score(&evidence(&graph, &ranking, &lists, progress), graph.node_count(), &weights);
         progress.phase_start("write CSV");
         write_output(args.output.path(), |w| write_scores(&graph, &ranking, &scores, &weights, args.top, w))?;
     } else {

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Result;
-use keystone::analysis::paths::{blast, Search};
+use keystone::analysis::paths::{blast, Bounds, Search};
 use keystone::graph::snapshot;
 use keystone::progress::Progress;
 use keystone::synthetic::{generate, SynthParams};
@@ -49,7 +49,7 @@ pub fn run(args: Args, progress: &CliProgress) -> Result<ExitCode> {
         .into_par_iter()
         .map(|i| {
             let v = ((i * 0x9e37_79b9_7f4a_7c15 + args.seed) % u64::from(n)) as u32;
-            Search::run(graph.forward(), v, None, None, None).reached.len() as f64
+            Search::run(graph.forward(), v, Bounds::default()).reached.len() as f64
         })
         .collect();
     let mean = closures.iter().sum::<f64>() / SAMPLE as f64;

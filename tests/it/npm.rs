@@ -1,43 +1,21 @@
-//! npm and libraries.io: golden tests on the fixtures in `datasets/fixtures/npm/` and
-//! `datasets/fixtures/libraries-io/`, and a check of the npm reader against the real registry
-//! documents in `../shared/datasets/npm/` (skipped when absent, outside CI).
+//! npm packuments: golden tests on the fixtures in `datasets/fixtures/npm/` (one document per
+//! line, and `_all_docs`) under the default profile and the widened ones (optional, peer, dev),
+//! requirements and edge flags, bad lines, and the maintainers and repository a packument
+//! carries.
 
-use std::collections::BTreeSet;
 use std::path::PathBuf;
 
-use keystone::graph::{EdgeFlags, Graph};
 use keystone::ingest::{Format, ReadOptions};
 use keystone::model::Profile;
 use keystone::progress::NoProgress;
 
-use crate::{dataset, edge_list, fixture, graph_of};
+use crate::workdir::{added, edge, edge_list, fixture, graph_of, Workdir, DEV, OPTIONAL};
 
-const fn profile(with_dev: bool, with_optional: bool, with_peer: bool) -> Profile {
-    Profile { with_dev, with_optional, with_peer, ..Profile::DEFAULT }
-}
-const DEV: Profile = profile(true, false, false);
-const OPTIONAL: Profile = profile(false, true, false);
-const PEER: Profile = profile(false, false, true);
-const PEER_OPTIONAL: Profile = profile(false, true, true);
+const PEER: Profile = Profile { with_peer: true, ..Profile::DEFAULT };
+const PEER_OPTIONAL: Profile = Profile { with_optional: true, with_peer: true, ..Profile::DEFAULT };
 
 fn lines() -> PathBuf {
     fixture("npm/packuments.jsonl")
-}
-
-fn libraries_io() -> PathBuf {
-    fixture("libraries-io/dependencies-1.6.0-2020-01-12.csv")
-}
-
-/// The flags and requirement of the edge `from -> to`.
-fn edge<'g>(g: &'g Graph, from: &str, to: &str) -> (EdgeFlags, &'g str) {
-    let (v, w) = (g.find(from).unwrap(), g.find(to).unwrap());
-    let i = g.forward().neighbors(v).iter().position(|&x| x == w).unwrap();
-    (g.edge_flags(v).nth(i).unwrap(), g.edge_req(v, i))
-}
-
-/// `edges` of `widened` that are not in `base`.
-fn added(base: &[String], widened: &[String]) -> Vec<String> {
-    widened.iter().filter(|e| !base.contains(e)).cloned().collect()
 }
 
 #[test]
@@ -138,11 +116,10 @@ fn packument_requirements_and_edge_flags() {
 
 #[test]
 fn bad_packument_lines_name_file_and_line() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("packuments.jsonl");
+    let wd = Workdir::new();
     let good = std::fs::read_to_string(lines()).unwrap();
     let bad = r#"{"name":"broken","dist-tags":{"latest":"1.0.0"},"versions":{"1.0.0":{"dependencies":["a"]}}}"#;
-    std::fs::write(&path, format!("{good}{bad}\nnot json\n")).unwrap();
+    let path = wd.create("packuments.jsonl", format!("{good}{bad}\nnot json\n"));
     let err = Format::Npm.reader().read(&path, &ReadOptions::default(), &NoProgress).unwrap_err().to_string();
     let at = format!("{}:{}: `broken` version `1.0.0`: expected", path.display(), good.lines().count() + 1);
     assert!(err.starts_with(&at), "{err}");
@@ -153,112 +130,13 @@ fn bad_packument_lines_name_file_and_line() {
 }
 
 #[test]
-fn libraries_io_default_graph() {
-    let path = libraries_io();
-    assert_eq!(Format::guess(&path), Some(Format::LibrariesIo));
-    let g = graph_of(Format::LibrariesIo, &path, Profile::default());
-    assert_eq!(
-        edge_list(&g),
-        [
-            "crates/tokio -> crates/autocfg",
-            "crates/tokio -> crates/pin-project-lite",
-            "npm/debug -> npm/ms",
-            "npm/express -> npm/cookie",
-            "npm/express -> npm/debug",
-            "pypi/jupyterlab-widgets -> npm/@jupyter-widgets/base",
-            "pypi/requests -> pypi/certifi",
-            "pypi/requests -> pypi/idna",
-            "pypi/requests -> pypi/urllib3",
-            "rubygems/sprockets -> rubygems/concurrent-ruby",
-            "rubygems/sprockets -> rubygems/rack",
-        ]
-    );
-    let version = |name: &str| g.version(g.find(name).unwrap());
-    assert_eq!(version("npm/express"), Some("4.18.2"), "a release above a prerelease with a higher ID");
-    assert_eq!(version("npm/debug"), Some("4.3.10"), "semver order, not Version ID or text order");
-    assert_eq!(version("crates/tokio"), Some("1.33.0"));
-    assert_eq!(version("crates/serde"), Some("1.0.190"));
-    assert_eq!(version("pypi/requests"), Some("2.31.0"));
-    assert_eq!(version("pypi/urllib3"), Some("2.0.0"), "PEP 440 order, not Version ID");
-    assert_eq!(version("rubygems/sprockets"), Some("3.7.2"), "no version rules: the highest Version ID");
-    assert_eq!(edge(&g, "rubygems/sprockets", "rubygems/rack").1, "> 1, < 3");
-    let (cross, req) = edge(&g, "pypi/jupyterlab-widgets", "npm/@jupyter-widgets/base");
-    assert_eq!(req, "^6.0.6");
-    assert!(cross.admits_latest() && !cross.unparsed(), "checked by npm rules");
-    assert_eq!(edge(&g, "pypi/requests", "pypi/urllib3").1, "<3,>=1.21.1", "requirements verbatim");
-}
-
-#[test]
-fn libraries_io_widened_graphs() {
-    let path = libraries_io();
-    let base = edge_list(&graph_of(Format::LibrariesIo, &path, Profile::default()));
-    let widened = |p| added(&base, &edge_list(&graph_of(Format::LibrariesIo, &path, p)));
-    assert_eq!(
-        widened(DEV),
-        ["crates/serde -> crates/serde_derive", "crates/tokio -> crates/tokio-test", "npm/express -> npm/mocha"]
-    );
-    assert_eq!(
-        widened(OPTIONAL),
-        [
-            "crates/serde -> crates/serde_derive",
-            "npm/debug -> npm/supports-color",
-            "pypi/requests -> pypi/PySocks",
-            "pypi/urllib3 -> pypi/brotli",
-        ],
-        "`Optional Dependency` true, and npm's `Optional` kind"
-    );
-}
-
-#[test]
-fn libraries_io_unknown_platform_names_file_and_line() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("dependencies-1.6.0-2020-01-12.csv");
-    let good = std::fs::read_to_string(libraries_io()).unwrap();
-    let atom = "90000099,Atom,atom-beautify,4001,0.33.4,8001,loophole,NPM,runtime,false,^1.1.0,1009\n";
-    std::fs::write(&path, format!("{good}{atom}")).unwrap();
-    let err = Format::LibrariesIo.reader().read(&path, &ReadOptions::default(), &NoProgress).unwrap_err();
-    let line = good.lines().count() + 1;
-    assert!(err.to_string().starts_with(&format!("{}:{line}: platform `Atom`", path.display())), "{err}");
-    let opts = ReadOptions { skip_bad: true, ..ReadOptions::default() };
-    let read = Format::LibrariesIo.reader().read(&path, &opts, &NoProgress).unwrap();
-    assert_eq!(read.skipped.count, 1);
-    assert_eq!(read.packages.len(), 8);
-}
-
-/// The names under `field` of a package.json, if it has that field.
-fn names(manifest: &serde_json::Value, field: &str) -> BTreeSet<String> {
-    manifest[field].as_object().into_iter().flatten().map(|(name, _)| name.clone()).collect()
-}
-
-#[test]
-fn real_packuments_latest_dependencies() {
-    let Some(path) = dataset("npm/registry-packuments-12pkgs-2026-11-22.jsonl.zst") else {
-        return;
-    };
-    let g = graph_of(Format::Npm, &path, Profile::default());
-    let dev = graph_of(Format::Npm, &path, DEV);
-    let text = String::from_utf8(zstd::decode_all(std::fs::File::open(&path).unwrap()).unwrap()).unwrap();
-    let mut documents = 0;
-    for line in text.lines() {
-        let doc: serde_json::Value = serde_json::from_str(line).unwrap();
-        let name = doc["name"].as_str().unwrap();
-        let latest = doc["dist-tags"]["latest"].as_str();
-        let manifest = latest.map_or(&serde_json::Value::Null, |v| &doc["versions"][v]);
-        // npm installs an entry of both `dependencies` and `optionalDependencies` as optional.
-        let optional = names(manifest, "optionalDependencies");
-        let expected: BTreeSet<String> = &names(manifest, "dependencies") - &optional;
-        let expected_dev: BTreeSet<String> = &expected | &names(manifest, "devDependencies");
-        for (graph, expected) in [(&g, expected), (&dev, expected_dev)] {
-            let v = graph.find(&format!("npm/{name}")).unwrap();
-            assert_eq!(graph.version(v), latest, "{name}");
-            let edges: BTreeSet<String> =
-                graph.forward().neighbors(v).iter().map(|&w| graph.name(w).to_string()).collect();
-            assert_eq!(edges, expected, "{name} {latest:?}");
-        }
-        documents += 1;
-    }
-    assert_eq!(documents, 12);
-    assert_eq!(g.version(g.find("flatmap-stream").unwrap()), None);
-    assert_eq!(g.forward().neighbors(g.find("express").unwrap()).len(), 28);
-    assert_eq!(g.version(g.find("typescript").unwrap()), Some("7.0.2"));
+fn npm_maintainers_and_repository() {
+    let wd = Workdir::new();
+    let doc = r#"{"name":"a","dist-tags":{"latest":"1.0.0"},"maintainers":[{"name":"sub","email":"s@x"},"Jo Doe <j@x>",7],"versions":{"0.9.0":{},"1.0.0":{"repository":{"type":"git","url":"git+https://github.com/Org/A.git"},"dependencies":{"b":"^1"}}}}"#;
+    let path = wd.create("docs.jsonl", format!("{doc}\n"));
+    let graph = graph_of(Format::Npm, &path, Profile::default());
+    let a = graph.find("a").unwrap();
+    assert_eq!(graph.maintainers(a).collect::<Vec<_>>(), ["npm/Jo Doe", "npm/sub"]);
+    assert_eq!(graph.project(a), Some("github.com/org/a"));
+    assert_eq!(graph.releases(a), ["0.9.0", "1.0.0"]);
 }

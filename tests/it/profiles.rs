@@ -1,14 +1,14 @@
-//! Dependency-kind profiles (`--kinds`), optional crates.io dependencies switched on by Cargo
-//! features (`datasets/fixtures/crates-features.jsonl`, whose graph is worked out by hand in
-//! `datasets/README.md`), and the `compare-profiles` and `diff` commands.
+//! Dependency-kind profiles (`--kinds`, on the command line and as a library type, kept in
+//! snapshots), and optional crates.io dependencies switched on by Cargo features
+//! (`datasets/fixtures/crates-features.jsonl`, whose graph is worked out by hand in
+//! `datasets/README.md`).
 
 use keystone::graph::{builder, snapshot};
 use keystone::ingest::{Format, FormatOptions, ReadOptions};
 use keystone::model::{Profile, ProfileKind};
 use keystone::progress::NoProgress;
 
-use crate::cli::{keystone, path, stderr, stdout};
-use crate::{edge_list, fixture, graph_of};
+use crate::workdir::{assert_ok, edge_list, fixture, graph_of, path, stderr, stdout, Workdir};
 
 fn kinds(s: &str) -> Profile {
     s.parse().unwrap()
@@ -45,8 +45,8 @@ fn kinds_can_drop_build_and_normal() {
 
 #[test]
 fn snapshots_keep_every_profile() {
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("g.snap");
+    let wd = Workdir::new();
+    let file = wd.path("g.snap");
     for profile in [Profile::default(), kinds("build,features"), kinds("dev,optional,recommends,peer")] {
         let g = graph_of(Format::CratesIndex, &fixture("crates-features.jsonl"), profile);
         snapshot::save(&g, &file).unwrap();
@@ -120,87 +120,17 @@ fn features_from_the_db_dump() {
 
 #[test]
 fn kinds_on_the_command_line() {
+    let wd = Workdir::new();
     let input = fixture("crates-features.jsonl");
-    let with_dev = keystone(&["edges", path(&input), "--with-dev"]);
-    let dev = keystone(&["edges", path(&input), "--kinds", "normal,build,dev", "--with-dev"]);
-    assert!(dev.status.success(), "{}", stderr(&dev));
+    let with_dev = wd.run(&["edges", path(&input), "--with-dev"]);
+    let dev = wd.run(&["edges", path(&input), "--kinds", "normal,build,dev", "--with-dev"]);
+    assert_ok(&dev);
     assert_eq!(stdout(&with_dev), stdout(&dev));
-    let clash = keystone(&["edges", path(&input), "--kinds", "normal,build", "--with-optional"]);
+    let clash = wd.run(&["edges", path(&input), "--kinds", "normal,build", "--with-optional"]);
     assert_eq!(clash.status.code(), Some(2));
     assert!(stderr(&clash).contains("--with-optional contradicts --kinds normal,build"), "{}", stderr(&clash));
-    let unknown = keystone(&["edges", path(&input), "--kinds", "normal,feature"]);
+    let unknown = wd.run(&["edges", path(&input), "--kinds", "normal,feature"]);
     assert!(stderr(&unknown).contains("unknown dependency kind `feature`"), "{}", stderr(&unknown));
-    let stats = keystone(&["stats", path(&input), "--kinds", "normal,build,features"]);
+    let stats = wd.run(&["stats", path(&input), "--kinds", "normal,build,features"]);
     assert!(stdout(&stats).contains("edges: 15 (normal+build+features dependencies)"), "{}", stdout(&stats));
-}
-
-#[test]
-fn compare_profiles_on_the_features_fixture() {
-    let input = fixture("crates-features.jsonl");
-    let out = keystone(&[
-        "compare-profiles",
-        path(&input),
-        "--a",
-        "normal,build",
-        "--b",
-        "normal,build,features",
-        "--top",
-        "3",
-    ]);
-    assert!(out.status.success(), "{}", stderr(&out));
-    assert_eq!(
-        stdout(&out),
-        "package,ecosystem,rank_a,rank_b,rank_change,reach_a,reach_b,reach_change\n\
-         serde,crates,7,1,6,0,5,5\n\
-         bytes,crates,4,2,2,0,4,4\n\
-         lz4,crates,,3,,,4,\n\
-         codec,crates,1,6,-5,3,3,0\n\
-         web,crates,2,13,-11,2,2,0\n\
-         app,crates,3,14,-11,1,1,0\n"
-    );
-    let summary = stderr(&out);
-    assert!(summary.contains("edges A → B: +11"), "{summary}");
-    assert!(
-        summary.contains("biggest climbers into the top 3:\n  serde: rank 7 → 1, reach 0 → 5 (+6 places)"),
-        "{summary}"
-    );
-    let snap = tempfile::NamedTempFile::new().unwrap();
-    assert!(keystone(&["ingest", path(&input), "-o", path(snap.path())]).status.success());
-    let refused = keystone(&["compare-profiles", path(snap.path()), "--b", "normal,build,dev"]);
-    assert!(stderr(&refused).contains("is a snapshot"), "{}", stderr(&refused));
-}
-
-#[test]
-fn diff_of_two_edge_lists() {
-    let dir = tempfile::tempdir().unwrap();
-    let csv = dir.path().join("diff.csv");
-    let (old, new) = (fixture("diff/old.csv"), fixture("diff/new.csv"));
-    let args = ["diff", path(&old), path(&new), "--top", "3", "--min-reach", "2", "-o", path(&csv)];
-    let out = keystone(&args);
-    assert!(out.status.success(), "{}", stderr(&out));
-    assert_eq!(
-        std::fs::read_to_string(&csv).unwrap(),
-        "package,ecosystem,old_rank,new_rank,rank_change,old_reach,new_reach,reach_change,reach_ratio,status\n\
-         x,generic,1,1,0,5,12,7,2.400000,kept\n\
-         y,generic,,2,,,11,,,new\n\
-         d,generic,5,3,2,0,5,5,,kept\n\
-         b,generic,2,4,-2,2,4,2,2.000000,kept\n\
-         a,generic,3,5,-2,0,0,0,,kept\n"
-    );
-    let summary = stderr(&out);
-    for part in [
-        "edges old → new: +7; packages: 5 in both, 8 only in new, 1 only in old",
-        "entered the top 3 (2):\n  y: rank - → 2, reach - → 11\n  d: rank 5 → 3, reach 0 → 5\n",
-        "left the top 3 (2):\n  b: rank 2 → 4, reach 2 → 4\n  a: rank 3 → 5, reach 0 → 0\n",
-        "biggest climbers into the top 3:\n  d: rank 5 → 3, reach 0 → 5 (+2 places)\n",
-        "largest reach gains:\n  x: rank 1 → 1, reach 5 → 12 (+7)\n  d: rank 5 → 3, reach 0 → 5 (+5)\n",
-        "largest reach ratios, old reach at least 2:\n  x: rank 1 → 1, reach 5 → 12 (×2.40)\n  b: rank 2 → 4, reach 2 → 4 (×2.00)",
-    ] {
-        assert!(summary.contains(part), "{part}\nnot in\n{summary}");
-    }
-    // Every package of either graph without --top, the one only in the old graph last.
-    let all = keystone(&["diff", path(&old), path(&new)]);
-    let text = stdout(&all);
-    assert_eq!(text.lines().count(), 1 + 14);
-    assert_eq!(text.lines().last(), Some("gone,generic,6,,,0,,,,gone"));
 }

@@ -1,17 +1,19 @@
 //! PyPI: golden tests of both formats on `datasets/fixtures/pypi/` (the pypi-deps-db layout as a
-//! folder and as a tarball, and JSON API documents), bad input, and the real pypi-deps-db dump.
+//! folder and as a tarball, and JSON API documents), extras and environment markers, bad input,
+//! and the requirements a fuzz target found that made `pep508_rs` panic.
 
-use std::path::{Path, PathBuf};
+use std::io::Cursor;
+use std::path::Path;
 
 use keystone::graph::{builder, Graph};
 use keystone::ingest::pypi::Markers;
-use keystone::ingest::{Format, FormatOptions, ReadOptions};
+use keystone::ingest::{Format, FormatOptions, Ingest, ReadOptions};
 use keystone::model::Profile;
 use keystone::progress::NoProgress;
 
-use crate::{dataset, edge_list, fixture, graph_of};
+use crate::workdir::{edge, edge_list, fixture, graph_of, Workdir, OPTIONAL};
 
-const EXTRAS: Profile = Profile { with_optional: true, ..Profile::DEFAULT };
+const EXTRAS: Profile = OPTIONAL;
 
 /// The graph of `path` read with marker overrides `markers`.
 fn graph_with(format: Format, path: &Path, markers: &[(&str, &str)], profile: Profile) -> Graph {
@@ -29,13 +31,6 @@ fn read_error(format: Format, path: &Path) -> String {
 
 fn version(g: &Graph, name: &str) -> Option<String> {
     g.version(g.find(name).unwrap()).map(str::to_string)
-}
-
-/// The requirement and flags of the edge `from -> to`.
-fn edge(g: &Graph, from: &str, to: &str) -> (String, keystone::graph::EdgeFlags) {
-    let (v, w) = (g.find(from).unwrap(), g.find(to).unwrap());
-    let i = g.forward().neighbors(v).iter().position(|&x| x == w).expect("edge exists");
-    (g.edge_req(v, i).to_string(), g.edge_flags(v).nth(i).unwrap())
 }
 
 const DEPS_DB_DEFAULT: [&str; 12] = [
@@ -73,13 +68,13 @@ fn deps_db_default_graph() {
     assert_eq!(version(&g, "legacy-only"), None, "no PEP 440 version: a package without a release");
     assert_eq!(g.node_count(), 15);
 
-    assert_eq!(edge(&g, "webapp", "foo-bar").0, ">=1.0,<2");
-    assert_eq!(edge(&g, "webapp", "requests").0, ">=2.0");
-    assert_eq!(edge(&g, "webapp", "tomli-w").0, "");
-    let (req, flags) = edge(&g, "webapp", "legacy-dep");
+    assert_eq!(edge(&g, "webapp", "foo-bar").1, ">=1.0,<2");
+    assert_eq!(edge(&g, "webapp", "requests").1, ">=2.0");
+    assert_eq!(edge(&g, "webapp", "tomli-w").1, "");
+    let (flags, req) = edge(&g, "webapp", "legacy-dep");
     assert_eq!(req, "legacy-dep>=1.0<2", "an unparsable requirement is kept, whole");
     assert!(flags.unparsed() && flags.admits_latest() && flags.floats());
-    let (req, flags) = edge(&g, "oldlib", "six");
+    let (flags, req) = edge(&g, "oldlib", "six");
     assert_eq!(req, ">=1.16");
     assert!(flags.admits_latest() && flags.floats() && !flags.unparsed());
 }
@@ -129,8 +124,8 @@ fn deps_db_marker_overrides() {
 
 #[test]
 fn deps_db_tarball_equals_folder() {
-    let dir = tempfile::tempdir().unwrap();
-    let tarball = dir.path().join("pypi-deps-db.tar.zst");
+    let wd = Workdir::new();
+    let tarball = wd.path("pypi-deps-db.tar.zst");
     let zst = zstd::Encoder::new(std::fs::File::create(&tarball).unwrap(), 3).unwrap();
     let mut tar = tar::Builder::new(zst);
     tar.append_dir_all("pypi-deps-db-main", fixture("pypi/deps-db")).unwrap();
@@ -163,10 +158,10 @@ fn json_api_documents() {
     assert_eq!(version(&g, "stale").as_deref(), Some("1.1"), "its requirements are unknown: none");
     assert_eq!(version(&g, "urllib3").as_deref(), Some("2.0.4"), "every file yanked: info.version");
     assert_eq!(g.node_count(), 7);
-    let (req, flags) = edge(&g, "requests", "idna");
+    let (flags, req) = edge(&g, "requests", "idna");
     assert_eq!(req, ">=2.5,<4");
     assert!(flags.admits_latest() && flags.floats());
-    assert!(edge(&g, "urllib3", "bad").1.unparsed());
+    assert!(edge(&g, "urllib3", "bad").0.unparsed());
 
     let extras = edge_list(&graph_of(Format::PypiJson, &path, EXTRAS));
     for edge in ["requests -> chardet", "requests -> pysocks", "urllib3 -> brotli", "urllib3 -> zstandard"] {
@@ -178,44 +173,37 @@ fn json_api_documents() {
     assert!(!edge_list(&pypy).contains(&"urllib3 -> brotli".to_string()));
 }
 
-fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
-    let path = dir.join(name);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(&path, text).unwrap();
-    path
-}
-
 #[test]
 fn broken_json_names_file_and_line() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("db");
-    write(&db, "wheel/00.json", "{}");
-    write(&db, "sdist/00.json", "{\n  \"six\": {\n    \"1.0\": {\"27\": {\"install_requires\": [}}\n  }\n}\n");
+    let wd = Workdir::new();
+    let db = wd.path("db");
+    wd.create("db/wheel/00.json", "{}");
+    wd.create("db/sdist/00.json", "{\n  \"six\": {\n    \"1.0\": {\"27\": {\"install_requires\": [}}\n  }\n}\n");
     let err = read_error(Format::PypiDepsDb, &db);
     assert!(err.contains("sdist/00.json:3:"), "{err}");
 
-    let tarball = dir.path().join("db.tar");
+    let tarball = wd.path("db.tar");
     let mut tar = tar::Builder::new(std::fs::File::create(&tarball).unwrap());
     tar.append_dir_all(".", &db).unwrap();
     tar.finish().unwrap();
     let err = read_error(Format::PypiDepsDb, &tarball);
     assert!(err.contains("db.tar:sdist/00.json:3:"), "{err}");
 
-    let lines = write(dir.path(), "pypi.jsonl", "{\"info\": {\"name\": \"a\", \"version\": \"1\"}}\n{\"info\": \n");
+    let lines = wd.create("pypi.jsonl", "{\"info\": {\"name\": \"a\", \"version\": \"1\"}}\n{\"info\": \n");
     let err = read_error(Format::PypiJson, &lines);
     assert!(err.contains("pypi.jsonl:2:"), "{err}");
 
-    let alias = write(dir.path(), "alias/sdist/00.json", "{\"six\": {\"1.0\": \"0.9\"}}");
+    let alias = wd.create("alias/sdist/00.json", "{\"six\": {\"1.0\": \"0.9\"}}");
     let err = read_error(Format::PypiDepsDb, alias.parent().unwrap().parent().unwrap());
     assert!(err.contains("sdist/00.json: package `six`: version `1.0`: alias `0.9` names no entry"), "{err}");
 }
 
 #[test]
 fn nameless_requirement_is_a_bad_record() {
-    let dir = tempfile::tempdir().unwrap();
+    let wd = Workdir::new();
     let text = "{\"info\": {\"name\": \"a\", \"version\": \"1.0\", \"requires_dist\": [\">=1.0\"]}}\n\
                 {\"info\": {\"name\": \"b\", \"version\": \"1.0\", \"requires_dist\": [\"a\"]}}\n";
-    let path = write(dir.path(), "pypi.jsonl", text);
+    let path = wd.create("pypi.jsonl", text);
     let err = read_error(Format::PypiJson, &path);
     assert!(err.contains("pypi.jsonl:1: requirement `>=1.0`"), "{err}");
     let opts = ReadOptions { skip_bad: true, ..ReadOptions::default() };
@@ -225,33 +213,38 @@ fn nameless_requirement_is_a_bad_record() {
     assert_eq!(edge_list(&g), ["b -> a"]);
 }
 
-/// The default graph of the real dump (972 MB of JSON, streamed from the tarball). The direct
-/// dependent counts were computed independently, with Python's `packaging`, under the rules of
-/// the ingester's docs; they agree exactly. That count has the same packages and 15 edges fewer:
-/// 10 from markers that `pep508_rs` reads as true where `packaging` compares them
-/// (`python_version in "2.6, 2.7"`, `python_version < "3.8."`), 5 from two packages with
-/// versions whose numbers exceed 64 bits (ignored here, their latest release there).
 #[test]
-fn pypi_deps_db_2023_default_graph() {
-    let Some(path) = dataset("pypi/pypi-deps-db-2023-09-07.partial.tar.zst") else { return };
-    let g = graph_of(Format::PypiDepsDb, &path, Profile::default());
-    assert_eq!((g.node_count(), g.edge_count()), (425_177, 1_075_738));
-    let mut direct: Vec<(u32, &str)> =
-        (0..g.node_count() as u32).map(|v| (g.reverse().degree(v) as u32, g.name(v))).collect();
-    direct.sort_unstable_by(|a, b| b.cmp(a));
-    assert_eq!(
-        direct[..10],
-        [
-            (52_935, "requests"),
-            (49_126, "numpy"),
-            (31_017, "pandas"),
-            (19_275, "scipy"),
-            (19_250, "matplotlib"),
-            (17_878, "click"),
-            (17_169, "pyyaml"),
-            (12_657, "setuptools"),
-            (12_323, "six"),
-            (12_112, "tqdm"),
-        ]
+fn fuzz_finding_requirements_that_panicked_pep508_rs() {
+    // `pep508_rs` 0.9 panicked (a string sliced inside a character) on a non-ASCII character
+    // where `and`/`or` may follow a marker expression, and (an `expect`) on a name or an extra
+    // ending in `-`, `_` or `.` before another character. Such a requirement is still an edge,
+    // on the name it starts with, with its text as an unreadable requirement.
+    let requires = [
+        "foo ; python_version >= \"3\" é",
+        "bar (>=1) ; extra == 'x' ü",
+        "baz>=2",
+        "qux- >=1",
+        "quux[x-] (>=1)",
+        "q_.'",
+    ];
+    let doc = serde_json::json!({
+        "info": {"name": "app", "version": "1.0", "requires_dist": requires},
+        "releases": {"1.0": [{"yanked": false}]},
+    });
+    let line = Box::new(Cursor::new(doc.to_string().into_bytes()));
+    let read = keystone::ingest::pypi::PypiJson::default().read_stream(
+        line,
+        Path::new("pypi.jsonl"),
+        &ReadOptions::default(),
+        &NoProgress,
     );
+    let read = read.unwrap();
+    let deps: Vec<(&str, Option<&str>)> =
+        read.packages[0].deps.iter().map(|d| (d.name.as_str(), d.req.as_deref())).collect();
+    let names: Vec<&str> = deps.iter().map(|d| d.0).collect();
+    assert_eq!(names, ["foo", "bar", "baz", "qux", "quux", "q"]);
+    assert_eq!(deps[2].1, Some(">=2"));
+    for (dep, text) in deps.iter().zip(requires).filter(|(d, _)| d.0 != "baz") {
+        assert_eq!(dep.1, Some(text));
+    }
 }

@@ -1,0 +1,26 @@
+//! The `backtest` command: advisories (OSV records) matched to the graph's packages through the
+//! alias file, one row per advisory and package.
+
+use crate::workdir::{assert_ok, path, stdout, Workdir};
+
+#[test]
+fn backtest_finds_xz_through_the_alias_file() {
+    let wd = Workdir::new();
+    let osv = wd.create(
+        "osv.jsonl",
+        concat!(
+            r#"{"id":"GHSA-rxwq-x6h5-x525","aliases":["CVE-2024-3094"],"affected":[{"package":{"ecosystem":"Debian:13","name":"xz"}}]}"#,
+            "\n",
+            r#"{"id":"GHSA-x","affected":[{"package":{"ecosystem":"npm","name":"colors"}},{"package":{"ecosystem":"npm","name":"colors"}}]}"#,
+            "\n"
+        ),
+    );
+    let aliases = concat!(env!("CARGO_MANIFEST_DIR"), "/datasets/aliases.toml");
+    let out = wd.run(&["backtest", path(&osv), "--aliases", aliases]);
+    assert_ok(&out);
+    let text = stdout(&out);
+    let rows: Vec<&str> = text.lines().collect();
+    assert_eq!(rows.len(), 3, "one row per advisory and package: {text}");
+    assert!(rows[1].starts_with("GHSA-rxwq-x6h5-x525,CVE-2024-3094,Debian:13,xz,liblzma5,"), "{}", rows[1]);
+    assert!(rows[2].starts_with("GHSA-x,,npm,colors,,,"), "not in a Debian graph: {}", rows[2]);
+}

@@ -1,0 +1,145 @@
+//! The `blast` command: the packages a compromise reaches and by which chains, unknown names,
+//! a malicious next release (`--new-release`, floating requirements only), the scenarios
+//! (`--affected`, `--removed`: stuck, fixable, broken) on a fixture whose answers are worked out
+//! by hand, and gateways (dominators).
+
+use keystone::analysis::gateways::{dominators, gateway_flag};
+use keystone::analysis::reach::reach;
+use keystone::analysis::scenario::{run, Scenario, Status};
+use keystone::graph::Graph;
+use keystone::ingest::Format;
+use keystone::model::Profile;
+use keystone::progress::NoProgress;
+
+use crate::workdir::{assert_ok, fixture, graph_of, path, stderr, stdout, Workdir};
+
+#[test]
+fn unknown_names_get_suggestions() {
+    let wd = Workdir::new();
+    let out = wd.run(&["blast", path(&fixture("Packages")), "liblzma"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("no package named `liblzma`"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("did you mean: liblzma5"), "{}", stderr(&out));
+}
+
+#[test]
+fn new_release_follows_floating_requirements_only() {
+    let wd = Workdir::new();
+    let input = fixture("crates-index.jsonl");
+    // cc pins libc at `=0.2.150`: a malicious libc 0.2.151 reaches getrandom, ash and tokio,
+    // but neither cc nor mylib (which depends on libc only through cc).
+    let all = wd.run(&["blast", path(&input), "libc"]);
+    assert_eq!(stdout(&all).lines().count(), 1 + 5, "{}", stdout(&all));
+    let fresh = wd.run(&["blast", path(&input), "libc", "--new-release"]);
+    assert_ok(&fresh);
+    assert_eq!(
+        stdout(&fresh),
+        "package,depth,status,path\nash,1,floats,ash > libc\ngetrandom,1,floats,getrandom > libc\ntokio,1,floats,tokio > libc\n"
+    );
+    assert!(stderr(&fresh).contains("3 packages affected by a malicious next release"), "{}", stderr(&fresh));
+    // mylib pins rand exactly at its latest (`=0.9.3`), and is still hit through rand's
+    // floating `^0.9` on rand_core.
+    let through = wd.run(&["blast", path(&input), "rand_core", "--new-release"]);
+    assert_eq!(
+        stdout(&through),
+        "package,depth,status,path\nrand,1,floats,rand > rand_core\nmylib,2,floats,mylib > rand > rand_core\n"
+    );
+    // And the rank column agrees.
+    let rank = stdout(&wd.run(&["rank", path(&input)]));
+    let libc = rank.lines().find(|l| l.contains(",libc,")).unwrap();
+    assert_eq!(libc.split(',').nth(12), Some("3"), "floating_reach: {libc}");
+}
+
+fn scenario_graph() -> Graph {
+    graph_of(Format::CratesIndex, &fixture("scenarios/crates-index.jsonl"), Profile::default())
+}
+
+/// `(package, status)` of everything the scenario hits, sorted.
+fn hits(graph: &Graph, scenario: Scenario) -> Vec<(String, Status)> {
+    let x = graph.find("x").unwrap();
+    let outcome = run(graph, x, &scenario, None).unwrap();
+    let mut out: Vec<(String, Status)> =
+        outcome.search.reached.iter().map(|&v| (graph.name(v).to_string(), outcome.status(v))).collect();
+    out.sort();
+    out
+}
+
+fn named(pairs: &[(&str, Status)]) -> Vec<(String, Status)> {
+    let mut out: Vec<(String, Status)> = pairs.iter().map(|(n, s)| (n.to_string(), *s)).collect();
+    out.sort();
+    out
+}
+
+// x has releases 1.0.0, 1.0.1, 1.1.0 (1.2.0 is yanked). pinned =1.0.0, caret ^1.0, tilde
+// ~1.0.0, newer ^1.1; app1 → pinned, app2 → caret, app3 → caret + tilde, app4 → newer.
+
+#[test]
+fn affected_range_splits_stuck_and_fixable() {
+    use Status::*;
+    let graph = scenario_graph();
+    // 1.0.0 and 1.0.1 are vulnerable: tilde and pinned can only resolve to them; caret can
+    // reach 1.1.0; newer never resolves a vulnerable release. app3 is stuck through tilde.
+    let expected = named(&[
+        ("pinned", Stuck),
+        ("tilde", Stuck),
+        ("caret", Fixable),
+        ("app1", Stuck),
+        ("app2", Fixable),
+        ("app3", Stuck),
+    ]);
+    assert_eq!(hits(&graph, Scenario::Affected("<1.1.0".into())), expected);
+    let x = graph.find("x").unwrap();
+    let outcome = run(&graph, x, &Scenario::Affected("<1.1.0".into()), None).unwrap();
+    assert_eq!(outcome.in_range, ["1.0.0", "1.0.1"]);
+    assert_eq!(outcome.releases, 3, "the yanked 1.2.0 is no release to resolve");
+    assert_eq!(outcome.per_depth(), vec![vec![(Stuck, 2), (Fixable, 1)], vec![(Stuck, 2), (Fixable, 1)]]);
+}
+
+#[test]
+fn removal_breaks_who_has_no_release_left() {
+    use Status::Broken;
+    let graph = scenario_graph();
+    let all = ["pinned", "caret", "tilde", "newer", "app1", "app2", "app3", "app4"];
+    assert_eq!(hits(&graph, Scenario::Removed(None)), named(&all.map(|n| (n, Broken))));
+    assert_eq!(hits(&graph, Scenario::Removed(Some("=1.0.0".into()))), named(&[("pinned", Broken), ("app1", Broken)]));
+    assert_eq!(hits(&graph, Scenario::Removed(Some(">=1.1.0".into()))), named(&[("newer", Broken), ("app4", Broken)]));
+    assert_eq!(hits(&graph, Scenario::Removed(Some(">=2".into()))), vec![]);
+}
+
+#[test]
+fn compromise_hits_every_dependent_and_bad_ranges_are_errors() {
+    let graph = scenario_graph();
+    assert_eq!(hits(&graph, Scenario::Compromise).len(), 8);
+    let x = graph.find("x").unwrap();
+    let err = run(&graph, x, &Scenario::Affected("not a range".into()), None).unwrap_err().to_string();
+    assert!(err.contains("not a range") && err.contains("Cargo requirement"), "{err}");
+}
+
+#[test]
+fn blast_scenarios_write_status_columns() {
+    let wd = Workdir::new();
+    let input = fixture("scenarios/crates-index.jsonl");
+    let out = wd.run(&["blast", path(&input), "x", "--affected", "<1.1.0"]);
+    assert_ok(&out);
+    let csv = stdout(&out);
+    assert!(csv.starts_with("package,depth,status,path\ncaret,1,fixable,caret > x\n"), "{csv}");
+    let err = stderr(&out);
+    assert!(err.contains("releases in range: 2 of 3") && err.contains("depth 1: 3 (stuck 2, fixable 1)"), "{err}");
+    let out = wd.run(&["blast", path(&input), "x", "--removed"]);
+    assert!(stdout(&out).lines().skip(1).all(|l| l.contains(",broken,")));
+    let out = wd.run(&["blast", path(&input), "x", "--removed", "--affected", "<1"]);
+    assert_eq!(out.status.code(), Some(2), "one scenario at a time");
+}
+
+#[test]
+fn gateways_of_a_diamond() {
+    // app1 → gate → x, app2 → gate → x, other → x.
+    let wd = Workdir::new();
+    let path = wd.create("edges.csv", "dependent,dependency\napp1,gate\napp2,gate\ngate,x\nother,x\n");
+    let graph = graph_of(Format::Edges, &path, Profile::default());
+    let (x, gate) = (graph.find("x").unwrap(), graph.find("gate").unwrap());
+    assert_eq!(dominators(graph.reverse(), graph.forward(), x).gateways, vec![(gate, 2)]);
+    let r = reach(graph.reverse(), &NoProgress);
+    assert_eq!(r[x as usize], 4);
+    assert!(gateway_flag(1, 100, 10_000) && !gateway_flag(2, 100, 10_000) && !gateway_flag(1, 99, 10_000));
+}

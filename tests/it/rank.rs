@@ -1,0 +1,141 @@
+//! The `rank` command: its columns, the embedded default dataset, rankings within a memory
+//! limit, rankings by project (repository addresses normalised into project keys) with the
+//! gateway flag, and the score's columns and weights file.
+
+use std::process::Output;
+
+use keystone::model::normalize_repository;
+
+use crate::workdir::{assert_ok, fixture, path, stderr, stdout, Workdir};
+
+#[test]
+fn rank_writes_the_documented_columns() {
+    let wd = Workdir::new();
+    let out = wd.run(&["rank", path(&fixture("Packages")), "--top", "3"]);
+    assert_ok(&out);
+    let text = stdout(&out);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines[0],
+        "rank,package,ecosystem,version,direct_dependents,reach,reach_share,depth1,depth2,depth3,depth4plus,pagerank,\
+         floating_reach,project,maintainers,sole_maintainer,top_gateway,top_gateway_share,gateway_flag,estimated"
+    );
+    assert_eq!(lines.len(), 4);
+    // All but four packages depend on libc6, which needs libgcc-s1 (a cycle), which needs
+    // gcc-12-base: reach 10 of 14.
+    assert!(lines[1].starts_with("1,gcc-12-base,debian,12.2.0-14,1,10,0.714286,1,1,"), "{}", lines[1]);
+    assert!(lines[2].starts_with("2,libc6,debian,"), "{}", lines[2]);
+}
+
+#[test]
+fn rank_runs_on_the_embedded_default() {
+    let wd = Workdir::new();
+    let out = wd.run(&["rank", "--top", "3"]);
+    assert_ok(&out);
+    let text = stdout(&out);
+    assert!(text.lines().nth(1).unwrap().starts_with("1,gcc-12-base,debian,"), "{text}");
+}
+
+#[test]
+fn rank_within_a_memory_limit_estimates_and_keeps_the_top_exact() {
+    let wd = Workdir::new();
+    let exact = wd.run(&["rank", "--top", "20"]);
+    let bounded = wd.run(&["rank", "--top", "20", "--max-memory", "0.002"]);
+    assert_ok(&bounded);
+    assert!(
+        stderr(&bounded).contains("the exact reach sets passed the memory limit (2.05 MiB, --max-memory)"),
+        "{}",
+        stderr(&bounded)
+    );
+    // The top 20 by reach: same packages, same reach, in the same order, not marked estimated.
+    let rows = |out: &Output| -> Vec<(String, String, bool)> {
+        stdout(out)
+            .lines()
+            .skip(1)
+            .map(|line| {
+                let cells: Vec<&str> = line.split(',').collect();
+                (
+                    cells[1].to_string(),
+                    cells[5].to_string(),
+                    cells[19].contains("reach") && !cells[19].contains("floating"),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(rows(&bounded), rows(&exact));
+    assert!(rows(&bounded).iter().all(|(_, _, estimated)| !estimated));
+    // The whole ranking marks estimates; too small a limit is a clear error.
+    let all = wd.run(&["rank", "--max-memory", "0.002"]);
+    assert!(stdout(&all).lines().any(|line| line.ends_with(",reach") || line.ends_with(",reach floating_reach")));
+    let tiny = wd.run(&["rank", "--max-memory", "0.0001"]);
+    assert_eq!(tiny.status.code(), Some(2));
+    assert!(
+        stderr(&tiny).contains("need at least") && stderr(&tiny).contains("raise --max-memory"),
+        "{}",
+        stderr(&tiny)
+    );
+    let groups = wd.run(&["rank", "--by", "project", "--max-memory", "1"]);
+    assert!(stderr(&groups).contains("--max-memory applies to package rankings"), "{}", stderr(&groups));
+}
+
+#[test]
+fn debian_projects_put_xz_in_the_top_ten_and_flag_liblzma5() {
+    let wd = Workdir::new();
+    let out = wd.run(&["rank", "--by", "project", "--top", "10"]);
+    assert_ok(&out);
+    let text = stdout(&out);
+    assert!(text.starts_with("rank,project,packages,direct_dependents,reach,reach_share,top_package"));
+    assert!(text.lines().skip(1).any(|l| l.split(',').nth(1) == Some("xz-utils")), "{text}");
+    let out = wd.run(&["rank", "--top", "10"]);
+    let text = stdout(&out);
+    let header: Vec<&str> = text.lines().next().unwrap().split(',').collect();
+    let flag = header.iter().position(|&h| h == "gateway_flag").unwrap();
+    let lzma = text.lines().find(|l| l.split(',').nth(1) == Some("liblzma5")).unwrap();
+    assert_eq!(lzma.split(',').nth(flag), Some("true"), "{lzma}");
+}
+
+#[test]
+fn repository_addresses_normalise() {
+    for (url, key) in [
+        ("https://github.com/serde-rs/serde", "github.com/serde-rs/serde"),
+        ("git://github.com/serde-rs/serde.git", "github.com/serde-rs/serde"),
+        ("git@github.com:serde-rs/serde.git", "github.com/serde-rs/serde"),
+        ("https://www.github.com/serde-rs/serde/", "github.com/serde-rs/serde"),
+        ("github:serde-rs/serde", "github.com/serde-rs/serde"),
+        ("https://github.com/babel/babel/tree/main/packages/@babel/core", "github.com/babel/babel"),
+        ("https://user@gitlab.com/a/b.git", "gitlab.com/a/b"),
+        ("https://git.sr.ht/~sircmpwn/hare", "git.sr.ht/~sircmpwn/hare"),
+    ] {
+        assert_eq!(normalize_repository(url).as_deref(), Some(key), "{url}");
+    }
+    assert_eq!(normalize_repository("  "), None);
+}
+
+#[test]
+fn score_columns_carry_every_signal_and_missing_ones_stay_empty() {
+    let wd = Workdir::new();
+    let weights = wd.create("weights.toml", "[weights]\nreach_share = 1.0\npagerank = 0.0\n");
+    let out = wd.run(&["rank", "--weights", path(&weights), "--top", "3"]);
+    assert_ok(&out);
+    let text = stdout(&out);
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    for signal in keystone::analysis::score::Signal::ALL.map(|s| s.as_str()) {
+        assert!(header.contains(&signal) && header.contains(&format!("{signal}_points").as_str()), "{signal}");
+    }
+    let first: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let col = |name: &str| first[header.iter().position(|&h| h == name).unwrap()];
+    assert_eq!(col("popular_reach"), "", "no popularity file: missing, not zero");
+    assert_eq!(col("missing"), "popular_reach");
+    let points: f64 = header
+        .iter()
+        .zip(&first)
+        .filter(|(h, _)| h.ends_with("_points"))
+        .filter_map(|(_, v)| v.parse::<f64>().ok())
+        .sum();
+    assert!((points - col("score").parse::<f64>().unwrap()).abs() < 1e-5, "the score is the sum of the points");
+    std::fs::write(&weights, "[weights]\nreach = 1.0\n").unwrap();
+    let out = wd.run(&["rank", "--weights", path(&weights)]);
+    let err = stderr(&out);
+    assert!(!out.status.success() && err.contains("weights.toml:2") && err.contains("reach"), "{err}");
+}
