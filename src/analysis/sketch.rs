@@ -28,13 +28,6 @@ pub(super) fn merge(into: &mut [u8], other: &[u8]) {
 }
 
 /// The estimated number of distinct nodes added to `registers`.
-///
-/// ```
-/// use keystone::analysis::sketch::{estimate, insert};
-/// let mut registers = vec![0u8; 1024];
-/// (0..100_000).for_each(|v| insert(&mut registers, v));
-/// assert!((estimate(&registers) / 100_000.0 - 1.0).abs() < 0.1);
-/// ```
 pub(super) fn estimate(registers: &[u8]) -> f64 {
     let m = registers.len() as f64;
     let q = 64 - registers.len().trailing_zeros() as usize;

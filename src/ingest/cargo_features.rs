@@ -38,26 +38,6 @@
 //! Each (crate, feature) is switched on once and each dependency entry once, each time reading
 //! its values or requests once: O(Σ features' values + Σ dependency entries' features) set and
 //! map operations, plus a scan of the crate's table for each implicit feature looked up.
-//!
-//! # Example
-//!
-//! ```
-//! use keystone::ingest::cargo_features::{switch_on, CrateFeatures, FeatureDep};
-//! use keystone::model::{DepKind, Dependency, Ecosystem, PackageRecord};
-//!
-//! let record = |name: &str, deps| PackageRecord::new(Ecosystem::Crates, name.into(), Some("1.0.0".into()), deps);
-//! // `app` asks for `lib`'s feature `json`, which switches on `lib`'s optional `serde_json`.
-//! let mut records = vec![
-//!     record("app", vec![Dependency::new("lib", DepKind::Normal, false, None)]),
-//!     record("lib", vec![Dependency::new("serde_json", DepKind::Normal, true, None)]),
-//! ];
-//! let features = vec![
-//!     CrateFeatures::new([], vec![FeatureDep { features: vec!["json".into()], ..FeatureDep::default() }]),
-//!     CrateFeatures::new([("json".into(), vec!["dep:serde_json".into()])], vec![FeatureDep::default()]),
-//! ];
-//! switch_on(&mut records, &features);
-//! assert!(records[1].deps[0].by_feature);
-//! ```
 
 use std::collections::VecDeque;
 
@@ -287,4 +267,26 @@ fn key<'a>(record: &'a PackageRecord, f: &'a CrateFeatures, j: u32) -> &'a str {
 /// Whether a dependency is part of a build for dependents.
 fn built(dep: &Dependency) -> bool {
     matches!(dep.kind, DepKind::Normal | DepKind::Build)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{switch_on, CrateFeatures, FeatureDep};
+    use crate::model::{DepKind, Dependency, Ecosystem, PackageRecord};
+
+    #[test]
+    fn a_requested_feature_switches_on_an_optional_dependency() {
+        let record = |name: &str, deps| PackageRecord::new(Ecosystem::Crates, name.into(), Some("1.0.0".into()), deps);
+        // `app` asks for `lib`'s feature `json`, which switches on `lib`'s optional `serde_json`.
+        let mut records = vec![
+            record("app", vec![Dependency::new("lib", DepKind::Normal, false, None)]),
+            record("lib", vec![Dependency::new("serde_json", DepKind::Normal, true, None)]),
+        ];
+        let features = vec![
+            CrateFeatures::new([], vec![FeatureDep { features: vec!["json".into()], ..FeatureDep::default() }]),
+            CrateFeatures::new([("json".into(), vec!["dep:serde_json".into()])], vec![FeatureDep::default()]),
+        ];
+        switch_on(&mut records, &features);
+        assert!(records[1].deps[0].by_feature);
+    }
 }
