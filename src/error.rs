@@ -70,6 +70,14 @@ pub enum Error {
         /// Close names that do exist, best first.
         suggestions: Vec<String>,
     },
+    /// An `ecosystem/name` whose ecosystem keystone does not know.
+    #[error("no ecosystem `{prefix}` (this graph holds {}); write ecosystem/name", .present.join(", "))]
+    UnknownEcosystem {
+        /// The prefix given.
+        prefix: String,
+        /// The ecosystems the graph holds.
+        present: Vec<String>,
+    },
     /// A package name that matches packages of several ecosystems.
     #[error("`{name}` names packages in several ecosystems: {}; write one of them", .candidates.join(", "))]
     AmbiguousPackage {

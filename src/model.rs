@@ -118,30 +118,49 @@ impl Ecosystem {
     }
 }
 
-/// `name` as its ecosystem's registry compares names: PyPI names normalised per PEP 503
-/// (lowercase, each run of `-`, `_` and `.` one `-`); others as they are.
+/// `name` as its ecosystem's registry compares names, so that what a user or a side input
+/// writes finds the package it means:
+/// - crates.io: ASCII case ignored, `-` and `_` the same (`Serde_JSON` is `serde-json`);
+/// - PyPI: PEP 503 (lowercase, each run of `-`, `_` and `.` one `-`), which is also how PyPI
+///   names are stored;
+/// - Debian: lowercase, an architecture qualifier dropped (`liblzma5:amd64` is `liblzma5`);
+/// - npm and the others: as published.
 ///
 /// ```
 /// use keystone::model::{normalize_name, Ecosystem};
 /// assert_eq!(normalize_name(Ecosystem::Pypi, "Foo__Bar.baz"), "foo-bar-baz");
-/// assert_eq!(normalize_name(Ecosystem::Crates, "Foo_Bar"), "Foo_Bar");
+/// assert_eq!(normalize_name(Ecosystem::Crates, "Unicode_Ident"), "unicode-ident");
+/// assert_eq!(normalize_name(Ecosystem::Debian, "LibLzma5:amd64"), "liblzma5");
+/// assert_eq!(normalize_name(Ecosystem::Npm, "JSONStream"), "JSONStream");
 /// ```
 pub fn normalize_name(ecosystem: Ecosystem, name: &str) -> Cow<'_, str> {
-    if ecosystem != Ecosystem::Pypi {
-        return Cow::Borrowed(name);
-    }
-    let mut out = String::with_capacity(name.len());
-    let mut run = false;
-    for c in name.chars() {
-        let separator = matches!(c, '-' | '_' | '.');
-        if !separator {
-            out.extend(c.to_lowercase());
-        } else if !run {
-            out.push('-');
+    match ecosystem {
+        Ecosystem::Pypi => {
+            let mut out = String::with_capacity(name.len());
+            let mut run = false;
+            for c in name.chars() {
+                let separator = matches!(c, '-' | '_' | '.');
+                if !separator {
+                    out.extend(c.to_lowercase());
+                } else if !run {
+                    out.push('-');
+                }
+                run = separator;
+            }
+            Cow::Owned(out)
         }
-        run = separator;
+        Ecosystem::Crates if name.bytes().any(|b| b == b'_' || b.is_ascii_uppercase()) => {
+            Cow::Owned(name.to_ascii_lowercase().replace('_', "-"))
+        }
+        Ecosystem::Debian => {
+            let name = name.split_once(':').map_or(name, |(name, _arch)| name);
+            match name.bytes().any(|b| b.is_ascii_uppercase()) {
+                true => Cow::Owned(name.to_ascii_lowercase()),
+                false => Cow::Borrowed(name),
+            }
+        }
+        _ => Cow::Borrowed(name),
     }
-    Cow::Owned(out)
 }
 
 impl fmt::Display for Ecosystem {

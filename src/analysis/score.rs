@@ -23,7 +23,7 @@ use super::reach::weighted_reach;
 use crate::error::{Error, Location, Result};
 use crate::graph::Graph;
 use crate::ingest::side::read_toml;
-use crate::model::Ecosystem;
+use crate::model::{normalize_name, Ecosystem};
 use crate::progress::Progress;
 
 /// A signal of the score (see the module docs for each).
@@ -231,12 +231,14 @@ pub fn is_team(account: &str) -> bool {
 pub type Popularity = (Ecosystem, Vec<f64>);
 
 /// The [`Popularity`] of `ecosystem` from a list of (name, weight), as
-/// [`read_popularity`](crate::ingest::side::read_popularity) reads it: names the graph lacks
-/// are skipped, and a name listed twice keeps its last weight.
+/// [`read_popularity`](crate::ingest::side::read_popularity) reads it: names are read as the
+/// registry reads them ([`normalize_name`]), names the graph lacks are skipped, and a package
+/// listed twice keeps its last weight.
 pub fn popularity(graph: &Graph, ecosystem: Ecosystem, list: &[(String, f64)]) -> Popularity {
+    let names = graph.names_of(ecosystem);
     let mut weights = vec![0.0; graph.node_count()];
     for (name, weight) in list {
-        if let Some(v) = graph.lookup(ecosystem, name) {
+        if let Some(&v) = names.get(normalize_name(ecosystem, name).as_ref()) {
             weights[v as usize] = *weight;
         }
     }

@@ -242,7 +242,7 @@ impl ScoreArgs {
         let lists = self
             .popularity
             .iter()
-            .map(|(eco, path)| Ok(popularity(graph, *eco, &read_popularity(path, *eco)?)))
+            .map(|(eco, path)| Ok(popularity(graph, *eco, &read_popularity(path)?)))
             .collect::<Result<Vec<_>>>()
             .context("reading a popularity list")?;
         Ok((weights, lists))

@@ -328,7 +328,7 @@ pub fn write_backtest(
     ])?;
     for a in advisories {
         let eco = a.keystone_ecosystem();
-        let node = eco.and_then(|e| graph.lookup(e, &a.package));
+        let node = eco.and_then(|e| graph.resolve(e, &a.package));
         let group = match node {
             Some(v) => project_of(v),
             None => groups

@@ -18,7 +18,7 @@ pub mod visit;
 use rayon::prelude::*;
 
 use crate::error::{Error, Result};
-use crate::model::{Ecosystem, Profile};
+use crate::model::{normalize_name, Ecosystem, Profile};
 use csr::Csr;
 
 /// Strings `0..n` stored back to back: string `i` is `bytes[offsets[i]..offsets[i + 1]]`.
@@ -361,18 +361,59 @@ impl Graph {
         (lo < n && self.ecosystem(lo) == ecosystem && self.name(lo) == name).then_some(lo)
     }
 
+    /// The nodes of `ecosystem`, a range of ids (nodes are sorted by ecosystem, then name).
+    fn range_of(&self, ecosystem: Ecosystem) -> std::ops::Range<u32> {
+        let start = self.ecosystems.partition_point(|&e| e < ecosystem) as u32;
+        let end = self.ecosystems.partition_point(|&e| e <= ecosystem) as u32;
+        start..end
+    }
+
+    /// The node of `ecosystem` that its registry reads `name` as: the exact name if present,
+    /// else the first node (lowest id) whose name is equal under [`normalize_name`]. A scan of
+    /// the ecosystem when the name is not exact; for many names at once, see [`Graph::names_of`].
+    pub fn resolve(&self, ecosystem: Ecosystem, name: &str) -> Option<u32> {
+        self.lookup(ecosystem, name).or_else(|| {
+            let wanted = normalize_name(ecosystem, name);
+            self.range_of(ecosystem).find(|&v| normalize_name(ecosystem, self.name(v)) == wanted)
+        })
+    }
+
+    /// Every node of `ecosystem` by its name under [`normalize_name`] (the lowest id where two
+    /// names are equal under it), for resolving many names at once.
+    pub fn names_of(&self, ecosystem: Ecosystem) -> std::collections::HashMap<String, u32> {
+        let mut names = std::collections::HashMap::new();
+        for v in self.range_of(ecosystem) {
+            names.entry(normalize_name(ecosystem, self.name(v)).into_owned()).or_insert(v);
+        }
+        names
+    }
+
     /// Finds the package a user means by `query`: a bare name, or `ecosystem/name`
-    /// (`crates/serde`, `debian/libssl3`). An unknown name's error carries close names.
+    /// (`crates/serde`, `debian/libssl3`), each name read as its registry reads it
+    /// ([`Graph::resolve`]: `Unicode_Ident`, `pypi/URLLib3`, `LibLzma5:amd64`). A bare name that
+    /// several ecosystems read as one of theirs is ambiguous; an unknown name's error carries
+    /// close names from the ecosystem named (from all, when none is); an unknown ecosystem
+    /// prefix is an error listing the graph's ecosystems.
     pub fn find(&self, query: &str) -> Result<u32> {
         if let Some((prefix, rest)) = query.split_once('/') {
-            if let Ok(eco) = prefix.parse::<Ecosystem>() {
-                return self.lookup(eco, rest).ok_or_else(|| self.unknown(query, rest));
+            match prefix.parse::<Ecosystem>() {
+                Ok(eco) => return self.resolve(eco, rest).ok_or_else(|| self.unknown(query, rest, Some(eco))),
+                // An npm scope (`@babel/core`) or a name that holds a `/` is a bare name.
+                Err(_)
+                    if prefix.starts_with('@')
+                        || self.ecosystems().iter().any(|&e| self.lookup(e, query).is_some()) => {}
+                Err(_) => {
+                    return Err(Error::UnknownEcosystem {
+                        prefix: prefix.to_string(),
+                        present: self.ecosystems().iter().map(|e| e.to_string()).collect(),
+                    })
+                }
             }
         }
-        let hits: Vec<u32> = self.ecosystems().into_iter().filter_map(|e| self.lookup(e, query)).collect();
+        let hits: Vec<u32> = self.ecosystems().into_iter().filter_map(|e| self.resolve(e, query)).collect();
         match hits.as_slice() {
             [one] => Ok(*one),
-            [] => Err(self.unknown(query, query)),
+            [] => Err(self.unknown(query, query, None)),
             many => Err(Error::AmbiguousPackage {
                 name: query.to_string(),
                 candidates: many.iter().map(|&v| format!("{}/{}", self.ecosystem(v), self.name(v))).collect(),
@@ -380,18 +421,26 @@ impl Graph {
         }
     }
 
-    /// The error for an unknown `query`, with up to five names close to `name`: names that
-    /// start with it (shortest first), then names with a Jaro-Winkler similarity of 0.85 or more.
-    fn unknown(&self, query: &str, name: &str) -> Error {
-        let mut scored: Vec<(bool, usize, f64, u32)> = (0..self.node_count() as u32)
-            .filter_map(|v| {
-                let candidate = self.name(v);
-                let prefix = candidate.starts_with(name);
-                let similarity = strsim::jaro_winkler(name, candidate);
-                (prefix || similarity >= 0.85).then_some((!prefix, candidate.len(), -similarity, v))
+    /// The error for an unknown `query`, with up to five names of `ecosystem` (of every
+    /// ecosystem when `None`) close to `name` as their registries read names: names that start
+    /// with it (shortest first), then names with a Jaro-Winkler similarity of 0.85 or more (most
+    /// similar first); ties by length, then id.
+    fn unknown(&self, query: &str, name: &str, ecosystem: Option<Ecosystem>) -> Error {
+        let ecosystems = ecosystem.map_or_else(|| self.ecosystems(), |e| vec![e]);
+        let mut scored: Vec<(bool, f64, usize, u32)> = ecosystems
+            .into_iter()
+            .flat_map(|e| {
+                let name = normalize_name(e, name);
+                self.range_of(e).filter_map(move |v| {
+                    let candidate = normalize_name(e, self.name(v));
+                    let prefix = candidate.starts_with(name.as_ref());
+                    let similarity = strsim::jaro_winkler(&name, &candidate);
+                    let rank = if prefix { 0.0 } else { -similarity };
+                    (prefix || similarity >= 0.85).then_some((!prefix, rank, candidate.len(), v))
+                })
             })
             .collect();
-        scored.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)).then(a.2.total_cmp(&b.2)).then(a.3.cmp(&b.3)));
+        scored.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)).then((a.2, a.3).cmp(&(b.2, b.3))));
         Error::UnknownPackage {
             name: query.to_string(),
             suggestions: scored.into_iter().take(5).map(|(_, _, _, v)| self.display_name(v)).collect(),

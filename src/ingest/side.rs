@@ -10,15 +10,14 @@ use serde::Deserialize;
 
 use super::ReadOptions;
 use crate::error::{Error, Location, Result};
-use crate::model::{normalize_name, Advisory, Ecosystem};
+use crate::model::Advisory;
 
-/// Reads a popularity list for `ecosystem` (plain or compressed; tab- or comma-separated, with
+/// Reads a popularity list of one ecosystem (plain or compressed; tab- or comma-separated, with
 /// a header) into one weight per package name: a column whose name contains `downloads` gives
 /// the weight itself; else a column whose name contains `rank` gives 1/rank (Zipf's law:
 /// downloads fall roughly as the inverse of the rank). The package name is the `name` column,
-/// as the ecosystem's registry compares names ([`normalize_name`]). Rows with an empty value
-/// are skipped.
-pub fn read_popularity(path: &Path, ecosystem: Ecosystem) -> Result<Vec<(String, f64)>> {
+/// as written. Rows with an empty value are skipped.
+pub fn read_popularity(path: &Path) -> Result<Vec<(String, f64)>> {
     let mut text = String::new();
     super::open(path, &ReadOptions::default())?.read_to_string(&mut text).map_err(|e| Error::io(path, e))?;
     let delimiter = if text.lines().next().unwrap_or("").contains('\t') { b'\t' } else { b',' };
@@ -52,7 +51,7 @@ pub fn read_popularity(path: &Path, ecosystem: Ecosystem) -> Result<Vec<(String,
             (true, true) => 1.0 / number,
             (true, false) => 0.0,
         };
-        weights.push((normalize_name(ecosystem, row.get(name_at).unwrap_or("").trim()).into_owned(), weight));
+        weights.push((row.get(name_at).unwrap_or("").trim().to_string(), weight));
     }
     Ok(weights)
 }

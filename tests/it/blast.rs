@@ -22,6 +22,41 @@ fn unknown_names_get_suggestions() {
     assert!(stderr(&out).contains("did you mean: liblzma5"), "{}", stderr(&out));
 }
 
+/// Names are read as each registry reads them: crates.io ignores case and takes `-` for `_`,
+/// PyPI normalises per PEP 503, Debian ignores case and an `:arch` qualifier; suggestions come
+/// from the ecosystem named, and an unknown ecosystem prefix is an error naming the ones there.
+#[test]
+fn names_are_read_as_registries_read_them() {
+    let wd = Workdir::new();
+    let snap = wd.path("all.snap");
+    let inputs = [fixture("crates-index.jsonl"), fixture("Packages"), fixture("pypi/pypi-api.jsonl")];
+    let mut args = vec!["ingest", "-o", path(&snap)];
+    args.extend(inputs.iter().map(|p| path(p)));
+    assert_ok(&wd.run(&args));
+    for (query, first_row) in [
+        ("crates/Rand-Core", "crates/rand,1,affected,crates/rand > crates/rand_core"),
+        ("RAND_CORE", "crates/rand,1,affected,crates/rand > crates/rand_core"),
+        ("pypi/URLLib3", "pypi/requests,1,affected,pypi/requests > pypi/urllib3"),
+        ("charset_normalizer", "pypi/requests,1,affected,pypi/requests > pypi/charset-normalizer"),
+        ("LibLzma5", "debian/postfix,1,affected,debian/postfix > debian/liblzma5"),
+        ("debian/liblzma5:amd64", "debian/postfix,1,affected,debian/postfix > debian/liblzma5"),
+    ] {
+        let out = wd.run(&["blast", path(&snap), query]);
+        assert_ok(&out);
+        assert!(stdout(&out).lines().nth(1) == Some(first_row), "{query}: {}", stdout(&out));
+    }
+    let unknown = wd.run(&["blast", path(&snap), "crates/rand_cor"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(stderr(&unknown).contains("did you mean: crates/rand_core, crates/rand?"), "{}", stderr(&unknown));
+    let prefix = wd.run(&["blast", path(&snap), "crate/serde"]);
+    assert_eq!(prefix.status.code(), Some(2));
+    assert!(
+        stderr(&prefix).contains("no ecosystem `crate` (this graph holds crates, debian, pypi)"),
+        "{}",
+        stderr(&prefix)
+    );
+}
+
 #[test]
 fn new_release_follows_floating_requirements_only() {
     let wd = Workdir::new();
