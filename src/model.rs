@@ -225,12 +225,16 @@ pub struct Dependency {
     pub by_feature: bool,
     /// The version requirement as written (`^1.2`, `>= 2.34`, `>=1.0,<2`), if any.
     pub req: Option<String>,
+    /// For a target-specific crates.io dependency (`[target.X.dependencies]`) that no target
+    /// of the reader's set builds: `X` as written (`cfg(any())`). Such a dependency is never an
+    /// edge, under any profile.
+    pub never_built: Option<String>,
 }
 
 impl Dependency {
     /// A dependency on `name` of the dependent's ecosystem.
     pub fn new(name: impl Into<String>, kind: DepKind, optional: bool, req: Option<String>) -> Self {
-        Dependency { name: name.into(), ecosystem: None, kind, optional, by_feature: false, req }
+        Dependency { name: name.into(), ecosystem: None, kind, optional, by_feature: false, req, never_built: None }
     }
 }
 
@@ -333,6 +337,20 @@ pub struct Ingested {
     pub skipped: Skipped,
 }
 
+impl Ingested {
+    /// The targets of the dependencies that are never built ([`Dependency::never_built`]), each
+    /// with how many dependencies it holds back, most first (ties by target).
+    pub fn never_built(&self) -> Vec<(&str, usize)> {
+        let mut counts: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+        for target in self.packages.iter().flat_map(|p| &p.deps).filter_map(|d| d.never_built.as_deref()) {
+            *counts.entry(target).or_default() += 1;
+        }
+        let mut counts: Vec<(&str, usize)> = counts.into_iter().collect();
+        counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        counts
+    }
+}
+
 /// A count of skipped bad records and the first one's error message.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Skipped {
@@ -386,7 +404,9 @@ impl Profile {
         with_features: false,
     };
 
-    /// Whether `dep` is an edge under this profile.
+    /// Whether `dep` is an edge under this profile: its kind is followed, it is built on some
+    /// target ([`Dependency::never_built`]), and it is not optional unless the profile follows
+    /// optional dependencies (or, for one a feature switches on, features).
     pub fn admits(&self, dep: &Dependency) -> bool {
         let kind = match dep.kind {
             DepKind::Normal => self.with_normal,
@@ -395,7 +415,7 @@ impl Profile {
             DepKind::Recommends => self.with_recommends,
             DepKind::Peer => self.with_peer,
         };
-        kind && (!dep.optional || self.with_optional || dep.by_feature && self.with_features)
+        kind && dep.never_built.is_none() && (!dep.optional || self.with_optional || dep.by_feature && self.with_features)
     }
 
     /// Whether this profile follows `kind`.

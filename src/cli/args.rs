@@ -5,6 +5,7 @@
 //! comparison shows ([`CompareArgs`]).
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use anyhow::{bail, Context, Result};
 use clap::Args;
@@ -12,6 +13,7 @@ use keystone::analysis::rank::{rank, Ranking};
 use keystone::analysis::reach::ReachLimits;
 use keystone::analysis::score::{popularity, Popularity, Weights};
 use keystone::graph::Graph;
+use keystone::ingest::cargo_targets::Targets;
 use keystone::ingest::side::read_popularity;
 use keystone::ingest::{Format, FormatOptions, ReadOptions};
 use keystone::model::{Ecosystem, Profile};
@@ -43,6 +45,11 @@ pub(crate) struct ReadArgs {
     /// environment (Linux, x86_64, CPython 3.12); repeatable, e.g. `--marker python_version=3.11`.
     #[arg(long, value_parser = parse_marker, value_name = "NAME=VALUE")]
     marker: Vec<(String, String)>,
+    /// A rustc target (e.g. `x86_64-unknown-linux-gnu`) that decides which target-specific
+    /// Cargo dependencies are built; repeatable. Default: every built-in target of rustc, so
+    /// only dependencies no target builds (`cfg(any())`, custom cfgs) are left out.
+    #[arg(long = "target", value_name = "TRIPLE")]
+    targets: Vec<String>,
     /// Skip malformed records (and report how many) instead of stopping at the first.
     #[arg(long)]
     skip_bad: bool,
@@ -184,9 +191,14 @@ impl ReadArgs {
     /// The options of the formats that have their own, for graphs of `profiles`: Cargo
     /// features are worked out only when a profile follows them.
     pub(crate) fn format_options(&self, profiles: &[Profile]) -> Result<FormatOptions> {
+        let targets = match self.targets.as_slice() {
+            [] => Arc::default(),
+            names => Arc::new(Targets::only(names).context("--target")?),
+        };
         Ok(FormatOptions {
             cargo_features: profiles.iter().any(|p| p.with_features),
             markers: keystone::ingest::pypi::Markers::new(&self.marker).context("--marker")?,
+            targets,
         })
     }
 }

@@ -5,7 +5,8 @@ use std::path::Path;
 
 use anyhow::{bail, Result};
 use keystone::graph::{builder, snapshot, Graph};
-use keystone::ingest::{read_default, Format};
+use keystone::ingest::cargo_targets::Targets;
+use keystone::ingest::{read_default, Format, FormatOptions};
 use keystone::model::{Ingested, Profile};
 
 use super::args::{GraphArgs, ReadArgs};
@@ -21,9 +22,10 @@ impl ReadArgs {
                 Format::ALL.iter().map(|f| f.as_str()).collect::<Vec<_>>().join(", ")
             );
         };
-        let reader = format.reader_with(&self.format_options(profiles)?);
-        let ingested = reader.read(path, &self.read_options(), progress)?;
+        let options = self.format_options(profiles)?;
+        let ingested = format.reader_with(&options).read(path, &self.read_options(), progress)?;
         report_skipped(path, &ingested, progress);
+        report_never_built(path, &ingested, &options, progress);
         Ok(ingested)
     }
 }
@@ -51,6 +53,27 @@ impl GraphArgs {
         };
         Ok(builder::build(&[ingested], profile, progress)?)
     }
+}
+
+/// Says how many target-specific dependencies were left out as never built, and the most
+/// common of their targets.
+fn report_never_built(path: &Path, ingested: &Ingested, options: &FormatOptions, progress: &CliProgress) {
+    let targets = ingested.never_built();
+    if targets.is_empty() {
+        return;
+    }
+    let count: usize = targets.iter().map(|(_, n)| n).sum();
+    let set = match options.targets.names().count() {
+        n if n == Targets::default().names().count() => format!("none of the {n} built-in targets of {}", Targets::rustc()),
+        _ => format!("no --target ({})", options.targets.names().collect::<Vec<_>>().join(", ")),
+    };
+    let common: Vec<String> = targets.iter().take(5).map(|(target, n)| format!("{target} {n}")).collect();
+    progress.message(&format!(
+        "{}: left out {count} target-specific {} that {set} builds; most common: {}",
+        path.display(),
+        if count == 1 { "dependency" } else { "dependencies" },
+        common.join(", ")
+    ));
 }
 
 fn report_skipped(path: &Path, ingested: &Ingested, progress: &CliProgress) {

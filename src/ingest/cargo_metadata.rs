@@ -5,21 +5,28 @@
 //! their kinds, so optional dependencies appear exactly when a feature switched them on. Saved
 //! with `--no-deps`, it has no `resolve`, and the declared dependencies of the workspace members
 //! are used instead. A crate present in several versions is one package: the union of their
-//! dependencies, shown at its highest version.
+//! dependencies, shown at its highest version. A target-specific dependency that no target of
+//! [`CargoMetadata::targets`] builds is marked never built (see [`super::cargo_targets`]).
 
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::Arc;
 
 use cargo_metadata::{DependencyKind, Metadata, MetadataCommand, Package, PackageId};
+use cargo_platform::Platform;
 
+use super::cargo_targets::Targets;
 use super::{Ingest, ReadOptions, Stream};
 use crate::error::{Error, Location, Result};
 use crate::model::{normalize_repository, DepKind, Dependency, Ecosystem, Ingested, PackageRecord, Skipped};
 use crate::progress::Progress;
 
 /// The `cargo metadata` format.
-#[derive(Debug, Clone, Copy)]
-pub struct CargoMetadata;
+#[derive(Debug, Clone, Default)]
+pub struct CargoMetadata {
+    /// The targets a target-specific dependency must be built on to be an edge.
+    pub targets: Arc<Targets>,
+}
 
 impl Ingest for CargoMetadata {
     /// Runs `cargo metadata` on a `Cargo.toml`; reads any other file as its saved JSON.
@@ -30,7 +37,7 @@ impl Ingest for CargoMetadata {
                 .manifest_path(path)
                 .exec()
                 .map_err(|e| Error::parse(Location::file(path), format!("`cargo metadata` failed: {e}")))?;
-            let packages = records(&metadata).map_err(|m| Error::parse(Location::file(path), m))?;
+            let packages = records(&metadata, &self.targets).map_err(|m| Error::parse(Location::file(path), m))?;
             return Ok(Ingested { packages, skipped: Skipped::default() });
         }
         self.read_stream(super::open(path, opts)?, path, opts, progress)
@@ -51,7 +58,7 @@ impl Ingest for CargoMetadata {
                 format!("expected `cargo metadata --format-version 1` JSON: {e}"),
             )
         })?;
-        let packages = records(&metadata).map_err(|m| Error::parse(Location::file(path), m))?;
+        let packages = records(&metadata, &self.targets).map_err(|m| Error::parse(Location::file(path), m))?;
         Ok(Ingested { packages, skipped: Skipped::default() })
     }
 }
@@ -64,7 +71,8 @@ fn kind_of(kind: DependencyKind) -> DepKind {
     }
 }
 
-fn records(metadata: &Metadata) -> Result<Vec<PackageRecord>, String> {
+fn records(metadata: &Metadata, targets: &Targets) -> Result<Vec<PackageRecord>, String> {
+    let never_built = |target: Option<&Platform>| target.map(Platform::to_string).filter(|t| !targets.builds(t));
     let by_id: HashMap<&PackageId, &Package> = metadata.packages.iter().map(|p| (&p.id, p)).collect();
     let package = |id: &PackageId| {
         by_id.get(id).copied().ok_or_else(|| format!("`resolve` names package `{id}`, which `packages` does not list"))
@@ -92,12 +100,15 @@ fn records(metadata: &Metadata) -> Result<Vec<PackageRecord>, String> {
                     let name = package(&dep.pkg)?.name.to_string();
                     // The requirement comes from the declaration the resolver satisfied.
                     let req = node_package.dependencies.iter().find(|d| d.name == name).map(|d| d.req.to_string());
-                    let kinds: Vec<DepKind> = if dep.dep_kinds.is_empty() {
-                        vec![DepKind::Normal]
+                    let kinds: Vec<(DepKind, Option<String>)> = if dep.dep_kinds.is_empty() {
+                        vec![(DepKind::Normal, None)]
                     } else {
-                        dep.dep_kinds.iter().map(|k| kind_of(k.kind)).collect()
+                        dep.dep_kinds.iter().map(|k| (kind_of(k.kind), never_built(k.target.as_ref()))).collect()
                     };
-                    deps.extend(kinds.into_iter().map(|kind| Dependency::new(&name, kind, false, req.clone())));
+                    deps.extend(kinds.into_iter().map(|(kind, never_built)| Dependency {
+                        never_built,
+                        ..Dependency::new(&name, kind, false, req.clone())
+                    }));
                 }
                 add(node_package, deps);
             }
@@ -107,7 +118,10 @@ fn records(metadata: &Metadata) -> Result<Vec<PackageRecord>, String> {
                 let deps = package
                     .dependencies
                     .iter()
-                    .map(|d| Dependency::new(&d.name, kind_of(d.kind), d.optional, Some(d.req.to_string())))
+                    .map(|d| Dependency {
+                        never_built: never_built(d.target.as_ref()),
+                        ..Dependency::new(&d.name, kind_of(d.kind), d.optional, Some(d.req.to_string()))
+                    })
                     .collect();
                 add(package, deps);
             }

@@ -7,7 +7,9 @@
 //! 1 team) with `users.csv` (`gh_login`) and `teams.csv` (`login`) for the maintainers.
 //! Optional dependencies that a feature switches on are marked (`cargo_features.rs`),
 //! from `versions.features` (JSON) and `dependencies.features` (a Postgres array) and
-//! `explicit_name` (a rename, the dependency's name in features).
+//! `explicit_name` (a rename, the dependency's name in features). A dependency whose `target`
+//! no target of [`CratesDump::targets`] builds is marked never built (see
+//! [`super::cargo_targets`]).
 //!
 //! Latest releases are chosen as for the index ([`super::crates_index`]). Renamed dependencies
 //! need no care here: `crate_id` is always the real crate. A tarball is read twice, since the
@@ -16,9 +18,11 @@
 use std::collections::{BTreeMap, HashMap};
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use super::archive::Archive;
 use super::cargo_features::{switch_on, CrateFeatures, FeatureDep};
+use super::cargo_targets::Targets;
 use super::crates_index::{version_rank, Rank};
 use super::{csv_rows, BadRecords, Ingest, ReadOptions, Stream};
 use crate::error::{Error, Location, Result};
@@ -26,16 +30,18 @@ use crate::model::{normalize_repository, DepKind, Dependency, Ecosystem, Ingeste
 use crate::progress::Progress;
 
 /// The crates.io db-dump format.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct CratesDump {
     /// Work out which optional dependencies a feature switches on (see
     /// `cargo_features.rs`).
     pub features: bool,
+    /// The targets a target-specific dependency must be built on to be an edge.
+    pub targets: Arc<Targets>,
 }
 
 impl Default for CratesDump {
     fn default() -> Self {
-        CratesDump { features: true }
+        CratesDump { features: true, targets: Arc::default() }
     }
 }
 
@@ -256,7 +262,7 @@ impl CratesDump {
         let mut feature_deps: HashMap<u64, Vec<FeatureDep>> = HashMap::new();
         progress.phase("read crates.io db-dump dependencies", None);
         each_table(&dump, opts, &["dependencies.csv"], |_, reader, at| {
-            let columns = ["version_id", "crate_id", "kind", "optional", "req", "explicit_name", "features"];
+            let columns = ["version_id", "crate_id", "kind", "optional", "req", "explicit_name", "features", "target"];
             Table::open(reader, at, &columns)?.rows(&mut bad, |f| {
                 let Some(&dependent) = chosen.get(&id(f[0], "version_id")?) else {
                     return Ok(());
@@ -276,7 +282,9 @@ impl CratesDump {
                     rename: Some(f[5].to_string()).filter(|r| !r.is_empty()),
                     features: pg_array(f[6], "features")?,
                 };
-                deps.entry(dependent).or_default().push(Dependency::new(name.clone(), kind, optional, req));
+                let never_built = Some(f[7]).filter(|t| !t.is_empty() && !self.targets.builds(t)).map(str::to_string);
+                let dep = Dependency { never_built, ..Dependency::new(name.clone(), kind, optional, req) };
+                deps.entry(dependent).or_default().push(dep);
                 feature_deps.entry(dependent).or_default().push(feature_dep);
                 Ok(())
             })

@@ -8,7 +8,8 @@
 //! renamed; dependencies on another `registry` are dropped. Optional dependencies that a
 //! feature switches on are marked (`cargo_features.rs`), from the chosen release's
 //! `features` and `features2` and its dependencies' `features`; without
-//! [`CratesIndex::features`] those are skipped unread.
+//! [`CratesIndex::features`] those are skipped unread. A dependency whose `target` no target
+//! of [`CratesIndex::targets`] builds is marked never built (see [`super::cargo_targets`]).
 //!
 //! Speed: lines are read in batches (of 8 MiB, or one file of a checkout) and parsed twice
 //! over. A first, parallel pass reads only `name`, `vers` and `yanked`; then the best line of
@@ -21,12 +22,14 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::de::IgnoredAny;
 use serde::Deserialize;
 
 use super::cargo_features::{switch_on, CrateFeatures, FeatureDep};
+use super::cargo_targets::Targets;
 use super::lines::{batches, Batch};
 use super::{archive, BadRecords, Ingest, ReadOptions, Stream};
 use crate::error::{Error, Location, Result};
@@ -34,16 +37,18 @@ use crate::model::{DepKind, Dependency, Ecosystem, Ingested, PackageRecord};
 use crate::progress::Progress;
 
 /// The crates.io index format.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct CratesIndex {
     /// Work out which optional dependencies a feature switches on (see
     /// `cargo_features.rs`); off, the `features` tables are skipped unread.
     pub features: bool,
+    /// The targets a target-specific dependency must be built on to be an edge.
+    pub targets: Arc<Targets>,
 }
 
 impl Default for CratesIndex {
     fn default() -> Self {
-        CratesIndex { features: true }
+        CratesIndex { features: true, targets: Arc::default() }
     }
 }
 
@@ -86,6 +91,8 @@ struct IndexDep<'a, L> {
     package: Option<Cow<'a, str>>,
     #[serde(borrow, default)]
     req: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    target: Option<Cow<'a, str>>,
     #[serde(default)]
     features: L,
 }
@@ -112,7 +119,7 @@ struct Best {
 struct Reader<'p> {
     progress: &'p dyn Progress,
     bad: BadRecords,
-    cargo_features: bool,
+    format: &'p CratesIndex,
     best: HashMap<String, Best>,
     /// Every non-yanked version of each crate, in input order.
     releases: HashMap<String, Vec<String>>,
@@ -134,13 +141,13 @@ impl Ingest for CratesIndex {
             let data = std::fs::read(&file).map_err(|e| Error::io(&file, e))?;
             Ok((file, Batch { first_line: 1, data }))
         });
-        Reader::new(progress, opts, self.features).read(batches)
+        Reader::new(progress, opts, self).read(batches)
     }
 
     fn read_stream(&self, input: Stream, path: &Path, opts: &ReadOptions, progress: &dyn Progress) -> Result<Ingested> {
         progress.phase("read crates.io index lines", None);
         let batches = batches(input, path, opts.max_record_bytes).map(|batch| Ok((path.to_path_buf(), batch?)));
-        Reader::new(progress, opts, self.features).read(batches)
+        Reader::new(progress, opts, self).read(batches)
     }
 }
 
@@ -151,15 +158,16 @@ fn parse_head(line: &[u8]) -> Result<(Head<'_>, Rank), String> {
     Ok((head, rank))
 }
 
-/// A release's dependencies and, if `cargo_features`, what feature resolution needs of it.
-fn parse_deps(line: &[u8], cargo_features: bool) -> Result<(Vec<Dependency>, CrateFeatures), String> {
-    if !cargo_features {
+/// A release's dependencies and, if the format works out features, what feature resolution
+/// needs of it.
+fn parse_deps(line: &[u8], format: &CratesIndex) -> Result<(Vec<Dependency>, CrateFeatures), String> {
+    if !format.features {
         let full: Full<'_, IgnoredAny, IgnoredAny> = parse_full(line)?;
-        let deps = dependencies(full.deps)?.into_iter().map(|(dep, _, _)| dep).collect();
+        let deps = dependencies(full.deps, &format.targets)?.into_iter().map(|(dep, _, _)| dep).collect();
         return Ok((deps, CrateFeatures::default()));
     }
     let full: Full<'_, BTreeMap<String, Vec<String>>, Vec<String>> = parse_full(line)?;
-    let (deps, feature_deps) = dependencies(full.deps)?
+    let (deps, feature_deps) = dependencies(full.deps, &format.targets)?
         .into_iter()
         .map(|(dep, rename, features)| (dep, FeatureDep { rename, features }))
         .unzip();
@@ -174,8 +182,9 @@ where
         .map_err(|e| format!("expected `deps` to be a list of dependency objects and `features` a map of lists: {e}"))
 }
 
-/// Each dependency on this registry, with its rename and its `features`.
-fn dependencies<L>(deps: Vec<IndexDep<'_, L>>) -> Result<Vec<(Dependency, Option<String>, L)>, String> {
+/// Each dependency on this registry, with its rename and its `features`; one whose `target`
+/// none of `targets` builds is marked never built.
+fn dependencies<L>(deps: Vec<IndexDep<'_, L>>, targets: &Targets) -> Result<Vec<(Dependency, Option<String>, L)>, String> {
     deps.into_iter()
         .filter(|d| d.registry.is_none())
         .map(|d| {
@@ -191,7 +200,9 @@ fn dependencies<L>(deps: Vec<IndexDep<'_, L>>) -> Result<Vec<(Dependency, Option
                 Some(package) => (package, Some(d.name.into_owned())),
                 None => (d.name, None),
             };
-            Ok((Dependency::new(name, kind, d.optional, d.req.map(Cow::into_owned)), rename, d.features))
+            let never_built = d.target.filter(|t| !targets.builds(t)).map(Cow::into_owned);
+            let dep = Dependency { never_built, ..Dependency::new(name, kind, d.optional, d.req.map(Cow::into_owned)) };
+            Ok((dep, rename, d.features))
         })
         .collect()
 }
@@ -224,11 +235,11 @@ fn first_pass(batch: &Batch) -> Vec<Result<Line, (u64, String)>> {
 }
 
 impl<'p> Reader<'p> {
-    fn new(progress: &'p dyn Progress, opts: &ReadOptions, cargo_features: bool) -> Self {
+    fn new(progress: &'p dyn Progress, opts: &ReadOptions, format: &'p CratesIndex) -> Self {
         Reader {
             progress,
             bad: BadRecords::new(opts),
-            cargo_features,
+            format,
             best: HashMap::default(),
             releases: HashMap::default(),
         }
@@ -272,7 +283,7 @@ impl<'p> Reader<'p> {
                 )
             })
             .unzip();
-        if self.cargo_features {
+        if self.format.features {
             self.progress.phase("switch on optional dependencies by features", None);
             switch_on(&mut packages, &features);
         }
@@ -317,7 +328,7 @@ impl<'p> Reader<'p> {
             .par_iter()
             .map(|line| {
                 let deps = if line.rank.is_some() {
-                    parse_deps(&batch.data[line.span.clone()], self.cargo_features)
+                    parse_deps(&batch.data[line.span.clone()], self.format)
                 } else {
                     Ok(Default::default())
                 };

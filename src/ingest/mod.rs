@@ -6,8 +6,9 @@
 //! in one place ([`open`]), under the limits of [`ReadOptions`]; a format that reads a folder,
 //! an archive or runs a command overrides it. Folders and tarballs are walked by one shared
 //! archive module. Options that belong to one format live in that format's own struct (Cargo
-//! feature resolution in [`crates_index::CratesIndex`] and [`crates_dump::CratesDump`], the
-//! PEP 508 environment in [`pypi::Markers`]); [`FormatOptions`] gathers them for the registry.
+//! feature resolution and the rustc targets in [`crates_index::CratesIndex`] and
+//! [`crates_dump::CratesDump`], the PEP 508 environment in [`pypi::Markers`]); [`FormatOptions`]
+//! gathers them for the registry.
 //!
 //! # Adding a format
 //! 1. Write `ingest/<format>.rs`: a struct, holding the format's own options if it has any,
@@ -19,6 +20,7 @@
 
 mod archive;
 mod cargo_features;
+pub mod cargo_targets;
 pub mod cargo_metadata;
 pub mod crates_dump;
 pub mod crates_index;
@@ -37,6 +39,7 @@ use std::fmt;
 use std::io::BufRead;
 use std::path::Path;
 use std::str::FromStr;
+use std::sync::Arc;
 
 pub use decompress::{open, stream};
 
@@ -118,11 +121,14 @@ pub struct FormatOptions {
     pub cargo_features: bool,
     /// The environment PyPI requirements' markers are evaluated in.
     pub markers: pypi::Markers,
+    /// The rustc targets a target-specific Cargo dependency must be built on to be an edge
+    /// (default: every built-in target; see [`cargo_targets`]).
+    pub targets: Arc<cargo_targets::Targets>,
 }
 
 impl Default for FormatOptions {
     fn default() -> Self {
-        FormatOptions { cargo_features: true, markers: pypi::Markers::default() }
+        FormatOptions { cargo_features: true, markers: pypi::Markers::default(), targets: Arc::default() }
     }
 }
 
@@ -158,15 +164,15 @@ macro_rules! formats {
 
 formats! {
     /// crates.io index lines: a `.jsonl` file (plain, `.zst`, `.gz`) or an index checkout.
-    CratesIndex = "crates-index" => |o| crates_index::CratesIndex { features: o.cargo_features },
+    CratesIndex = "crates-index" => |o| crates_index::CratesIndex { features: o.cargo_features, targets: o.targets.clone() },
     /// The crates.io database dump: `db-dump.tar.gz` or its extracted folder.
-    CratesDump = "crates-dump" => |o| crates_dump::CratesDump { features: o.cargo_features },
+    CratesDump = "crates-dump" => |o| crates_dump::CratesDump { features: o.cargo_features, targets: o.targets.clone() },
     /// A Debian `Packages` file (plain, `.xz`, `.gz`).
     Debian = "debian" => |_o| debian::Debian,
     /// A generic edge list CSV: `dependent,dependency[,kind]`.
     Edges = "edges" => |_o| edges::Edges,
     /// `cargo metadata` JSON of a workspace, or a `Cargo.toml` to run it on.
-    CargoMetadata = "cargo-metadata" => |_o| cargo_metadata::CargoMetadata,
+    CargoMetadata = "cargo-metadata" => |o| cargo_metadata::CargoMetadata { targets: o.targets.clone() },
     /// The pypi-deps-db layout (`sdist/*.json`, `wheel/*.json`): its tarball or folder.
     PypiDepsDb = "pypi-deps-db" => |o| pypi::PypiDepsDb { markers: o.markers.clone() },
     /// PyPI JSON API documents (`info.requires_dist`, `releases`), one per line.

@@ -1,13 +1,14 @@
 //! The crates.io index: golden tests of its lines and of a checkout (`crates-index.jsonl`,
 //! `crates-index-tree`) under the default profile and the widened ones, and bad lines (named
-//! by file and line, in line order across parse batches, or counted and skipped).
+//! by file and line, in line order across parse batches, or counted and skipped), and the
+//! target-specific dependencies that no rustc target builds.
 
 use keystone::graph::builder;
 use keystone::ingest::{Format, ReadOptions};
 use keystone::model::Profile;
 use keystone::progress::NoProgress;
 
-use crate::workdir::{edge_list, fixture, graph_of, Workdir, DEV, OPTIONAL};
+use crate::workdir::{assert_ok, edge_list, fixture, graph_of, path, stderr, stdout, Workdir, DEV, OPTIONAL};
 
 #[test]
 fn crates_index_lines_default_graph() {
@@ -101,4 +102,50 @@ fn crates_index_errors_come_in_line_order_across_batches() {
         let err = Format::CratesIndex.reader().read(&path, &opts, &NoProgress).unwrap_err().to_string();
         assert!(err.contains(&format!("{name}:1:")), "{err}");
     }
+}
+
+/// A target-specific dependency is an edge when its target holds on some built-in rustc
+/// target (every one by default, those of `--target` when given); the others are left out,
+/// and said so.
+#[test]
+fn dependencies_no_target_builds_are_left_out() {
+    let wd = Workdir::new();
+    let dep = |name: &str, target: &str| {
+        let target = if target.is_empty() { "null".to_string() } else { format!("{target:?}") };
+        format!(
+            r#"{{"name":"{name}","req":"^1","features":[],"optional":false,"default_features":true,"target":{target},"kind":"normal"}}"#
+        )
+    };
+    let deps = [
+        dep("everywhere", ""),
+        dep("lockstep", "cfg(any())"),
+        dep("simulated", "cfg(madsim)"),
+        dep("windows-only", "cfg(windows)"),
+        dep("msvc-only", "x86_64-pc-windows-msvc"),
+        dep("unix-only", "cfg(unix)"),
+        dep("removed-target", "asmjs-unknown-emscripten"),
+    ];
+    let index = wd.create(
+        "index.jsonl",
+        format!(r#"{{"name":"app","vers":"1.0.0","deps":[{}],"features":{{}},"yanked":false}}"#, deps.join(",")) + "\n",
+    );
+    let out = wd.run(&["edges", path(&index)]);
+    assert_ok(&out);
+    assert_eq!(stdout(&out), "dependent,dependency\napp,everywhere\napp,msvc-only\napp,unix-only\napp,windows-only\n");
+    assert!(stderr(&out).contains("left out 3 target-specific dependencies that none of the"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("most common: asmjs-unknown-emscripten 1, cfg(any()) 1, cfg(madsim) 1"));
+    // On Linux alone, the Windows dependencies are left out too.
+    let linux = wd.run(&["edges", path(&index), "--target", "x86_64-unknown-linux-gnu"]);
+    assert_ok(&linux);
+    assert_eq!(stdout(&linux), "dependent,dependency\napp,everywhere\napp,unix-only\n");
+    assert!(
+        stderr(&linux).contains("left out 5 target-specific dependencies that no --target (x86_64-unknown-linux-gnu)")
+    );
+    let unknown = wd.run(&["edges", path(&index), "--target", "x86_64-linux"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(
+        stderr(&unknown).contains("--target: `x86_64-linux` is not a built-in target of rustc"),
+        "{}",
+        stderr(&unknown)
+    );
 }
