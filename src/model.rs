@@ -415,7 +415,8 @@ impl Profile {
             DepKind::Recommends => self.with_recommends,
             DepKind::Peer => self.with_peer,
         };
-        kind && dep.never_built.is_none() && (!dep.optional || self.with_optional || dep.by_feature && self.with_features)
+        kind && dep.never_built.is_none()
+            && (!dep.optional || self.with_optional || dep.by_feature && self.with_features)
     }
 
     /// Whether this profile follows `kind`.

@@ -16,7 +16,7 @@ use super::reach::reach;
 use crate::error::Result;
 use crate::graph::csr::Csr;
 use crate::graph::Graph;
-use crate::model::Ecosystem;
+use crate::model::{Advisory, Ecosystem};
 use crate::progress::Progress;
 
 /// Named groups of packages.
@@ -154,4 +154,49 @@ pub fn ranked(groups: &Groups, metrics: &[GroupMetrics]) -> Vec<usize> {
     let mut order: Vec<usize> = (0..groups.names.len()).collect();
     order.sort_by(|&a, &b| metrics[b].reach.cmp(&metrics[a].reach).then_with(|| groups.names[a].cmp(&groups.names[b])));
     order
+}
+
+/// What an advisory's package is in a graph: the package, its project, or why neither.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AdvisoryMatch {
+    /// The package, read as its registry reads names, with its project if it has one.
+    Package(u32, Option<usize>),
+    /// No package of that name, but a project of that name with members in the advisory's
+    /// ecosystem (OSV's Debian `xz` for the source package): the project.
+    Project(usize),
+    /// The OSV ecosystem is not one keystone reads.
+    UnknownEcosystem,
+    /// The graph holds no package of the advisory's ecosystem.
+    EcosystemAbsent(Ecosystem),
+    /// Neither a package nor a project of that name in the ecosystem.
+    NoSuchName(Ecosystem),
+}
+
+impl AdvisoryMatch {
+    /// Matches advisory `a` in `graph`, whose projects are `groups`.
+    pub fn of(a: &Advisory, graph: &Graph, groups: &Groups) -> AdvisoryMatch {
+        let Some(eco) = a.keystone_ecosystem() else { return AdvisoryMatch::UnknownEcosystem };
+        if !graph.ecosystems().contains(&eco) {
+            return AdvisoryMatch::EcosystemAbsent(eco);
+        }
+        if let Some(v) = graph.resolve(eco, &a.package) {
+            return AdvisoryMatch::Package(v, groups.members.iter().position(|m| m.binary_search(&v).is_ok()));
+        }
+        groups
+            .names
+            .binary_search(&a.package)
+            .ok()
+            .filter(|&g| groups.members[g].iter().any(|&m| graph.ecosystem(m) == eco))
+            .map_or(AdvisoryMatch::NoSuchName(eco), AdvisoryMatch::Project)
+    }
+
+    /// The package and project matched, if any; a project matched by name stands in with its
+    /// member of largest reach.
+    pub fn matched(self, metrics: &[GroupMetrics]) -> Option<(u32, Option<usize>)> {
+        match self {
+            AdvisoryMatch::Package(v, group) => Some((v, group)),
+            AdvisoryMatch::Project(g) => Some((metrics[g].top_member, Some(g))),
+            _ => None,
+        }
+    }
 }

@@ -231,18 +231,21 @@ pub fn is_team(account: &str) -> bool {
 pub type Popularity = (Ecosystem, Vec<f64>);
 
 /// The [`Popularity`] of `ecosystem` from a list of (name, weight), as
-/// [`read_popularity`](crate::ingest::side::read_popularity) reads it: names are read as the
-/// registry reads them ([`normalize_name`]), names the graph lacks are skipped, and a package
-/// listed twice keeps its last weight.
-pub fn popularity(graph: &Graph, ecosystem: Ecosystem, list: &[(String, f64)]) -> Popularity {
+/// [`read_popularity`](crate::ingest::side::read_popularity) reads it, and how many of the
+/// list's rows name a package of the graph: names are read as the registry reads them
+/// ([`normalize_name`]), names the graph lacks are skipped, and a package listed twice keeps its
+/// last weight.
+pub fn popularity(graph: &Graph, ecosystem: Ecosystem, list: &[(String, f64)]) -> (Popularity, usize) {
     let names = graph.names_of(ecosystem);
     let mut weights = vec![0.0; graph.node_count()];
+    let mut matched = 0;
     for (name, weight) in list {
         if let Some(&v) = names.get(normalize_name(ecosystem, name).as_ref()) {
             weights[v as usize] = *weight;
+            matched += 1;
         }
     }
-    (ecosystem, weights)
+    ((ecosystem, weights), matched)
 }
 
 /// The [`Evidence`] of every package of `graph` from its `ranking` and popularity lists.

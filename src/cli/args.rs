@@ -18,7 +18,7 @@ use keystone::ingest::side::read_popularity;
 use keystone::ingest::{Format, FormatOptions, ReadOptions};
 use keystone::model::{Ecosystem, Profile};
 
-use super::output::approximation_note;
+use super::output::{approximation_note, check_output};
 use super::CliProgress;
 
 /// How many of the largest values are exact even when reach has to be estimated, for commands
@@ -245,19 +245,63 @@ impl ScoreArgs {
         self.weights.is_some() || !self.popularity.is_empty()
     }
 
-    /// The score's weights and popularity lists, read for `graph`.
-    pub(crate) fn read(&self, graph: &Graph, ranking: &Ranking) -> Result<(Weights, Vec<Popularity>)> {
-        if !self.popularity.is_empty() && ranking.reach_approximation.is_some() {
-            bail!("--popularity needs exact reach sets, which passed the memory limit; raise --max-memory");
-        }
+    /// Reads the weights file and the popularity lists, before any graph is loaded.
+    pub(crate) fn read(&self) -> Result<ScoreInputs> {
         let weights = self.weights.as_deref().map(Weights::read).transpose()?.unwrap_or_default();
         let lists = self
             .popularity
             .iter()
-            .map(|(eco, path)| Ok(popularity(graph, *eco, &read_popularity(path)?)))
+            .map(|(eco, path)| Ok((*eco, path.clone(), read_popularity(path)?)))
             .collect::<Result<Vec<_>>>()
             .context("reading a popularity list")?;
-        Ok((weights, lists))
+        Ok(ScoreInputs { weights, lists })
+    }
+}
+
+/// The score's side inputs, read from their files.
+pub(crate) struct ScoreInputs {
+    pub(crate) weights: Weights,
+    lists: Vec<(Ecosystem, PathBuf, Vec<(String, f64)>)>,
+}
+
+/// A popularity list whose names match fewer than this share of its rows is taken for a
+/// mistake (a list of another ecosystem, the wrong column) rather than used.
+const MIN_MATCHED: f64 = 0.01;
+
+impl ScoreInputs {
+    /// The popularity lists matched to `graph`'s packages, saying on stderr how many names of
+    /// each matched. A list for an ecosystem the graph lacks, or one whose names mostly match
+    /// nothing, is an error.
+    pub(crate) fn popularity(
+        &self,
+        graph: &Graph,
+        ranking: &Ranking,
+        progress: &CliProgress,
+    ) -> Result<Vec<Popularity>> {
+        if !self.lists.is_empty() && ranking.reach_approximation.is_some() {
+            bail!("--popularity needs exact reach sets, which passed the memory limit; raise --max-memory");
+        }
+        let present = graph.ecosystems();
+        self.lists
+            .iter()
+            .map(|(eco, path, list)| {
+                if !present.contains(eco) {
+                    let names: Vec<String> = present.iter().map(|e| e.to_string()).collect();
+                    bail!("--popularity {eco}={}: the graph holds no {eco} packages (it holds {})", path.display(), names.join(", "));
+                }
+                let (popularity, matched) = popularity(graph, *eco, list);
+                if (matched as f64) < MIN_MATCHED * list.len() as f64 {
+                    bail!(
+                        "--popularity {eco}={}: only {matched} of its {} names are {eco} packages of the graph; is it a list \
+                         of another ecosystem?",
+                        path.display(),
+                        list.len()
+                    );
+                }
+                progress.message(&format!("{}: matched {matched} of {} names to {eco} packages", path.display(), list.len()));
+                Ok(popularity)
+            })
+            .collect()
     }
 }
 
@@ -265,5 +309,10 @@ impl OutputArgs {
     /// The file to write, if not stdout.
     pub(crate) fn path(&self) -> Option<&Path> {
         self.output.as_deref()
+    }
+
+    /// Refuses an output that cannot be right (see [`check_output`]).
+    pub(crate) fn check(&self, inputs: &[Option<&Path>]) -> Result<()> {
+        check_output(self.path(), inputs)
     }
 }

@@ -4,10 +4,12 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Result;
-use keystone::analysis::groups::{group_metrics, projects};
+use keystone::analysis::groups::{group_metrics, projects, AdvisoryMatch, Groups};
 use keystone::analysis::score::{evidence, score};
 use keystone::export::csv::write_backtest;
+use keystone::graph::Graph;
 use keystone::ingest::side::{read_aliases, read_osv};
+use keystone::model::Advisory;
 
 use super::args::{GraphArgs, OutputArgs, ReachArgs, ScoreArgs, EXACT_TOP};
 use super::output::write_output;
@@ -34,14 +36,32 @@ pub struct Args {
 }
 
 pub fn run(args: Args, progress: &CliProgress) -> Result<ExitCode> {
+    // Every side file and the output's folder are checked before the graph is loaded.
+    args.output.check(&[Some(args.osv.as_path()), args.input.as_deref()])?;
     let advisories = read_osv(&args.osv)?;
+    let aliases = args.aliases.as_deref().map(read_aliases).transpose()?.unwrap_or_default();
+    let scoring = args.scoring.read()?;
     let graph = args.graph.load(args.input.as_deref(), progress)?;
     let ranking = args.reach.rank(&graph, EXACT_TOP, progress)?;
-    let (weights, lists) = args.scoring.read(&graph, &ranking)?;
-    let scores = score(&evidence(&graph, &ranking, &lists, progress), graph.node_count(), &weights);
-    let groups = projects(&graph, &args.aliases.as_deref().map(read_aliases).transpose()?.unwrap_or_default())?;
+    let lists = scoring.popularity(&graph, &ranking, progress)?;
+    let scores = score(&evidence(&graph, &ranking, &lists, progress), graph.node_count(), &scoring.weights);
+    let groups = projects(&graph, &aliases)?;
     let (metrics, _) = group_metrics(graph.reverse(), &groups, progress);
+    report_unmatched(&advisories, &graph, &groups, progress);
     progress.phase_start("write CSV");
     write_output(args.output.path(), |w| write_backtest(&graph, &advisories, &ranking, &scores, &groups, &metrics, w))?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Says on stderr which advisories match no package or project of the graph, and why.
+fn report_unmatched(advisories: &[Advisory], graph: &Graph, groups: &Groups, progress: &CliProgress) {
+    for a in advisories {
+        let why = match AdvisoryMatch::of(a, graph, groups) {
+            AdvisoryMatch::Package(..) | AdvisoryMatch::Project(_) => continue,
+            AdvisoryMatch::UnknownEcosystem => format!("keystone does not read OSV's ecosystem `{}`", a.ecosystem),
+            AdvisoryMatch::EcosystemAbsent(eco) => format!("the graph holds no {eco} packages"),
+            AdvisoryMatch::NoSuchName(eco) => format!("no {eco} package or project is named `{}`", a.package),
+        };
+        progress.message(&format!("{}: {} {} not matched: {why}", a.id, a.ecosystem, a.package));
+    }
 }

@@ -11,7 +11,7 @@ use keystone::analysis::scenario::{run as scenario, Scenario};
 use keystone::export::csv::write_blast;
 
 use super::args::{GraphArgs, OutputArgs};
-use super::output::write_output;
+use super::output::{count, write_output};
 use super::CliProgress;
 
 #[derive(Debug, clap::Args)]
@@ -42,6 +42,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args, progress: &CliProgress) -> Result<ExitCode> {
+    args.output.check(&[Some(args.input.as_path())])?;
     let graph = args.graph.load(Some(&args.input), progress)?;
     let x = graph.find(&args.package)?;
     let what = if args.new_release {
@@ -70,25 +71,26 @@ pub fn run(args: Args, progress: &CliProgress) -> Result<ExitCode> {
         Scenario::Removed(None) => "by its removal".to_string(),
     };
     let mut summary = format!(
-        "{}{}: {} packages affected {how}{}",
+        "{}{}: {} affected {how}{}",
         graph.display_name(x),
         version,
-        outcome.search.reached.len(),
+        count(outcome.search.reached.len(), "package"),
         args.max_depth.map(|d| format!(" within depth {d}")).unwrap_or_default()
     );
     if matches!(what, Scenario::Affected(_) | Scenario::Removed(_)) {
         let shown: Vec<&str> = outcome.in_range.iter().take(8).map(String::as_str).collect();
         let more = outcome.in_range.len().saturating_sub(shown.len());
-        let _ = write!(
-            summary,
-            "\n  releases in range: {} of {} ({}{})",
-            outcome.in_range.len(),
-            outcome.releases,
-            shown.join(", "),
-            if more > 0 { format!(", … {more} more") } else { String::new() }
-        );
+        let _ = write!(summary, "\n  releases in range: {} of {}", outcome.in_range.len(), outcome.releases);
+        if !shown.is_empty() {
+            let more = if more > 0 { format!(", … {more} more") } else { String::new() };
+            let _ = write!(summary, " ({}{more})", shown.join(", "));
+        }
         if outcome.unreadable > 0 {
-            let _ = write!(summary, "\n  {} requirements could not be read; counted as hit", outcome.unreadable);
+            let _ = write!(
+                summary,
+                "\n  {} could not be read; counted as hit",
+                count(outcome.unreadable as usize, "requirement")
+            );
         }
     }
     for (i, row) in outcome.per_depth().iter().enumerate() {

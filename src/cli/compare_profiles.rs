@@ -36,6 +36,7 @@ pub fn run(args: Args, progress: &CliProgress) -> Result<ExitCode> {
     if snapshot::is_snapshot(&args.input) {
         bail!("{}: is a snapshot, which holds the graph of one profile; give the raw input", args.input.display());
     }
+    args.compare.output.check(&[Some(args.input.as_path())])?;
     let inputs = [args.reading.read(&args.input, &[args.a, args.b], progress)?];
     let a = builder::build(&inputs, args.a, progress)?;
     let b = builder::build(&inputs, args.b, progress)?;

@@ -27,6 +27,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args, progress: &CliProgress) -> Result<ExitCode> {
+    args.compare.output.check(&[Some(args.old.as_path()), Some(args.new.as_path())])?;
     let old =
         args.graph.load(Some(&args.old), progress).with_context(|| format!("old graph {}", args.old.display()))?;
     let new =

@@ -22,6 +22,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args, progress: &CliProgress) -> Result<ExitCode> {
+    args.output.check(&[Some(args.input.as_path())])?;
     let graph = args.graph.load(Some(&args.input), progress)?;
     progress.phase_start("write CSV");
     write_output(args.output.path(), |w| write_edges(&graph, w))?;

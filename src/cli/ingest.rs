@@ -1,12 +1,13 @@
 //! `keystone ingest`: read raw inputs into a snapshot file.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Result;
 use keystone::graph::{builder, snapshot};
 
 use super::args::GraphArgs;
+use super::output::check_output;
 use super::CliProgress;
 
 #[derive(Debug, clap::Args)]
@@ -23,6 +24,8 @@ pub struct Args {
 
 pub fn run(args: Args, progress: &CliProgress) -> Result<ExitCode> {
     let profile = args.graph.edges.profile()?;
+    let inputs: Vec<Option<&Path>> = args.inputs.iter().map(|p| Some(p.as_path())).collect();
+    check_output(Some(&args.output), &inputs)?;
     let ingested = args
         .inputs
         .iter()

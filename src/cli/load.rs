@@ -10,23 +10,49 @@ use keystone::ingest::{read_default, Format, FormatOptions};
 use keystone::model::{Ingested, Profile};
 
 use super::args::{GraphArgs, ReadArgs};
+use super::output::count;
 use super::CliProgress;
 
 impl ReadArgs {
     /// Reads one raw input, for graphs of `profiles`.
+    /// An input with no package records is an error.
     pub(crate) fn read(&self, path: &Path, profiles: &[Profile], progress: &CliProgress) -> Result<Ingested> {
-        let Some(format) = self.format.or_else(|| Format::guess(path)) else {
-            bail!(
-                "{}: cannot tell the format from the name; pass --format with one of: {}",
-                path.display(),
-                Format::ALL.iter().map(|f| f.as_str()).collect::<Vec<_>>().join(", ")
-            );
-        };
+        let format = self.format_of(path)?;
         let options = self.format_options(profiles)?;
         let ingested = format.reader_with(&options).read(path, &self.read_options(), progress)?;
         report_skipped(path, &ingested, progress);
         report_never_built(path, &ingested, &options, progress);
+        if ingested.packages.is_empty() {
+            bail!("{}: holds no package records, read as {format}", path.display());
+        }
         Ok(ingested)
+    }
+
+    /// The format of the raw input at `path`: `--format`, or told from its name; a missing
+    /// path, a folder of no known layout and a file of no known name each get their own error.
+    fn format_of(&self, path: &Path) -> Result<Format> {
+        if !path.exists() {
+            bail!("{}: no such file or folder", path.display());
+        }
+        if let Some(format) = self.format {
+            return Ok(format);
+        }
+        let names = || Format::ALL.iter().map(|f| f.as_str()).collect::<Vec<_>>().join(", ");
+        match Format::guess(path) {
+            Some(format) => Ok(format),
+            None if path.is_dir() => bail!(
+                "{}: a folder keystone does not read: expected a crates.io db-dump (data/crates.csv), a crates.io \
+                 index checkout (config.json) or a pypi-deps-db (sdist/ or wheel/)",
+                path.display()
+            ),
+            None => bail!(
+                "{}: not a snapshot (which starts with `{}`), and the name does not tell the format; pass --format \
+                 with one of: {}",
+                path.display(),
+                String::from_utf8_lossy(snapshot::MAGIC),
+                names()
+            ),
+        }
     }
 }
 
@@ -64,7 +90,9 @@ fn report_never_built(path: &Path, ingested: &Ingested, options: &FormatOptions,
     }
     let count: usize = targets.iter().map(|(_, n)| n).sum();
     let set = match options.targets.names().count() {
-        n if n == Targets::default().names().count() => format!("none of the {n} built-in targets of {}", Targets::rustc()),
+        n if n == Targets::default().names().count() => {
+            format!("none of the {n} built-in targets of {}", Targets::rustc())
+        }
         _ => format!("no --target ({})", options.targets.names().collect::<Vec<_>>().join(", ")),
     };
     let common: Vec<String> = targets.iter().take(5).map(|(target, n)| format!("{target} {n}")).collect();
@@ -79,9 +107,9 @@ fn report_never_built(path: &Path, ingested: &Ingested, options: &FormatOptions,
 fn report_skipped(path: &Path, ingested: &Ingested, progress: &CliProgress) {
     if ingested.skipped.count > 0 {
         progress.message(&format!(
-            "{}: skipped {} bad records; the first: {}",
+            "{}: skipped {}; the first: {}",
             path.display(),
-            ingested.skipped.count,
+            count(ingested.skipped.count as usize, "bad record"),
             ingested.skipped.first.as_deref().unwrap_or("")
         ));
     }

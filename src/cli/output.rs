@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
 use keystone::analysis::compare::{summarize, Movement, Standing, Summary};
 use keystone::analysis::reach::{Approximation, ReachLimits};
 use keystone::atomic::write_atomic;
@@ -18,6 +18,42 @@ pub(crate) const SUMMARY_TOP: usize = 20;
 /// How many packages each list of a comparison's summary names.
 const SUMMARY_LIMIT: usize = 10;
 
+/// `n` and `noun`, plural unless `n` is 1: `1 package`, `2 packages`.
+pub(crate) fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
+/// Whether `e` is a closed pipe, directly or inside the CSV writer's error.
+fn broken_pipe(e: &std::io::Error) -> bool {
+    let inner = e.get_ref().and_then(|inner| inner.downcast_ref::<csv::Error>());
+    match inner.map(csv::Error::kind) {
+        Some(csv::ErrorKind::Io(io)) => io.kind() == std::io::ErrorKind::BrokenPipe,
+        _ => e.kind() == std::io::ErrorKind::BrokenPipe,
+    }
+}
+
+/// Refuses, before any work, an output that cannot be right: one in a folder that does not
+/// exist, or one that is also an input (it would be overwritten while, or before, it is read).
+pub(crate) fn check_output(output: Option<&Path>, inputs: &[Option<&Path>]) -> Result<()> {
+    let Some(output) = output else { return Ok(()) };
+    let dir = output.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    if !dir.is_dir() {
+        bail!("{}: there is no folder {} to write it into", output.display(), dir.display());
+    }
+    let same = |input: &Path| match (std::fs::canonicalize(output), std::fs::canonicalize(input)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    };
+    if inputs.iter().flatten().any(|input| same(input)) {
+        bail!("{}: is also an input; write the output to another file", output.display());
+    }
+    Ok(())
+}
+
 /// Where a command writes its CSV: a file (atomically) or stdout.
 pub(crate) fn write_output(
     output: Option<&Path>,
@@ -29,7 +65,8 @@ pub(crate) fn write_output(
             let stdout = std::io::stdout();
             let mut lock = stdout.lock();
             match write(&mut lock) {
-                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+                // A reader that stopped early (`| head`) is no failure.
+                Err(e) if broken_pipe(&e) => {}
                 other => other.context("writing to stdout")?,
             }
         }

@@ -50,10 +50,21 @@ pub struct Args {
     reach: ReachArgs,
 }
 
+impl By {
+    /// The name of `--by`.
+    fn as_str(self) -> &'static str {
+        match self {
+            By::Package => "package",
+            By::Project => "project",
+            By::Account => "account",
+        }
+    }
+}
+
 pub fn run(args: Args, progress: &CliProgress) -> Result<ExitCode> {
     let scored = args.score || args.scoring.given();
     if scored && args.by != By::Package {
-        bail!("--score ranks packages; it does not combine with --by {:?}", args.by);
+        bail!("--score ranks packages; it does not combine with --by {}", args.by.as_str());
     }
     if args.aliases.is_some() && args.by != By::Project {
         bail!("--aliases applies to --by project");
@@ -61,12 +72,14 @@ pub fn run(args: Args, progress: &CliProgress) -> Result<ExitCode> {
     if args.reach.max_memory.is_some() && args.by != By::Package {
         bail!("--max-memory applies to package rankings; project and account reach is always exact");
     }
+    // Every side file and the output's folder are checked before the graph is loaded.
+    args.output.check(&[args.input.as_deref()])?;
+    let aliases = args.aliases.as_deref().map(read_aliases).transpose()?.unwrap_or_default();
+    let scoring = args.scoring.read()?;
     let graph = args.graph.load(args.input.as_deref(), progress)?;
     if args.by != By::Package {
         let groups = match args.by {
-            By::Project => {
-                projects(&graph, &args.aliases.as_deref().map(read_aliases).transpose()?.unwrap_or_default())?
-            }
+            By::Project => projects(&graph, &aliases)?,
             _ => accounts(&graph),
         };
         if groups.names.is_empty() {
@@ -74,16 +87,17 @@ pub fn run(args: Args, progress: &CliProgress) -> Result<ExitCode> {
         }
         let (metrics, reach) = group_metrics(graph.reverse(), &groups, progress);
         progress.phase_start("write CSV");
-        let kind = if args.by == By::Project { "project" } else { "account" };
-        write_output(args.output.path(), |w| write_groups(&graph, kind, &groups, &metrics, &reach, args.top, w))?;
+        write_output(args.output.path(), |w| {
+            write_groups(&graph, args.by.as_str(), &groups, &metrics, &reach, args.top, w)
+        })?;
         return Ok(ExitCode::SUCCESS);
     }
     let ranking = args.reach.rank(&graph, args.top.unwrap_or(EXACT_TOP).max(1), progress)?;
     if scored {
-        let (weights, lists) = args.scoring.read(&graph, &ranking)?;
-        let scores = score(&evidence(&graph, &ranking, &lists, progress), graph.node_count(), &weights);
+        let lists = scoring.popularity(&graph, &ranking, progress)?;
+        let scores = score(&evidence(&graph, &ranking, &lists, progress), graph.node_count(), &scoring.weights);
         progress.phase_start("write CSV");
-        write_output(args.output.path(), |w| write_scores(&graph, &ranking, &scores, &weights, args.top, w))?;
+        write_output(args.output.path(), |w| write_scores(&graph, &ranking, &scores, &scoring.weights, args.top, w))?;
     } else {
         progress.phase_start("write CSV");
         write_output(args.output.path(), |w| write_rank(&graph, &ranking, args.top, w))?;

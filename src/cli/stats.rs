@@ -1,5 +1,6 @@
 //! `keystone stats`: size, cycles, roots and leaves of a graph.
 
+use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -7,6 +8,7 @@ use anyhow::Result;
 use keystone::analysis::stats::stats;
 
 use super::args::GraphArgs;
+use super::output::write_output;
 use super::CliProgress;
 
 #[derive(Debug, clap::Args)]
@@ -22,18 +24,21 @@ pub fn run(args: Args, progress: &CliProgress) -> Result<ExitCode> {
     let s = stats(&graph);
     progress.finish();
     let per_eco: Vec<String> = s.packages.iter().map(|(e, n)| format!("{e}: {n}")).collect();
-    println!("packages: {} ({})", graph.node_count(), per_eco.join(", "));
-    println!("edges: {} ({} dependencies)", s.edges, graph.profile().describe());
-    println!(
+    let mut text = String::new();
+    _ = writeln!(text, "packages: {} ({})", graph.node_count(), per_eco.join(", "));
+    _ = writeln!(text, "edges: {} ({} dependencies)", s.edges, graph.profile().describe());
+    _ = writeln!(
+        text,
         "requirements: {} floating, {} pinned, {} unreadable (counted as floating)",
         s.floating_edges,
         s.edges - s.floating_edges,
         s.unparsed_edges
     );
-    println!("strongly connected components: {}", s.components);
-    println!("cycles: {} components holding {} packages", s.cyclic_components, s.packages_in_cycles);
-    println!("largest component: {}", s.largest_component);
-    println!("packages nobody depends on: {}", s.no_dependents);
-    println!("packages that depend on nothing: {}", s.no_dependencies);
+    _ = writeln!(text, "strongly connected components: {}", s.components);
+    _ = writeln!(text, "cycles: {} components holding {} packages", s.cyclic_components, s.packages_in_cycles);
+    _ = writeln!(text, "largest component: {}", s.largest_component);
+    _ = writeln!(text, "packages nobody depends on: {}", s.no_dependents);
+    _ = writeln!(text, "packages that depend on nothing: {}", s.no_dependencies);
+    write_output(None, |w| w.write_all(text.as_bytes()))?;
     Ok(ExitCode::SUCCESS)
 }

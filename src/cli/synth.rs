@@ -1,6 +1,7 @@
 //! `keystone synth`: write a synthetic npm-sized graph (documented as synthetic) as a
 //! snapshot, and print its statistics.
 
+use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -11,6 +12,7 @@ use keystone::progress::Progress;
 use keystone::synthetic::{generate, SynthParams};
 use rayon::prelude::*;
 
+use super::output::write_output;
 use super::CliProgress;
 
 #[derive(Debug, clap::Args)]
@@ -64,23 +66,28 @@ pub fn run(args: Args, progress: &CliProgress) -> Result<ExitCode> {
         })
         .collect();
     progress.finish();
-    println!("SYNTHETIC graph, not real data: {params:?}");
-    println!(
+    let mut text = String::new();
+    _ = writeln!(text, "SYNTHETIC graph, not real data: {params:?}");
+    _ = writeln!(
+        text,
         "packages: {n}, edges: {}, mean dependencies: {:.2}",
         graph.edge_count(),
         graph.edge_count() as f64 / f64::from(n)
     );
-    println!(
+    _ = writeln!(
+        text,
         "direct dependents: median {}, p99 {}, p99.99 {}, max {}",
         quantile(0.5),
         quantile(0.99),
         quantile(0.9999),
         indegree.last().map_or(0, |d| d.0)
     );
-    println!(
+    _ = writeln!(
+        text,
         "mean reach (= mean transitive dependencies): {mean:.1} ± {:.1} (95%, sample of {SAMPLE} packages)",
         1.96 * sd / (SAMPLE as f64).sqrt()
     );
-    println!("reach of the three packages with the most direct dependents: {}", hubs.join(", "));
+    _ = writeln!(text, "reach of the three packages with the most direct dependents: {}", hubs.join(", "));
+    write_output(None, |w| w.write_all(text.as_bytes()))?;
     Ok(ExitCode::SUCCESS)
 }

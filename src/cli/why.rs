@@ -7,6 +7,7 @@ use anyhow::Result;
 use keystone::analysis::paths::why;
 
 use super::args::GraphArgs;
+use super::output::write_output;
 use super::CliProgress;
 
 #[derive(Debug, clap::Args)]
@@ -26,20 +27,21 @@ pub fn run(args: Args, progress: &CliProgress) -> Result<ExitCode> {
     let graph = args.graph.load(Some(&args.input), progress)?;
     let (from, to) = (graph.find(&args.from)?, graph.find(&args.to)?);
     progress.finish();
-    match why(graph.forward(), from, to) {
+    let (line, code) = match why(graph.forward(), from, to) {
         Some(chain) => {
             let names: Vec<String> = chain.iter().map(|&v| graph.display_name(v)).collect();
-            println!("{}", names.join(" > "));
-            Ok(ExitCode::SUCCESS)
+            (names.join(" > "), ExitCode::SUCCESS)
         }
         None => {
-            println!(
+            let line = format!(
                 "{} does not depend on {} ({} dependencies)",
                 graph.display_name(from),
                 graph.display_name(to),
                 graph.profile().describe()
             );
-            Ok(ExitCode::from(1))
+            (line, ExitCode::from(1))
         }
-    }
+    };
+    write_output(None, |w| writeln!(w, "{line}"))?;
+    Ok(code)
 }

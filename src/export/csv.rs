@@ -8,7 +8,7 @@ use std::io::Write;
 use serde::Serialize;
 
 use crate::analysis::gateways::gateway_flag;
-use crate::analysis::groups::{self, GroupMetrics, Groups};
+use crate::analysis::groups::{self, AdvisoryMatch, GroupMetrics, Groups};
 use crate::analysis::rank::{Metrics, Ranking};
 use crate::analysis::scenario::Outcome;
 use crate::analysis::score::{self, sole_maintainer, Score, Signal, Weights};
@@ -306,7 +306,6 @@ pub fn write_backtest(
     });
     let by_direct = positions(direct.iter().map(|m| m.node as usize), n);
     let project_at = positions(groups::ranked(groups, metrics), groups.names.len());
-    let project_of = |v: u32| groups.members.iter().position(|m| m.binary_search(&v).is_ok());
 
     let mut csv = writer(out);
     csv.write_record([
@@ -327,18 +326,8 @@ pub fn write_backtest(
         "projects",
     ])?;
     for a in advisories {
-        let eco = a.keystone_ecosystem();
-        let node = eco.and_then(|e| graph.resolve(e, &a.package));
-        let group = match node {
-            Some(v) => project_of(v),
-            None => groups
-                .names
-                .binary_search(&a.package)
-                .ok()
-                .filter(|&g| eco.is_some_and(|e| groups.members[g].iter().any(|&m| graph.ecosystem(m) == e))),
-        };
-        // A project matched by name stands in with its member of largest reach.
-        let node = node.or_else(|| group.map(|g| metrics[g].top_member));
+        let matched = AdvisoryMatch::of(a, graph, groups).matched(metrics);
+        let (node, group) = (matched.map(|(v, _)| v), matched.and_then(|(_, g)| g));
         let cell = |f: &dyn Fn(u32) -> String| node.map(f).unwrap_or_default();
         let m = |v: u32| &ranking.rows[by_node[v as usize]];
         csv.write_record([

@@ -184,7 +184,10 @@ where
 
 /// Each dependency on this registry, with its rename and its `features`; one whose `target`
 /// none of `targets` builds is marked never built.
-fn dependencies<L>(deps: Vec<IndexDep<'_, L>>, targets: &Targets) -> Result<Vec<(Dependency, Option<String>, L)>, String> {
+fn dependencies<L>(
+    deps: Vec<IndexDep<'_, L>>,
+    targets: &Targets,
+) -> Result<Vec<(Dependency, Option<String>, L)>, String> {
     deps.into_iter()
         .filter(|d| d.registry.is_none())
         .map(|d| {
@@ -236,13 +239,7 @@ fn first_pass(batch: &Batch) -> Vec<Result<Line, (u64, String)>> {
 
 impl<'p> Reader<'p> {
     fn new(progress: &'p dyn Progress, opts: &ReadOptions, format: &'p CratesIndex) -> Self {
-        Reader {
-            progress,
-            bad: BadRecords::new(opts),
-            format,
-            best: HashMap::default(),
-            releases: HashMap::default(),
-        }
+        Reader { progress, bad: BadRecords::new(opts), format, best: HashMap::default(), releases: HashMap::default() }
     }
 
     /// Reads `batches` in order. The first pass over each batch runs alongside the choosing

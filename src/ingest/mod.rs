@@ -20,8 +20,8 @@
 
 mod archive;
 mod cargo_features;
-pub mod cargo_targets;
 pub mod cargo_metadata;
+pub mod cargo_targets;
 pub mod crates_dump;
 pub mod crates_index;
 pub mod debian;

@@ -1,7 +1,7 @@
 //! The `backtest` command: advisories (OSV records) matched to the graph's packages through the
 //! alias file, one row per advisory and package.
 
-use crate::workdir::{assert_ok, path, stdout, Workdir};
+use crate::workdir::{assert_ok, path, stderr, stdout, Workdir};
 
 #[test]
 fn backtest_finds_xz_through_the_alias_file() {
@@ -23,4 +23,11 @@ fn backtest_finds_xz_through_the_alias_file() {
     assert_eq!(rows.len(), 3, "one row per advisory and package: {text}");
     assert!(rows[1].starts_with("GHSA-rxwq-x6h5-x525,CVE-2024-3094,Debian:13,xz,liblzma5,"), "{}", rows[1]);
     assert!(rows[2].starts_with("GHSA-x,,npm,colors,,,"), "not in a Debian graph: {}", rows[2]);
+    // What matched nothing is said, with the reason.
+    assert!(
+        stderr(&out).contains("GHSA-x: npm colors not matched: the graph holds no npm packages"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!stderr(&out).contains("GHSA-rxwq-x6h5-x525"), "{}", stderr(&out));
 }

@@ -115,7 +115,7 @@ fn bad_input_names_file_and_line_and_writes_nothing() {
         assert!(!output.exists(), "{name}: nothing may be written");
         let skipped = wd.run(&["rank", path(&input), "--skip-bad", "-o", path(&output)]);
         assert!(skipped.status.success(), "{name}: {}", stderr(&skipped));
-        assert!(stderr(&skipped).contains("skipped 1 bad records"), "{name}: {}", stderr(&skipped));
+        assert!(stderr(&skipped).contains("skipped 1 bad record;"), "{name}: {}", stderr(&skipped));
     }
     let unknown = wd.create("mystery.bin", "x");
     let out = wd.run(&["rank", path(&unknown)]);
@@ -191,4 +191,24 @@ fn tarball_members_named_outside_are_read_in_memory_never_written() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("db-dump-broken.tar:../../escaped/data/versions.csv:"), "{}", stderr(&out));
     assert!(!work.join("rank.csv").exists());
+}
+
+/// Inputs that cannot be read say why: no such file, a folder of no known layout, a file that
+/// is neither a snapshot nor of a known name, and a file with no records at all.
+#[test]
+fn unreadable_inputs_say_why() {
+    let wd = Workdir::new();
+    let empty = wd.create("Packages", "");
+    let garbage = wd.create("garbage.bin", "\x00\x01 not a graph");
+    std::fs::create_dir(wd.path("folder")).unwrap();
+    for (input, expected) in [
+        ("nothing-here.csv", "nothing-here.csv: no such file or folder"),
+        ("folder", "folder: a folder keystone does not read: expected a crates.io db-dump (data/crates.csv)"),
+        (path(&garbage), "garbage.bin: not a snapshot (which starts with `KEYSTONE`), and the name does not tell"),
+        (path(&empty), "Packages: holds no package records, read as debian"),
+    ] {
+        let out = wd.run(&["rank", input]);
+        assert_eq!(out.status.code(), Some(2), "{input}");
+        assert!(stderr(&out).contains(expected), "{input}: {}", stderr(&out));
+    }
 }

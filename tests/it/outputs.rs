@@ -1,6 +1,7 @@
 //! Outputs: written atomically (a temporary file beside the target, renamed when complete, so a
 //! killed or failed run leaves the old file and no temporary one), and byte-identical whatever
-//! the thread count.
+//! the thread count; an output that is also an input, or has no folder to go into, is refused
+//! before any work.
 
 use crate::workdir::{assert_ok, fixture, path, stderr, Workdir};
 
@@ -85,4 +86,48 @@ fn a_failed_run_leaves_the_old_csv_and_no_temporary_file() {
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(std::fs::read_to_string(&out_file).unwrap(), "the old file");
     assert_eq!(wd.files(), ["bad.csv", "blast.csv", "edges.csv", "rank.csv"]);
+}
+
+#[test]
+fn an_output_that_is_an_input_or_has_no_folder_is_refused() {
+    let wd = Workdir::new();
+    let snap = wd.path("x.snap");
+    assert_ok(&wd.run(&["ingest", path(&fixture("Packages")), "-o", path(&snap)]));
+    let before = std::fs::read(&snap).unwrap();
+    for args in [
+        vec!["rank", path(&snap), "-o", path(&snap)],
+        vec!["ingest", path(&snap), "-o", path(&snap)],
+        vec!["blast", path(&snap), "liblzma5", "-o", path(&snap)],
+        vec!["edges", path(&snap), "-o", "./x.snap"],
+    ] {
+        let out = wd.run(&args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(stderr(&out).contains("is also an input; write the output to another file"), "{}", stderr(&out));
+    }
+    assert_eq!(std::fs::read(&snap).unwrap(), before, "the input is untouched");
+    let out = wd.run(&["rank", path(&snap), "-o", "missing/rank.csv"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("missing/rank.csv: there is no folder missing to write it into"), "{}", stderr(&out));
+}
+
+/// A reader that stops early (`keystone rank | head -1`) is no failure: exit 0, nothing on
+/// stderr.
+#[test]
+fn a_closed_pipe_ends_quietly() {
+    use std::io::{BufRead, BufReader};
+    let wd = Workdir::new();
+    for args in [vec!["rank"], vec!["edges", path(&fixture("Packages"))], vec!["stats", path(&fixture("Packages"))]] {
+        let mut child = wd
+            .command(&args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut first = String::new();
+        BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
+        assert!(!first.is_empty(), "{args:?}");
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
+        assert_eq!(stderr(&out), "", "{args:?}");
+    }
 }

@@ -139,3 +139,24 @@ fn score_columns_carry_every_signal_and_missing_ones_stay_empty() {
     let err = stderr(&out);
     assert!(!out.status.success() && err.contains("weights.toml:2") && err.contains("reach"), "{err}");
 }
+
+/// A popularity list is matched by the registry's name rules and says how many names matched;
+/// one for an ecosystem the graph lacks, or whose names mostly match nothing, is refused.
+#[test]
+fn popularity_lists_say_what_they_matched() {
+    let wd = Workdir::new();
+    let list = wd.create("pypi.tsv", "name\tdownloads\nURLLib3\t100\nRequests\t50\nnot-in-the-graph\t1\n");
+    let input = fixture("pypi/pypi-api.jsonl");
+    let popularity = format!("pypi={}", path(&list));
+    let out = wd.run(&["rank", path(&input), "--popularity", &popularity]);
+    assert_ok(&out);
+    assert!(stderr(&out).contains("pypi.tsv: matched 2 of 3 names to pypi packages"), "{}", stderr(&out));
+    let absent = format!("npm={}", path(&list));
+    let out = wd.run(&["rank", path(&input), "--popularity", &absent]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("the graph holds no npm packages (it holds pypi)"), "{}", stderr(&out));
+    let other = wd.create("npm.tsv", "name\tdownloads\nleft-pad\t100\nexpress\t50\n");
+    let out = wd.run(&["rank", path(&input), "--popularity", &format!("pypi={}", path(&other))]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("only 0 of its 2 names are pypi packages of the graph"), "{}", stderr(&out));
+}
