@@ -3,14 +3,20 @@
 //! Packages like xz's liblzma5 sit under most of an ecosystem through a handful of direct
 //! dependents (136 in Debian bookworm, for a reach of 36,049). Direct-dependent counts miss
 //! them. Three measures catch the shape:
-//! - [`top_gateway`]: the direct dependent whose own reach (plus itself) is largest, and the
-//!   share of the package's reach that arrives through it. Cheap: it reads the reach counts.
+//! - [`top_gateway`]: where a package's reach enters from outside its own upstream project.
+//!   Its *front* is the package and the packages of its project that depend on it, directly or
+//!   through other packages of the project; the front's direct dependents outside the project
+//!   are the package's *outside dependents* (for a package with no project, its direct
+//!   dependents). The top gateway is the outside dependent whose own reach (plus itself) is
+//!   largest, with the share of the package's reach that arrives through it. So serde_core's
+//!   reach, which arrives through serde of its own project, is measured at serde's dependents.
 //! - [`gateway_flag`] (the *xz shape*): reach at least [`FLAG_MIN_SHARE`] of the graph and at
-//!   least [`FLAG_RATIO`] times the direct dependents.
+//!   least [`FLAG_RATIO`] times the outside dependents.
 //! - [`dominators`]: on the dependents of one package X, which dependents every chain from
 //!   many others to X must cross (a dominator tree of the reverse graph rooted at X).
 
 use rayon::prelude::*;
+use rustc_hash::FxHashSet;
 
 use crate::graph::bitset::Bitset;
 use crate::graph::csr::Csr;
@@ -20,30 +26,66 @@ pub const FLAG_MIN_SHARE: f64 = 0.01;
 /// The least ratio of reach to direct dependents for [`gateway_flag`].
 pub const FLAG_RATIO: u32 = 100;
 
-/// The xz shape: a reach of at least 1% of `n` packages, at least 100 times the direct
-/// dependents.
+/// The xz shape: a reach of at least 1% of `n` packages, at least 100 times the outside
+/// dependents (`direct`: [`TopGateway::dependents`]).
 pub fn gateway_flag(direct: u32, reach: u32, n: usize) -> bool {
     reach > 0
         && f64::from(reach) >= FLAG_MIN_SHARE * n as f64
         && u64::from(reach) >= u64::from(FLAG_RATIO) * u64::from(direct)
 }
 
-/// For every node with a reach, its direct dependent of largest reach (ties: lowest id) and
-/// the share of the node's reach that dependent and its own dependents make up (at most 1).
-/// `reverse` is dependency → dependent; `reach` as [`reach`](super::reach::reach) gives it.
+/// No project ([`top_gateway`]'s `projects`).
+pub const NO_PROJECT: u32 = u32::MAX;
+
+/// Where one package's reach enters from outside its project (see the module docs).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TopGateway {
+    /// How many outside dependents it has.
+    pub dependents: u32,
+    /// The outside dependent of largest reach (ties: lowest id) and the share of the package's
+    /// reach that it and its own dependents make up (at most 1); `None` without any.
+    pub top: Option<(u32, f64)>,
+}
+
+/// For every node, its outside dependents and top gateway. `reverse` is dependency →
+/// dependent; `reach` as [`reach`](super::reach::reach) gives it; `projects` gives each node's
+/// project id, or [`NO_PROJECT`].
 ///
-/// Time O(n + m).
-pub fn top_gateway(reverse: &Csr, reach: &[u32]) -> Vec<Option<(u32, f64)>> {
+/// Time O(n + m) plus, for each node with a project, the edges among its project's packages.
+pub fn top_gateway(reverse: &Csr, reach: &[u32], projects: &[u32]) -> Vec<TopGateway> {
+    let outside = |v: u32| -> Vec<u32> {
+        let project = projects[v as usize];
+        if project == NO_PROJECT {
+            return reverse.neighbors(v).to_vec();
+        }
+        let (mut front, mut outside) = (vec![v], Vec::new());
+        let mut seen: FxHashSet<u32> = FxHashSet::from_iter([v]);
+        let mut next = 0;
+        while let Some(&u) = front.get(next) {
+            next += 1;
+            for &d in reverse.neighbors(u) {
+                if projects[d as usize] != project {
+                    outside.push(d);
+                } else if seen.insert(d) {
+                    front.push(d);
+                }
+            }
+        }
+        outside.sort_unstable();
+        outside.dedup();
+        outside
+    };
     (0..reverse.len() as u32)
+        .into_par_iter()
         .map(|v| {
+            let dependents = outside(v);
             let r = reach[v as usize];
-            let top = reverse
-                .neighbors(v)
+            let top = dependents
                 .iter()
                 .copied()
-                .max_by(|&a, &b| reach[a as usize].cmp(&reach[b as usize]).then(b.cmp(&a)))?;
-            let carried = (reach[top as usize] + 1).min(r);
-            Some((top, f64::from(carried) / f64::from(r)))
+                .max_by(|&a, &b| reach[a as usize].cmp(&reach[b as usize]).then(b.cmp(&a)))
+                .map(|top| (top, f64::from((reach[top as usize] + 1).min(r)) / f64::from(r)));
+            TopGateway { dependents: dependents.len() as u32, top }
         })
         .collect()
 }
@@ -252,4 +294,34 @@ fn intersect(idom: &[u32], mut a: u32, mut b: u32) -> u32 {
         }
     }
     a
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{top_gateway, NO_PROJECT};
+    use crate::analysis::reach::reach;
+    use crate::graph::csr::Csr;
+    use crate::progress::NoProgress;
+
+    /// serde_core (0) is depended on by serde (1) of its own project and by one outside package
+    /// (2); serde has many dependents (3..10). Without projects, serde is serde_core's gateway;
+    /// with them, its reach enters through serde's dependents, and the outside dependents are
+    /// serde's and (2).
+    #[test]
+    fn same_project_dependents_are_part_of_the_front() {
+        let mut forward = vec![(1, 0), (2, 0)];
+        forward.extend((3..10).map(|v| (v, 1)));
+        let reverse = Csr::from_edges(10, &forward).transpose();
+        let reach = reach(&reverse, &NoProgress);
+        let plain = top_gateway(&reverse, &reach, &[NO_PROJECT; 10]);
+        assert_eq!((plain[0].dependents, plain[0].top.map(|t| t.0)), (2, Some(1)));
+        let mut projects = [NO_PROJECT; 10];
+        projects[0] = 7;
+        projects[1] = 7;
+        let split = top_gateway(&reverse, &reach, &projects);
+        assert_eq!(split[0].dependents, 8);
+        assert_eq!(split[0].top, Some((2, 1.0 / 9.0)));
+        // serde itself is unchanged: its dependents are all outside the project.
+        assert_eq!(split[1], plain[1]);
+    }
 }

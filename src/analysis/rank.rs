@@ -5,7 +5,7 @@
 
 use super::depth::{depth_counts, DepthCounts};
 use super::floating::floating_reach;
-use super::gateways::top_gateway;
+use super::gateways::{top_gateway, TopGateway};
 use super::pagerank::{pagerank, PageRankOptions};
 use super::reach::{bounded_reach, Approximation, ReachLimits};
 use crate::error::Result;
@@ -31,9 +31,9 @@ pub struct Metrics {
     pub floating_reach: u32,
     /// Whether `floating_reach` is an estimate.
     pub floating_reach_estimated: bool,
-    /// The direct dependent through which most of the reach arrives, and its share
-    /// ([`top_gateway`]); `None` without dependents.
-    pub top_gateway: Option<(u32, f64)>,
+    /// Where the reach enters from outside the package's project: its outside dependents and
+    /// the one through which most of the reach arrives, with its share ([`top_gateway`]).
+    pub gateway: TopGateway,
 }
 
 impl Metrics {
@@ -71,7 +71,7 @@ pub fn rank(graph: &Graph, limits: &ReachLimits, progress: &dyn Progress) -> Res
     let depth = depth_counts(graph.reverse(), progress);
     let pr = pagerank(graph.forward(), graph.reverse(), &PageRankOptions::default(), progress);
     let floating = floating_reach(graph, limits, progress)?;
-    let gateways = top_gateway(graph.reverse(), &reach.values);
+    let gateways = top_gateway(graph.reverse(), &reach.values, &graph.project_ids());
     let estimated = |values: &[bool], v: u32| values.get(v as usize).copied().unwrap_or(false);
     let mut rows: Vec<Metrics> = (0..graph.node_count() as u32)
         .map(|v| Metrics {
@@ -83,7 +83,7 @@ pub fn rank(graph: &Graph, limits: &ReachLimits, progress: &dyn Progress) -> Res
             pagerank: pr.scores[v as usize],
             floating_reach: floating.values[v as usize],
             floating_reach_estimated: estimated(&floating.estimated, v),
-            top_gateway: gateways[v as usize],
+            gateway: gateways[v as usize],
         })
         .collect();
     rows.sort_by(|a, b| {

@@ -269,7 +269,7 @@ pub fn evidence(graph: &Graph, ranking: &Ranking, popularity: &[Popularity], pro
             direct: m.direct_dependents,
             pagerank: m.pagerank,
             popular: covered[eco].then(|| (popular[v as usize], totals[eco])),
-            concentration: m.top_gateway.map(|(_, share)| share),
+            concentration: m.gateway.top.map(|(_, share)| share),
             sole_maintainer: sole_maintainer(graph, v),
         });
     }

@@ -42,8 +42,8 @@ pub fn run(args: Args, progress: &CliProgress) -> Result<ExitCode> {
     let aliases = args.aliases.as_deref().map(read_aliases).transpose()?.unwrap_or_default();
     let scoring = args.scoring.read()?;
     let graph = args.graph.load(args.input.as_deref(), progress)?;
-    let ranking = args.reach.rank(&graph, EXACT_TOP, progress)?;
-    let lists = scoring.popularity(&graph, &ranking, progress)?;
+    let lists = scoring.popularity(&graph, progress)?;
+    let ranking = args.reach.rank_scored(&graph, EXACT_TOP, &lists, progress)?;
     let scores = score(&evidence(&graph, &ranking, &lists, progress), graph.node_count(), &scoring.weights);
     let groups = projects(&graph, &aliases)?;
     let (metrics, _) = group_metrics(graph.reverse(), &groups, progress);

@@ -92,9 +92,9 @@ pub fn run(args: Args, progress: &CliProgress) -> Result<ExitCode> {
         })?;
         return Ok(ExitCode::SUCCESS);
     }
-    let ranking = args.reach.rank(&graph, args.top.unwrap_or(EXACT_TOP).max(1), progress)?;
+    let lists = scoring.popularity(&graph, progress)?;
+    let ranking = args.reach.rank_scored(&graph, args.top.unwrap_or(EXACT_TOP).max(1), &lists, progress)?;
     if scored {
-        let lists = scoring.popularity(&graph, &ranking, progress)?;
         let scores = score(&evidence(&graph, &ranking, &lists, progress), graph.node_count(), &scoring.weights);
         progress.phase_start("write CSV");
         write_output(args.output.path(), |w| write_scores(&graph, &ranking, &scores, &scoring.weights, args.top, w))?;

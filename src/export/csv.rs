@@ -105,9 +105,9 @@ pub fn write_rank(graph: &Graph, ranking: &Ranking, top: Option<usize>, out: &mu
             project: graph.project(m.node).unwrap_or(""),
             maintainers: count_or_empty(graph.maintainers(m.node).len()),
             sole_maintainer: sole_maintainer(graph, m.node).map(|s| s.to_string()).unwrap_or_default(),
-            top_gateway: m.top_gateway.map(|(g, _)| graph.display_name(g)).unwrap_or_default(),
-            top_gateway_share: m.top_gateway.map(|(_, s)| format!("{s:.4}")).unwrap_or_default(),
-            gateway_flag: gateway_flag(m.direct_dependents, m.reach, graph.node_count()),
+            top_gateway: m.gateway.top.map(|(g, _)| graph.display_name(g)).unwrap_or_default(),
+            top_gateway_share: m.gateway.top.map(|(_, s)| format!("{s:.4}")).unwrap_or_default(),
+            gateway_flag: gateway_flag(m.gateway.dependents, m.reach, graph.node_count()),
             estimated: estimated(m),
         })?;
     }

@@ -361,6 +361,21 @@ impl Graph {
         (lo < n && self.ecosystem(lo) == ecosystem && self.name(lo) == name).then_some(lo)
     }
 
+    /// Each node's project as a dense id (equal ids, equal projects), or `u32::MAX` for a
+    /// node with none.
+    pub fn project_ids(&self) -> Vec<u32> {
+        let mut ids: rustc_hash::FxHashMap<&str, u32> = rustc_hash::FxHashMap::default();
+        (0..self.node_count() as u32)
+            .map(|v| match self.project(v) {
+                Some(project) => {
+                    let next = ids.len() as u32;
+                    *ids.entry(project).or_insert(next)
+                }
+                None => u32::MAX,
+            })
+            .collect()
+    }
+
     /// The nodes of `ecosystem`, a range of ids (nodes are sorted by ecosystem, then name).
     fn range_of(&self, ecosystem: Ecosystem) -> std::ops::Range<u32> {
         let start = self.ecosystems.partition_point(|&e| e < ecosystem) as u32;
