@@ -6,7 +6,11 @@
 //!   whose requirement admits no release in the range is not affected. One whose requirement
 //!   admits only releases in the range is **stuck**: it cannot get a fixed X until it publishes
 //!   a new release itself. One whose requirement also admits a release outside the range is
-//!   **fixable**: a fresh resolution can already pick a fixed X. A transitive dependent is stuck
+//!   **fixable**: a fresh resolution can already pick a fixed X. Where the input lists every
+//!   release (crates.io, npm, PyPI), a fixed X is an existing release outside the range; where
+//!   it lists only the current one (Debian's archive holds one release per package), it is a
+//!   release the archive can ship ([`versions::fixes`]: the current upstream version with a
+//!   higher revision, or the first version past the range), and the summary names them. A transitive dependent is stuck
 //!   when any chain leads it to a stuck direct dependent (that one pulls the bad X whatever
 //!   else it resolves), and fixable otherwise;
 //! - **removal**: X, or its releases in a range, disappear (the left-pad case). A direct
@@ -82,6 +86,9 @@ pub struct Outcome {
     pub in_range: Vec<String>,
     /// Number of X's releases considered.
     pub releases: usize,
+    /// Releases of X that do not exist yet but could fix a dependent, where the input lists
+    /// only X's current release ([`versions::fixes`]).
+    pub fixes: Vec<String>,
     /// Direct dependents whose requirement on X could not be read (counted as hit).
     pub unreadable: u32,
 }
@@ -142,30 +149,43 @@ impl Outcome {
 /// ```
 pub fn run(graph: &Graph, x: u32, scenario: &Scenario, max_depth: Option<u32>) -> Result<Outcome> {
     let releases = graph.releases(x);
-    let outcome = |search, stuck, base, in_range, unreadable| Outcome {
+    let outcome = |search, stuck, base, in_range, fixes, unreadable| Outcome {
         search,
         stuck,
         base,
         in_range,
         releases: releases.len(),
+        fixes,
         unreadable,
     };
     let (range, removal) = match scenario {
         Scenario::Compromise => {
             let search = Search::run(graph.reverse(), x, Bounds { max_depth, ..Bounds::default() });
-            return Ok(outcome(search, None, Status::Affected, Vec::new(), 0));
+            return Ok(outcome(search, None, Status::Affected, Vec::new(), Vec::new(), 0));
         }
         Scenario::NewRelease => {
             let search = blast_new_release(&propagation_graph(graph), x, max_depth);
-            return Ok(outcome(search, None, Status::Floats, Vec::new(), 0));
+            return Ok(outcome(search, None, Status::Floats, Vec::new(), Vec::new(), 0));
         }
         Scenario::Affected(range) => (Some(range.as_str()), false),
         Scenario::Removed(range) => (range.as_deref(), true),
     };
     let eco = graph.ecosystem(x);
-    let selected = versions::admitted(eco, range, &releases)
-        .map_err(|e| Error::Invalid(format!("the range for {}: {e}", graph.display_name(x))))?;
+    let range_error = |e: String| Error::Invalid(format!("the range for {}: {e}", graph.display_name(x)));
+    let selected = versions::admitted(eco, range, &releases).map_err(range_error)?;
     let in_range: Vec<&str> = releases.iter().zip(&selected).filter(|(_, &s)| s).map(|(r, _)| *r).collect();
+    // A vulnerable range of the one release listed: the releases that could fix it count as
+    // outside the range.
+    let fixes = match (removal, range, releases.as_slice()) {
+        (false, Some(range), [current]) => versions::fixes(eco, range, current).map_err(range_error)?,
+        _ => Vec::new(),
+    };
+    let (releases, selected): (Vec<&str>, Vec<bool>) = releases
+        .iter()
+        .copied()
+        .zip(selected)
+        .chain(fixes.iter().map(|f| (f.as_str(), false)))
+        .unzip();
     // Per distinct requirement: (admits a selected release, admits one outside), or unreadable.
     let mut cache: FxHashMap<&str, Option<(bool, bool)>> = FxHashMap::default();
     let (mut hit, mut stuck, mut unreadable) = (Vec::new(), Vec::new(), 0u32);
@@ -196,9 +216,9 @@ pub fn run(graph: &Graph, x: u32, scenario: &Scenario, max_depth: Option<u32>) -
     let search = Search::from_seeds(graph.reverse(), x, &hit, max_depth);
     let in_range = in_range.into_iter().map(str::to_string).collect();
     Ok(if removal {
-        outcome(search, None, Status::Broken, in_range, unreadable)
+        outcome(search, None, Status::Broken, in_range, fixes, unreadable)
     } else {
         let stuck = Search::from_seeds(graph.reverse(), x, &stuck, max_depth);
-        outcome(search, Some(stuck), Status::Fixable, in_range, unreadable)
+        outcome(search, Some(stuck), Status::Fixable, in_range, fixes, unreadable)
     })
 }

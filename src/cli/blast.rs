@@ -85,6 +85,13 @@ pub fn run(args: Args, progress: &CliProgress) -> Result<ExitCode> {
             let more = if more > 0 { format!(", … {more} more") } else { String::new() };
             let _ = write!(summary, " ({}{more})", shown.join(", "));
         }
+        if !outcome.fixes.is_empty() {
+            let _ = write!(
+                summary,
+                "\n  fixed releases it could get (the input lists one release): {}",
+                outcome.fixes.join(", ")
+            );
+        }
         if outcome.unreadable > 0 {
             let _ = write!(
                 summary,

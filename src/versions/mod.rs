@@ -58,6 +58,25 @@ pub fn admitted(ecosystem: Ecosystem, req: Option<&str>, versions: &[&str]) -> R
     }
 }
 
+/// The releases that could fix a dependent of a package whose releases in `range` are
+/// vulnerable, when the input lists only its `current` release: none where inputs list every
+/// release (crates.io, npm, PyPI: a fix is an existing release outside the range); for Debian,
+/// whose archive holds one release per package, the current upstream version with a higher
+/// revision and the first version past the range's upper bound.
+///
+/// ```
+/// use keystone::model::Ecosystem;
+/// use keystone::versions::fixes;
+/// assert_eq!(fixes(Ecosystem::Debian, ">= 5.4.0, << 5.4.2", "5.4.1-1"), Ok(vec!["5.4.1-1+1".to_string(), "5.4.2".to_string()]));
+/// assert_eq!(fixes(Ecosystem::Crates, ">=1.0, <1.2", "1.1.0"), Ok(vec![]));
+/// ```
+pub fn fixes(ecosystem: Ecosystem, range: &str, current: &str) -> Result<Vec<String>, String> {
+    match ecosystem {
+        Ecosystem::Debian => debian::fixes(range, current),
+        _ => Ok(Vec::new()),
+    }
+}
+
 /// Checks requirement `req` of ecosystem `ecosystem` against the target's `latest` version.
 /// The error says why the requirement or the version could not be read.
 pub fn check(ecosystem: Ecosystem, req: Option<&str>, latest: Option<&str>) -> Result<ReqCheck, String> {

@@ -57,6 +57,33 @@ fn names_are_read_as_registries_read_them() {
     );
 }
 
+/// Debian's archive lists one release per package, so a fix is a release it could ship: the
+/// first version past the vulnerable range. A dependent whose requirement admits it is
+/// fixable; an exact pin inside the range is stuck.
+#[test]
+fn debian_vulnerable_ranges_count_the_release_that_would_fix_them() {
+    let wd = Workdir::new();
+    let packages = wd.create(
+        "Packages",
+        "Package: liblzma5\nVersion: 5.4.1-1\n\n\
+         Package: xz-utils\nVersion: 5.4.1-1\nDepends: liblzma5 (= 5.4.1-1)\n\n\
+         Package: dpkg\nVersion: 1.21.22\nPre-Depends: liblzma5 (>= 5.4.0)\n\n\
+         Package: old\nVersion: 1\nDepends: liblzma5 (<< 5.4.2)\n",
+    );
+    let out = wd.run(&["blast", path(&packages), "liblzma5", "--affected", ">= 5.4.0, << 5.4.2"]);
+    assert_ok(&out);
+    assert_eq!(
+        stdout(&out),
+        "package,depth,status,path\ndpkg,1,fixable,dpkg > liblzma5\nold,1,stuck,old > liblzma5\n\
+         xz-utils,1,stuck,xz-utils > liblzma5\n"
+    );
+    assert!(
+        stderr(&out).contains("fixed releases it could get (the input lists one release): 5.4.2"),
+        "{}",
+        stderr(&out)
+    );
+}
+
 #[test]
 fn new_release_follows_floating_requirements_only() {
     let wd = Workdir::new();
