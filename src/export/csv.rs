@@ -66,7 +66,8 @@ pub struct RankRow<'a> {
     pub floating_reach: u32,
     /// The upstream project (Debian source, repository); empty if unknown.
     pub project: &'a str,
-    /// Accounts that can publish it; empty if the input does not say.
+    /// Accounts that can publish it (for Debian, its packagers, not upstream's authors); empty if
+    /// the input does not say.
     pub maintainers: String,
     /// Whether one account, not a team, alone can publish it; empty if the input does not say.
     pub sole_maintainer: String,
