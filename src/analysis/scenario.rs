@@ -180,12 +180,8 @@ pub fn run(graph: &Graph, x: u32, scenario: &Scenario, max_depth: Option<u32>) -
         (false, Some(range), [current]) => versions::fixes(eco, range, current).map_err(range_error)?,
         _ => Vec::new(),
     };
-    let (releases, selected): (Vec<&str>, Vec<bool>) = releases
-        .iter()
-        .copied()
-        .zip(selected)
-        .chain(fixes.iter().map(|f| (f.as_str(), false)))
-        .unzip();
+    let (releases, selected): (Vec<&str>, Vec<bool>) =
+        releases.iter().copied().zip(selected).chain(fixes.iter().map(|f| (f.as_str(), false))).unzip();
     // Per distinct requirement: (admits a selected release, admits one outside), or unreadable.
     let mut cache: FxHashMap<&str, Option<(bool, bool)>> = FxHashMap::default();
     let (mut hit, mut stuck, mut unreadable) = (Vec::new(), Vec::new(), 0u32);

@@ -7,10 +7,12 @@ use anyhow::{bail, Result};
 use keystone::analysis::groups::{accounts, group_metrics, projects};
 use keystone::analysis::score::{evidence, score};
 use keystone::export::csv::{write_groups, write_rank, write_scores};
+use keystone::graph::Graph;
 use keystone::ingest::side::read_aliases;
+use keystone::model::Ecosystem;
 
 use super::args::{GraphArgs, OutputArgs, ReachArgs, ScoreArgs, EXACT_TOP};
-use super::output::write_output;
+use super::output::{count, write_output};
 use super::CliProgress;
 
 /// What the rows of the ranking are.
@@ -79,7 +81,10 @@ pub fn run(args: Args, progress: &CliProgress) -> Result<ExitCode> {
     let graph = args.graph.load(args.input.as_deref(), progress)?;
     if args.by != By::Package {
         let groups = match args.by {
-            By::Project => projects(&graph, &aliases)?,
+            By::Project => {
+                report_project_sources(&graph, !aliases.is_empty(), progress);
+                projects(&graph, &aliases)?
+            }
             _ => accounts(&graph),
         };
         if groups.names.is_empty() {
@@ -103,4 +108,28 @@ pub fn run(args: Args, progress: &CliProgress) -> Result<ExitCode> {
         write_output(args.output.path(), |w| write_rank(&graph, &ranking, args.top, w))?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Says on stderr, per ecosystem, how many packages the input gives a project, where that
+/// comes from, and what would add it where it is missing; the others are projects of one.
+fn report_project_sources(graph: &Graph, aliased: bool, progress: &CliProgress) {
+    for eco in graph.ecosystems() {
+        let nodes: Vec<u32> = (0..graph.node_count() as u32).filter(|&v| graph.ecosystem(v) == eco).collect();
+        let known = nodes.iter().filter(|&&v| graph.project(v).is_some()).count();
+        let source = match eco {
+            Ecosystem::Debian => "the Source field",
+            Ecosystem::Crates => "repositories in the crates.io db-dump or cargo metadata",
+            Ecosystem::Npm => "the repository field",
+            _ => "the input",
+        };
+        let mut line = format!("projects: {eco}: {} of {} from {source}", known, count(nodes.len(), "package"));
+        if known < nodes.len() {
+            line += "; the others are projects of one";
+            if !aliased {
+                line += " (an alias file, --aliases, joins packages into projects";
+                line += if eco == Ecosystem::Crates { "; the crates.io db-dump has repositories)" } else { ")" };
+            }
+        }
+        progress.message(&line);
+    }
 }
