@@ -86,6 +86,11 @@ fn debian_projects_put_xz_in_the_top_ten_and_flag_liblzma5() {
     let text = stdout(&out);
     assert!(text.starts_with("rank,project,packages,direct_dependents,reach,reach_share,top_package"));
     assert!(text.lines().skip(1).any(|l| l.split(',').nth(1) == Some("xz-utils")), "{text}");
+    assert!(
+        stderr(&out).contains("projects: debian: 63436 of 63727 packages from the Source field"),
+        "{}",
+        stderr(&out)
+    );
     let out = wd.run(&["rank", "--top", "10"]);
     let text = stdout(&out);
     let header: Vec<&str> = text.lines().next().unwrap().split(',').collect();
