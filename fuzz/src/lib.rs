@@ -15,7 +15,7 @@ use keystone::analysis::{gateways, paths, rank, stats};
 use keystone::error::Result;
 use keystone::export::csv;
 use keystone::graph::{builder, Graph};
-use keystone::ingest::{Format, FormatOptions, ReadOptions};
+use keystone::ingest::{CargoOptions, Format, FormatOptions, ReadOptions};
 use keystone::model::{Ingested, Profile, ProfileKind};
 use keystone::progress::NoProgress;
 
@@ -35,7 +35,8 @@ pub fn options(data: &[u8]) -> ReadOptions {
 /// byte picks (its second bit leaves Cargo features unread, so that every path is explored),
 /// and [`check`]s the outcome.
 pub fn read_as(format: Format, name: &str, data: &[u8]) {
-    let formats = FormatOptions { cargo_features: data.first().is_none_or(|b| b & 2 == 0), ..FormatOptions::default() };
+    let cargo = CargoOptions { features: data.first().is_none_or(|b| b & 2 == 0), ..CargoOptions::default() };
+    let formats = FormatOptions { cargo, ..FormatOptions::default() };
     let reader = format.reader_with(&formats);
     check(reader.read_bytes(Cow::Owned(data.to_vec()), Path::new(name), &options(data), &NoProgress));
 }

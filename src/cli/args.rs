@@ -15,7 +15,7 @@ use keystone::analysis::score::{popularity, Popularity, Weights};
 use keystone::graph::Graph;
 use keystone::ingest::cargo_targets::Targets;
 use keystone::ingest::side::read_popularity;
-use keystone::ingest::{Format, FormatOptions, ReadOptions};
+use keystone::ingest::{CargoOptions, Format, FormatOptions, ReadOptions};
 use keystone::model::{Ecosystem, Profile};
 
 use super::output::{approximation_note, check_output};
@@ -196,9 +196,8 @@ impl ReadArgs {
             names => Arc::new(Targets::only(names).context("--target")?),
         };
         Ok(FormatOptions {
-            cargo_features: profiles.iter().any(|p| p.with_features),
+            cargo: CargoOptions { features: profiles.iter().any(|p| p.with_features), targets },
             markers: keystone::ingest::pypi::Markers::new(&self.marker).context("--marker")?,
-            targets,
         })
     }
 }

@@ -89,11 +89,11 @@ fn report_never_built(path: &Path, ingested: &Ingested, options: &FormatOptions,
         return;
     }
     let count: usize = targets.iter().map(|(_, n)| n).sum();
-    let set = match options.targets.names().count() {
+    let set = match options.cargo.targets.names().count() {
         n if n == Targets::default().names().count() => {
             format!("none of the {n} built-in targets of {}", Targets::rustc())
         }
-        _ => format!("no --target ({})", options.targets.names().collect::<Vec<_>>().join(", ")),
+        _ => format!("no --target ({})", options.cargo.targets.names().collect::<Vec<_>>().join(", ")),
     };
     let common: Vec<String> = targets.iter().take(5).map(|(target, n)| format!("{target} {n}")).collect();
     progress.message(&format!(

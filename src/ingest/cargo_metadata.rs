@@ -6,17 +6,16 @@
 //! with `--no-deps`, it has no `resolve`, and the declared dependencies of the workspace members
 //! are used instead. A crate present in several versions is one package: the union of their
 //! dependencies, shown at its highest version. A target-specific dependency that no target of
-//! [`CargoMetadata::targets`] builds is marked never built (see [`super::cargo_targets`]).
+//! [`CargoOptions::targets`] builds is marked never built (see [`super::cargo_targets`]).
 
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::Arc;
 
 use cargo_metadata::{DependencyKind, Metadata, MetadataCommand, Package, PackageId};
 use cargo_platform::Platform;
 
 use super::cargo_targets::Targets;
-use super::{Ingest, ReadOptions, Stream};
+use super::{CargoOptions, Ingest, ReadOptions, Stream};
 use crate::error::{Error, Location, Result};
 use crate::model::{normalize_repository, DepKind, Dependency, Ecosystem, Ingested, PackageRecord, Skipped};
 use crate::progress::Progress;
@@ -24,8 +23,8 @@ use crate::progress::Progress;
 /// The `cargo metadata` format.
 #[derive(Debug, Clone, Default)]
 pub struct CargoMetadata {
-    /// The targets a target-specific dependency must be built on to be an edge.
-    pub targets: Arc<Targets>,
+    /// The rustc targets (Cargo resolves features itself).
+    pub cargo: CargoOptions,
 }
 
 impl Ingest for CargoMetadata {
@@ -37,7 +36,8 @@ impl Ingest for CargoMetadata {
                 .manifest_path(path)
                 .exec()
                 .map_err(|e| Error::parse(Location::file(path), format!("`cargo metadata` failed: {e}")))?;
-            let packages = records(&metadata, &self.targets).map_err(|m| Error::parse(Location::file(path), m))?;
+            let packages =
+                records(&metadata, &self.cargo.targets).map_err(|m| Error::parse(Location::file(path), m))?;
             return Ok(Ingested { packages, skipped: Skipped::default() });
         }
         self.read_stream(super::open(path, opts)?, path, opts, progress)
@@ -58,7 +58,7 @@ impl Ingest for CargoMetadata {
                 format!("expected `cargo metadata --format-version 1` JSON: {e}"),
             )
         })?;
-        let packages = records(&metadata, &self.targets).map_err(|m| Error::parse(Location::file(path), m))?;
+        let packages = records(&metadata, &self.cargo.targets).map_err(|m| Error::parse(Location::file(path), m))?;
         Ok(Ingested { packages, skipped: Skipped::default() })
     }
 }

@@ -8,7 +8,7 @@
 //! Optional dependencies that a feature switches on are marked (`cargo_features.rs`),
 //! from `versions.features` (JSON) and `dependencies.features` (a Postgres array) and
 //! `explicit_name` (a rename, the dependency's name in features). A dependency whose `target`
-//! no target of [`CratesDump::targets`] builds is marked never built (see
+//! no target of [`CargoOptions::targets`] builds is marked never built (see
 //! [`super::cargo_targets`]).
 //!
 //! Latest releases are chosen as for the index ([`super::crates_index`]). Renamed dependencies
@@ -18,31 +18,20 @@
 use std::collections::{BTreeMap, HashMap};
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use super::archive::Archive;
 use super::cargo_features::{switch_on, CrateFeatures, FeatureDep};
-use super::cargo_targets::Targets;
 use super::crates_index::{version_rank, Rank};
-use super::{csv_rows, BadRecords, Ingest, ReadOptions, Stream};
+use super::{csv_rows, BadRecords, CargoOptions, Ingest, ReadOptions, Stream};
 use crate::error::{Error, Location, Result};
 use crate::model::{normalize_repository, DepKind, Dependency, Ecosystem, Ingested, PackageRecord};
 use crate::progress::Progress;
 
 /// The crates.io db-dump format.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct CratesDump {
-    /// Work out which optional dependencies a feature switches on (see
-    /// `cargo_features.rs`).
-    pub features: bool,
-    /// The targets a target-specific dependency must be built on to be an edge.
-    pub targets: Arc<Targets>,
-}
-
-impl Default for CratesDump {
-    fn default() -> Self {
-        CratesDump { features: true, targets: Arc::default() }
-    }
+    /// Cargo features and rustc targets.
+    pub cargo: CargoOptions,
 }
 
 /// A CSV table of the dump with the positions of the columns asked for.
@@ -282,7 +271,8 @@ impl CratesDump {
                     rename: Some(f[5].to_string()).filter(|r| !r.is_empty()),
                     features: pg_array(f[6], "features")?,
                 };
-                let never_built = Some(f[7]).filter(|t| !t.is_empty() && !self.targets.builds(t)).map(str::to_string);
+                let never_built =
+                    Some(f[7]).filter(|t| !t.is_empty() && !self.cargo.targets.builds(t)).map(str::to_string);
                 let dep = Dependency { never_built, ..Dependency::new(name.clone(), kind, optional, req) };
                 deps.entry(dependent).or_default().push(dep);
                 feature_deps.entry(dependent).or_default().push(feature_dep);
@@ -320,7 +310,7 @@ impl CratesDump {
             .collect();
         crates.sort_unstable_by(|a, b| a.0.name.cmp(&b.0.name));
         let (mut packages, features): (Vec<PackageRecord>, Vec<CrateFeatures>) = crates.into_iter().unzip();
-        if self.features {
+        if self.cargo.features {
             progress.phase("switch on optional dependencies by features", None);
             switch_on(&mut packages, &features);
         }

@@ -8,8 +8,8 @@
 //! renamed; dependencies on another `registry` are dropped. Optional dependencies that a
 //! feature switches on are marked (`cargo_features.rs`), from the chosen release's
 //! `features` and `features2` and its dependencies' `features`; without
-//! [`CratesIndex::features`] those are skipped unread. A dependency whose `target` no target
-//! of [`CratesIndex::targets`] builds is marked never built (see [`super::cargo_targets`]).
+//! [`CargoOptions::features`] those are skipped unread. A dependency whose `target` no target
+//! of [`CargoOptions::targets`] builds is marked never built (see [`super::cargo_targets`]).
 //!
 //! Speed: lines are read in batches (of 8 MiB, or one file of a checkout) and parsed twice
 //! over. A first, parallel pass reads only `name`, `vers` and `yanked`; then the best line of
@@ -22,7 +22,6 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::de::IgnoredAny;
@@ -31,25 +30,16 @@ use serde::Deserialize;
 use super::cargo_features::{switch_on, CrateFeatures, FeatureDep};
 use super::cargo_targets::Targets;
 use super::lines::{batches, Batch};
-use super::{archive, BadRecords, Ingest, ReadOptions, Stream};
+use super::{archive, BadRecords, CargoOptions, Ingest, ReadOptions, Stream};
 use crate::error::{Error, Location, Result};
 use crate::model::{DepKind, Dependency, Ecosystem, Ingested, PackageRecord};
 use crate::progress::Progress;
 
 /// The crates.io index format.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct CratesIndex {
-    /// Work out which optional dependencies a feature switches on (see
-    /// `cargo_features.rs`); off, the `features` tables are skipped unread.
-    pub features: bool,
-    /// The targets a target-specific dependency must be built on to be an edge.
-    pub targets: Arc<Targets>,
-}
-
-impl Default for CratesIndex {
-    fn default() -> Self {
-        CratesIndex { features: true, targets: Arc::default() }
-    }
+    /// Cargo features (off: the `features` tables are skipped unread) and rustc targets.
+    pub cargo: CargoOptions,
 }
 
 #[derive(Deserialize)]
@@ -161,13 +151,13 @@ fn parse_head(line: &[u8]) -> Result<(Head<'_>, Rank), String> {
 /// A release's dependencies and, if the format works out features, what feature resolution
 /// needs of it.
 fn parse_deps(line: &[u8], format: &CratesIndex) -> Result<(Vec<Dependency>, CrateFeatures), String> {
-    if !format.features {
+    if !format.cargo.features {
         let full: Full<'_, IgnoredAny, IgnoredAny> = parse_full(line)?;
-        let deps = dependencies(full.deps, &format.targets)?.into_iter().map(|(dep, _, _)| dep).collect();
+        let deps = dependencies(full.deps, &format.cargo.targets)?.into_iter().map(|(dep, _, _)| dep).collect();
         return Ok((deps, CrateFeatures::default()));
     }
     let full: Full<'_, BTreeMap<String, Vec<String>>, Vec<String>> = parse_full(line)?;
-    let (deps, feature_deps) = dependencies(full.deps, &format.targets)?
+    let (deps, feature_deps) = dependencies(full.deps, &format.cargo.targets)?
         .into_iter()
         .map(|(dep, rename, features)| (dep, FeatureDep { rename, features }))
         .unzip();
@@ -280,7 +270,7 @@ impl<'p> Reader<'p> {
                 )
             })
             .unzip();
-        if self.format.features {
+        if self.format.cargo.features {
             self.progress.phase("switch on optional dependencies by features", None);
             switch_on(&mut packages, &features);
         }

@@ -6,9 +6,8 @@
 //! in one place ([`open`]), under the limits of [`ReadOptions`]; a format that reads a folder,
 //! an archive or runs a command overrides it. Folders and tarballs are walked by one shared
 //! archive module. Options that belong to one format live in that format's own struct (Cargo
-//! feature resolution and the rustc targets in [`crates_index::CratesIndex`] and
-//! [`crates_dump::CratesDump`], the PEP 508 environment in [`pypi::Markers`]); [`FormatOptions`]
-//! gathers them for the registry.
+//! feature resolution and the rustc targets in [`CargoOptions`], the PEP 508 environment in
+//! [`pypi::Markers`]); [`FormatOptions`] gathers them for the registry.
 //!
 //! # Adding a format
 //! 1. Write `ingest/<format>.rs`: a struct, holding the format's own options if it has any,
@@ -113,22 +112,31 @@ pub fn read_default(opts: &ReadOptions, progress: &dyn Progress) -> Result<Inges
 }
 
 /// The options of the formats that have their own, for making readers by [`Format`].
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct FormatOptions {
-    /// Work out which optional crates.io dependencies a Cargo feature switches on (see
-    /// `cargo_features.rs`). Only graphs with the `features` kind read them; without it this can
-    /// be off, which saves the crates.io readers about a second on the whole index. Default on.
-    pub cargo_features: bool,
+    /// Cargo features and rustc targets, for the crates.io formats and `cargo metadata`.
+    pub cargo: CargoOptions,
     /// The environment PyPI requirements' markers are evaluated in.
     pub markers: pypi::Markers,
-    /// The rustc targets a target-specific Cargo dependency must be built on to be an edge
-    /// (default: every built-in target; see [`cargo_targets`]).
+}
+
+/// How the Cargo formats (the crates.io index and db-dump, `cargo metadata`) decide which
+/// dependencies are built.
+#[derive(Debug, Clone)]
+pub struct CargoOptions {
+    /// Work out which optional crates.io dependencies a Cargo feature switches on (see
+    /// `cargo_features.rs`; `cargo metadata` resolves them itself). Only graphs with the
+    /// `features` kind read them; without it this can be off, which saves the crates.io readers
+    /// about a second on the whole index. Default on.
+    pub features: bool,
+    /// The rustc targets a target-specific dependency must be built on to be an edge (default:
+    /// every built-in target; see [`cargo_targets`]).
     pub targets: Arc<cargo_targets::Targets>,
 }
 
-impl Default for FormatOptions {
+impl Default for CargoOptions {
     fn default() -> Self {
-        FormatOptions { cargo_features: true, markers: pypi::Markers::default(), targets: Arc::default() }
+        CargoOptions { features: true, targets: Arc::default() }
     }
 }
 
@@ -164,15 +172,15 @@ macro_rules! formats {
 
 formats! {
     /// crates.io index lines: a `.jsonl` file (plain, `.zst`, `.gz`) or an index checkout.
-    CratesIndex = "crates-index" => |o| crates_index::CratesIndex { features: o.cargo_features, targets: o.targets.clone() },
+    CratesIndex = "crates-index" => |o| crates_index::CratesIndex { cargo: o.cargo.clone() },
     /// The crates.io database dump: `db-dump.tar.gz` or its extracted folder.
-    CratesDump = "crates-dump" => |o| crates_dump::CratesDump { features: o.cargo_features, targets: o.targets.clone() },
+    CratesDump = "crates-dump" => |o| crates_dump::CratesDump { cargo: o.cargo.clone() },
     /// A Debian `Packages` file (plain, `.xz`, `.gz`).
     Debian = "debian" => |_o| debian::Debian,
     /// A generic edge list CSV: `dependent,dependency[,kind]`.
     Edges = "edges" => |_o| edges::Edges,
     /// `cargo metadata` JSON of a workspace, or a `Cargo.toml` to run it on.
-    CargoMetadata = "cargo-metadata" => |o| cargo_metadata::CargoMetadata { targets: o.targets.clone() },
+    CargoMetadata = "cargo-metadata" => |o| cargo_metadata::CargoMetadata { cargo: o.cargo.clone() },
     /// The pypi-deps-db layout (`sdist/*.json`, `wheel/*.json`): its tarball or folder.
     PypiDepsDb = "pypi-deps-db" => |o| pypi::PypiDepsDb { markers: o.markers.clone() },
     /// PyPI JSON API documents (`info.requires_dist`, `releases`), one per line.

@@ -92,7 +92,9 @@ mod tests {
 
     #[test]
     fn fixes_past_the_range() {
-        assert_eq!(fixes(">= 5.4.0, << 5.4.2", "5.4.1-1+deb12u1").unwrap(), ["5.4.1-1+deb12u1+1", "5.4.2"]);
+        // The next revision lies inside `<< 5.4.2`: only the first version past it fixes.
+        assert_eq!(fixes(">= 5.4.0, << 5.4.2", "5.4.1-1+deb12u1").unwrap(), ["5.4.2"]);
+        assert_eq!(fixes("= 5.4.1-1+deb12u1", "5.4.1-1+deb12u1").unwrap(), ["5.4.1-1+deb12u1+1"]);
         assert_eq!(fixes("<= 5.4.1-1", "5.4.1-1").unwrap(), ["5.4.1-1+1"]);
         // A range that holds every later revision leaves only the first version past it.
         assert_eq!(fixes(">= 5.4.0, << 5.5", "5.4.1-1").unwrap(), ["5.5"]);

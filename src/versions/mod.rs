@@ -67,7 +67,8 @@ pub fn admitted(ecosystem: Ecosystem, req: Option<&str>, versions: &[&str]) -> R
 /// ```
 /// use keystone::model::Ecosystem;
 /// use keystone::versions::fixes;
-/// assert_eq!(fixes(Ecosystem::Debian, ">= 5.4.0, << 5.4.2", "5.4.1-1"), Ok(vec!["5.4.1-1+1".to_string(), "5.4.2".to_string()]));
+/// assert_eq!(fixes(Ecosystem::Debian, ">= 5.4.0, << 5.4.2", "5.4.1-1"), Ok(vec!["5.4.2".to_string()]));
+/// assert_eq!(fixes(Ecosystem::Debian, "= 5.4.1-1", "5.4.1-1"), Ok(vec!["5.4.1-1+1".to_string()]));
 /// assert_eq!(fixes(Ecosystem::Crates, ">=1.0, <1.2", "1.1.0"), Ok(vec![]));
 /// ```
 pub fn fixes(ecosystem: Ecosystem, range: &str, current: &str) -> Result<Vec<String>, String> {

@@ -4,7 +4,7 @@
 //! `datasets/README.md`).
 
 use keystone::graph::{builder, snapshot};
-use keystone::ingest::{Format, FormatOptions, ReadOptions};
+use keystone::ingest::{CargoOptions, Format, FormatOptions, ReadOptions};
 use keystone::model::{Profile, ProfileKind};
 use keystone::progress::NoProgress;
 
@@ -94,7 +94,10 @@ fn features_switch_on_optional_dependencies() {
 /// graphs of other profiles are the same.
 #[test]
 fn features_are_worked_out_only_when_asked_for() {
-    let unresolved = FormatOptions { cargo_features: false, ..FormatOptions::default() };
+    let unresolved = FormatOptions {
+        cargo: CargoOptions { features: false, ..CargoOptions::default() },
+        ..FormatOptions::default()
+    };
     for (format, input) in
         [(Format::CratesIndex, fixture("crates-features.jsonl")), (Format::CratesDump, fixture("crates-db-dump"))]
     {
