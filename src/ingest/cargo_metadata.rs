@@ -11,8 +11,8 @@
 use std::collections::HashMap;
 use std::path::Path;
 
+use cargo_metadata::cargo_platform::Platform;
 use cargo_metadata::{DependencyKind, Metadata, MetadataCommand, Package, PackageId};
-use cargo_platform::Platform;
 
 use super::cargo_targets::Targets;
 use super::{CargoOptions, Ingest, ReadOptions, Stream};

@@ -17,7 +17,7 @@ use std::collections::HashMap;
 use std::str::FromStr;
 use std::sync::Mutex;
 
-use cargo_platform::{Cfg, Platform};
+use cargo_metadata::cargo_platform::{Cfg, Platform};
 
 use crate::error::{Error, Result};
 
