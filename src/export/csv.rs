@@ -13,7 +13,7 @@ use crate::analysis::rank::{Metrics, Ranking};
 use crate::analysis::scenario::Outcome;
 use crate::analysis::score::{self, sole_maintainer, Score, Signal, Weights};
 use crate::graph::Graph;
-use crate::model::Advisory;
+use crate::model::{Advisory, Ecosystem};
 
 /// A CSV writer that leaves the header to the caller, so that an empty table still has one.
 fn writer(out: &mut dyn Write) -> csv::Writer<&mut dyn Write> {
@@ -275,8 +275,9 @@ pub fn write_groups(
 
 /// Writes `keystone backtest`: for each package an advisory names, the graph's package of that
 /// name (or, failing that, the project of that name, as for Debian sources) and its 1-based
-/// position by score, by reach and by direct dependents among all packages, and its project's
-/// position by reach among all projects. Empty cells where it is not in the graph.
+/// position by score, by reach and by direct dependents among all packages and among the
+/// packages of its own ecosystem, and its project's position by reach among all projects.
+/// Empty cells where it is not in the graph.
 pub fn write_backtest(
     graph: &Graph,
     advisories: &[Advisory],
@@ -293,10 +294,21 @@ pub fn write_backtest(
         order.into_iter().enumerate().for_each(|(i, x)| at[x.into()] = i + 1);
         at
     }
+    // 1-based positions of each node among the nodes of its own ecosystem, in an order.
+    let within = |order: &mut dyn Iterator<Item = usize>| {
+        let (mut at, mut seen) = (vec![0usize; n], [0usize; Ecosystem::ALL.len()]);
+        for v in order {
+            let count = &mut seen[graph.ecosystem(v as u32) as usize];
+            *count += 1;
+            at[v] = *count;
+        }
+        at
+    };
     let by_node = row_of(graph, ranking);
     // The ranking is by reach already; by direct dependents, ties are broken as in every ranking.
     let by_reach: Vec<usize> = by_node.iter().map(|i| i + 1).collect();
-    let by_score = positions(score::ranked(graph, scores).into_iter().map(|v| v as usize), n);
+    let score_order = score::ranked(graph, scores);
+    let by_score = positions(score_order.iter().map(|&v| v as usize), n);
     let mut direct: Vec<&Metrics> = ranking.rows.iter().collect();
     direct.sort_by(|a, b| {
         (b.direct_dependents, graph.name(a.node), graph.ecosystem(a.node)).cmp(&(
@@ -306,6 +318,11 @@ pub fn write_backtest(
         ))
     });
     let by_direct = positions(direct.iter().map(|m| m.node as usize), n);
+    let eco_score = within(&mut score_order.iter().map(|&v| v as usize));
+    let eco_reach = within(&mut ranking.rows.iter().map(|m| m.node as usize));
+    let eco_direct = within(&mut direct.iter().map(|m| m.node as usize));
+    let mut eco_size = [0usize; Ecosystem::ALL.len()];
+    (0..n as u32).for_each(|v| eco_size[graph.ecosystem(v) as usize] += 1);
     let project_at = positions(groups::ranked(groups, metrics), groups.names.len());
 
     let mut csv = writer(out);
@@ -321,6 +338,10 @@ pub fn write_backtest(
         "reach",
         "direct_dependents",
         "packages",
+        "ecosystem_score_rank",
+        "ecosystem_reach_rank",
+        "ecosystem_direct_rank",
+        "ecosystem_packages",
         "project",
         "project_rank",
         "project_reach",
@@ -343,6 +364,10 @@ pub fn write_backtest(
             cell(&|v| m(v).reach.to_string()),
             cell(&|v| m(v).direct_dependents.to_string()),
             n.to_string(),
+            cell(&|v| eco_score[v as usize].to_string()),
+            cell(&|v| eco_reach[v as usize].to_string()),
+            cell(&|v| eco_direct[v as usize].to_string()),
+            a.keystone_ecosystem().map(|e| eco_size[e as usize].to_string()).unwrap_or_default(),
             group.map(|g| groups.names[g].clone()).unwrap_or_default(),
             group.map(|g| project_at[g].to_string()).unwrap_or_default(),
             group.map(|g| metrics[g].reach.to_string()).unwrap_or_default(),

@@ -22,6 +22,10 @@ fn backtest_finds_xz_through_the_alias_file() {
     let rows: Vec<&str> = text.lines().collect();
     assert_eq!(rows.len(), 3, "one row per advisory and package: {text}");
     assert!(rows[1].starts_with("GHSA-rxwq-x6h5-x525,CVE-2024-3094,Debian:13,xz,liblzma5,"), "{}", rows[1]);
+    // Ranks among all packages and among its own ecosystem's (the same in a Debian graph).
+    assert!(rows[0]
+        .contains(",packages,ecosystem_score_rank,ecosystem_reach_rank,ecosystem_direct_rank,ecosystem_packages,"));
+    assert!(rows[1].contains(",6,6,197,36049,136,63727,6,6,197,63727,xz,"), "{}", rows[1]);
     assert!(rows[2].starts_with("GHSA-x,,npm,colors,,,"), "not in a Debian graph: {}", rows[2]);
     // What matched nothing is said, with the reason.
     assert!(
