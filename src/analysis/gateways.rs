@@ -15,6 +15,8 @@
 //! - [`dominators`]: on the dependents of one package X, which dependents every chain from
 //!   many others to X must cross (a dominator tree of the reverse graph rooted at X).
 
+use std::borrow::Cow;
+
 use rayon::prelude::*;
 use rustc_hash::FxHashSet;
 
@@ -53,10 +55,11 @@ pub struct TopGateway {
 ///
 /// Time O(n + m) plus, for each node with a project, the edges among its project's packages.
 pub fn top_gateway(reverse: &Csr, reach: &[u32], projects: &[u32]) -> Vec<TopGateway> {
-    let outside = |v: u32| -> Vec<u32> {
+    // A package with no project reads its row as it is; only a project's front is gathered.
+    let outside = |v: u32| -> Cow<'_, [u32]> {
         let project = projects[v as usize];
         if project == NO_PROJECT {
-            return reverse.neighbors(v).to_vec();
+            return Cow::Borrowed(reverse.neighbors(v));
         }
         let (mut front, mut outside) = (vec![v], Vec::new());
         let mut seen: FxHashSet<u32> = FxHashSet::from_iter([v]);
@@ -73,7 +76,7 @@ pub fn top_gateway(reverse: &Csr, reach: &[u32], projects: &[u32]) -> Vec<TopGat
         }
         outside.sort_unstable();
         outside.dedup();
-        outside
+        Cow::Owned(outside)
     };
     (0..reverse.len() as u32)
         .into_par_iter()

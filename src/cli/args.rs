@@ -49,7 +49,7 @@ pub(crate) struct ReadArgs {
     /// Cargo dependencies are built; repeatable. Default: every built-in target of rustc, so
     /// only dependencies no target builds (`cfg(any())`, custom cfgs) are left out.
     #[arg(long = "target", value_name = "TRIPLE")]
-    targets: Vec<String>,
+    pub(crate) targets: Vec<String>,
     /// Skip malformed records (and report how many) instead of stopping at the first.
     #[arg(long)]
     skip_bad: bool,

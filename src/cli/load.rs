@@ -21,11 +21,33 @@ impl ReadArgs {
         let options = self.format_options(profiles)?;
         let ingested = format.reader_with(&options).read(path, &self.read_options(), progress)?;
         report_skipped(path, &ingested, progress);
-        report_never_built(path, &ingested, &options, progress);
+        self.report_never_built(path, &ingested, &options, progress);
         if ingested.packages.is_empty() {
             bail!("{}: holds no package records, read as {format}", path.display());
         }
         Ok(ingested)
+    }
+
+    /// Says how many target-specific dependencies were left out as never built, and the most
+    /// common of their targets.
+    fn report_never_built(&self, path: &Path, ingested: &Ingested, options: &FormatOptions, progress: &CliProgress) {
+        let targets = ingested.never_built();
+        if targets.is_empty() {
+            return;
+        }
+        let left_out = count(targets.iter().map(|(_, n)| n).sum(), "target-specific dependency");
+        let targets_of = options.cargo.targets.names();
+        let set = if self.targets.is_empty() {
+            format!("none of the {} built-in targets of {}", targets_of.count(), Targets::rustc())
+        } else {
+            format!("no --target ({})", targets_of.collect::<Vec<_>>().join(", "))
+        };
+        let common: Vec<String> = targets.iter().take(5).map(|(target, n)| format!("{target} {n}")).collect();
+        progress.message(&format!(
+            "{}: left out {left_out} that {set} builds; most common: {}",
+            path.display(),
+            common.join(", ")
+        ));
     }
 
     /// The format of the raw input at `path`: `--format`, or told from its name; a missing
@@ -79,29 +101,6 @@ impl GraphArgs {
         };
         Ok(builder::build(&[ingested], profile, progress)?)
     }
-}
-
-/// Says how many target-specific dependencies were left out as never built, and the most
-/// common of their targets.
-fn report_never_built(path: &Path, ingested: &Ingested, options: &FormatOptions, progress: &CliProgress) {
-    let targets = ingested.never_built();
-    if targets.is_empty() {
-        return;
-    }
-    let count: usize = targets.iter().map(|(_, n)| n).sum();
-    let set = match options.cargo.targets.names().count() {
-        n if n == Targets::default().names().count() => {
-            format!("none of the {n} built-in targets of {}", Targets::rustc())
-        }
-        _ => format!("no --target ({})", options.cargo.targets.names().collect::<Vec<_>>().join(", ")),
-    };
-    let common: Vec<String> = targets.iter().take(5).map(|(target, n)| format!("{target} {n}")).collect();
-    progress.message(&format!(
-        "{}: left out {count} target-specific {} that {set} builds; most common: {}",
-        path.display(),
-        if count == 1 { "dependency" } else { "dependencies" },
-        common.join(", ")
-    ));
 }
 
 fn report_skipped(path: &Path, ingested: &Ingested, progress: &CliProgress) {

@@ -18,12 +18,12 @@ pub(crate) const SUMMARY_TOP: usize = 20;
 /// How many packages each list of a comparison's summary names.
 const SUMMARY_LIMIT: usize = 10;
 
-/// `n` and `noun`, plural unless `n` is 1: `1 package`, `2 packages`.
+/// `n` and `noun`, plural unless `n` is 1: `1 package`, `2 packages`, `2 dependencies`.
 pub(crate) fn count(n: usize, noun: &str) -> String {
-    if n == 1 {
-        format!("1 {noun}")
-    } else {
-        format!("{n} {noun}s")
+    match (n, noun.strip_suffix('y')) {
+        (1, _) => format!("1 {noun}"),
+        (_, Some(stem)) => format!("{n} {stem}ies"),
+        _ => format!("{n} {noun}s"),
     }
 }
 
