@@ -264,10 +264,13 @@ pub struct PackageRecord {
     /// Every release a new resolution can still pick (yanked crates excluded), in the input's
     /// order; the chosen `version` is one of them. Empty when the input lists none.
     pub releases: Vec<String>,
+    /// The native library the chosen release declares it links (crates.io index `links`,
+    /// `lzma` for lzma-sys), where the input says.
+    pub links: Option<String>,
 }
 
 impl PackageRecord {
-    /// A record with no provides, project, maintainers or release list.
+    /// A record with no provides, project, maintainers, release list or links.
     pub fn new(ecosystem: Ecosystem, name: String, version: Option<String>, deps: Vec<Dependency>) -> Self {
         PackageRecord {
             ecosystem,
@@ -278,6 +281,7 @@ impl PackageRecord {
             project: None,
             maintainers: Vec::new(),
             releases: Vec::new(),
+            links: None,
         }
     }
 }

@@ -72,7 +72,7 @@ proptest! {
 
     #[test]
     fn group_reach_matches_bfs_from_every_member(g in graphs(), seed in any::<u64>()) {
-        use crate::analysis::groups::{group_metrics, Groups};
+        use crate::analysis::groups::{group_metrics, group_weighted_reach, Groups};
         let n = g.len() as u32;
         // Deal the nodes into up to five groups by a seeded hash.
         let k = (seed % 5 + 1) as u32;
@@ -84,7 +84,17 @@ proptest! {
         let reverse = g.transpose();
         let (metrics, all) = group_metrics(&reverse, &groups, &NoProgress);
         prop_assert_eq!(metrics.iter().map(|m| m.reach).collect::<Vec<_>>(), reference::group_reach(&reverse, &members));
-        prop_assert_eq!(all, reference::reach(&reverse));
+        prop_assert_eq!(&all, &reference::reach(&reverse));
+        // The top gateway: the outside direct dependent of largest reach, ties by lowest id.
+        for (m, group) in metrics.iter().zip(&members) {
+            let outside = group.iter().flat_map(|&v| reverse.neighbors(v)).filter(|d| !group.contains(d));
+            prop_assert_eq!(m.top_gateway, outside.min_by_key(|&&d| (std::cmp::Reverse(all[d as usize]), d)).copied());
+        }
+        let weights: Vec<f64> = (0..n).map(|v| f64::from(v % 5) * 0.25).collect();
+        let fast = group_weighted_reach(&reverse, &groups, &weights, &NoProgress);
+        for (a, b) in fast.iter().zip(reference::group_weighted_reach(&reverse, &members, &weights)) {
+            prop_assert!((a - b).abs() < 1e-9, "{} vs {}", a, b);
+        }
     }
 
     #[test]
@@ -330,6 +340,55 @@ proptest! {
         let edges: Vec<(u32, u32)> = (&g).edge_references().map(|e| (e.source(), e.target())).collect();
         prop_assert_eq!(edges.len(), (&g).edge_references().len());
         prop_assert_eq!(Csr::from_edges(g.len(), &edges), g);
+    }
+}
+
+/// Random score evidence: reach spread over six orders of magnitude, direct dependents at most
+/// the reach, every factor anywhere in its range, two ecosystems.
+fn evidence() -> impl Strategy<Value = Vec<crate::analysis::score::Evidence>> {
+    use crate::analysis::score::Evidence;
+    use crate::model::Ecosystem;
+    let one = (0u32..7, 0.0f64..1.0, 0.0f64..1.0, any::<u8>(), 0.0f64..1.0, 0.0f64..1.0).prop_map(
+        |(digits, r, d, bits, pagerank, share)| {
+            let reach = if digits == 0 { 0 } else { (10f64.powf(f64::from(digits - 1) + r)) as u32 };
+            let direct = if reach == 0 { 0 } else { 1 + (f64::from(reach - 1) * d * d) as u32 };
+            Evidence {
+                ecosystem: if bits & 1 == 0 { Ecosystem::Crates } else { Ecosystem::Npm },
+                reach,
+                direct,
+                pagerank,
+                popular: (bits & 2 != 0).then_some(share),
+                concentration: (reach > 0 && bits & 4 != 0).then_some(share),
+                sole_maintainer: (bits & 8 != 0).then_some(bits & 16 != 0),
+            }
+        },
+    );
+    prop::collection::vec(one, 1..120)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+    /// The order property of the score (see [`crate::analysis::score`]), and its percentiles
+    /// against a count of the smaller values.
+    #[test]
+    fn score_never_lifts_a_tenth_above_the_whole(evidence in evidence()) {
+        use crate::analysis::score::{ranked, score, Factor, Weights};
+        let scores = score(&evidence, &Weights::default());
+        let order = ranked(&scores, |a, b| a.cmp(&b));
+        let mut at = vec![0; evidence.len()];
+        order.iter().enumerate().for_each(|(i, &x)| at[x] = i);
+        for (a, ea) in evidence.iter().enumerate() {
+            let same: Vec<_> = evidence.iter().filter(|e| e.ecosystem == ea.ecosystem).collect();
+            let below = same.iter().filter(|e| e.pagerank < ea.pagerank).count();
+            prop_assert_eq!(scores[a].value(Factor::Pagerank), Some(below as f64 / same.len() as f64));
+            prop_assert!((0.0..=1.0).contains(&scores[a].score));
+            for (b, eb) in evidence.iter().enumerate() {
+                if ea.ecosystem == eb.ecosystem && eb.reach > 0 && ea.reach * 10 <= eb.reach && ea.direct * 10 <= eb.direct {
+                    prop_assert!(at[a] > at[b], "{:?} ranks above {:?}", ea, eb);
+                }
+            }
+        }
     }
 }
 

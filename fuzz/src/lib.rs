@@ -87,9 +87,9 @@ pub fn exercise(graph: &Graph) {
     }
     csv::write_edges(graph, &mut sink).expect("a sink takes anything");
     let n = graph.node_count();
-    let scores = score::score(&score::evidence(graph, &ranking, &[], &NoProgress), n, &Weights::default());
-    csv::write_scores(graph, &ranking, &scores, &Weights::default(), None, &mut sink).expect("a sink takes anything");
-    for (kind, groups) in [("project", projects(graph, &[]).expect("no aliases")), ("account", accounts(graph))] {
+    let scores = score::score(&score::evidence(graph, &ranking, &[], &NoProgress), &Weights::default());
+    csv::write_scores(graph, &ranking, &scores, None, &mut sink).expect("a sink takes anything");
+    for (kind, groups) in [("project", projects(graph, &Default::default()).expect("no aliases")), ("account", accounts(graph))] {
         let (metrics, reach) = group_metrics(graph.reverse(), &groups, &NoProgress);
         csv::write_groups(graph, kind, &groups, &metrics, &reach, None, &mut sink).expect("a sink takes anything");
     }

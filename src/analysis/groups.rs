@@ -10,9 +10,11 @@
 //! Invariants of [`Groups`]: names are distinct and sorted; each member list is sorted, without
 //! duplicates, and not empty.
 
+use std::collections::BTreeMap;
+
 use rustc_hash::FxHashMap;
 
-use super::reach::reach;
+use super::reach::{reach, weighted_reach};
 use crate::error::Result;
 use crate::graph::csr::Csr;
 use crate::graph::Graph;
@@ -44,11 +46,11 @@ impl Groups {
 /// Every package's upstream project: the alias that claims it, else its project key (Debian
 /// source, repository), else its own display name (a project of one).
 ///
-/// `aliases` maps a project name to packages (`debian/libcurl4`, `crates/curl-sys`): each named
+/// `aliases` (an alias file's [`projects`](crate::ingest::side::Aliases::projects)) maps a project name to packages (`debian/libcurl4`, `crates/curl-sys`): each named
 /// package's whole derived project joins the alias, so naming `debian/libcurl4` brings every
 /// binary package of Debian's `curl` source. Names of ecosystems the graph does not hold are
 /// skipped; any other unknown name is an error.
-pub fn projects(graph: &Graph, aliases: &[(String, Vec<String>)]) -> Result<Groups> {
+pub fn projects(graph: &Graph, aliases: &BTreeMap<String, Vec<String>>) -> Result<Groups> {
     let key = |v: u32| graph.project(v).map_or_else(|| graph.display_name(v), str::to_string);
     let mut renamed: FxHashMap<String, String> = FxHashMap::default();
     let present = graph.ecosystems();
@@ -89,6 +91,23 @@ pub struct GroupMetrics {
     pub reach: u32,
     /// The member with the largest reach (ties: lowest id, i.e. by name).
     pub top_member: u32,
+    /// The outside direct dependent with the largest reach (ties: lowest id); `None` without
+    /// any.
+    pub top_gateway: Option<u32>,
+}
+
+/// The reverse graph extended with one stand-in row per group of two or more members, the
+/// members (sorted, in range), so that a stand-in's dependents are the members and all theirs;
+/// and each group's stand-in (`u32::MAX` for groups of one).
+fn extended(reverse: &Csr, groups: &Groups) -> (Csr, Vec<u32>) {
+    let (mut offsets, mut targets) = (reverse.offsets().to_vec(), reverse.targets().to_vec());
+    let mut stand_in = vec![u32::MAX; groups.members.len()];
+    for (g, members) in groups.members.iter().enumerate().filter(|(_, m)| m.len() > 1) {
+        stand_in[g] = offsets.len() as u32 - 1;
+        targets.extend_from_slice(members);
+        offsets.push(targets.len() as u32);
+    }
+    (Csr::from_parts(offsets, targets).expect("stand-in rows keep the CSR invariants"), stand_in)
 }
 
 /// The [`GroupMetrics`] of every group, and the reach of every package (which the same pass
@@ -109,15 +128,7 @@ pub struct GroupMetrics {
 /// ```
 pub fn group_metrics(reverse: &Csr, groups: &Groups, progress: &dyn Progress) -> (Vec<GroupMetrics>, Vec<u32>) {
     let n = reverse.len() as u32;
-    // The reverse graph with one row appended per stand-in: its members (sorted, in range).
-    let (mut offsets, mut targets) = (reverse.offsets().to_vec(), reverse.targets().to_vec());
-    let mut stand_in = vec![u32::MAX; groups.members.len()];
-    for (g, members) in groups.members.iter().enumerate().filter(|(_, m)| m.len() > 1) {
-        stand_in[g] = offsets.len() as u32 - 1;
-        targets.extend_from_slice(members);
-        offsets.push(targets.len() as u32);
-    }
-    let extended = Csr::from_parts(offsets, targets).expect("stand-in rows keep the CSR invariants");
+    let (extended, stand_in) = extended(reverse, groups);
     let all = reach(&extended, progress);
     let mut mark = vec![u32::MAX; n as usize];
     let metrics = groups
@@ -126,12 +137,17 @@ pub fn group_metrics(reverse: &Csr, groups: &Groups, progress: &dyn Progress) ->
         .enumerate()
         .map(|(g, members)| {
             members.iter().for_each(|&m| mark[m as usize] = g as u32);
-            let mut direct = 0;
+            let (mut direct, mut top_gateway) = (0, None::<u32>);
             for &m in members {
                 for &d in reverse.neighbors(m) {
                     if mark[d as usize] != g as u32 && mark[d as usize] != u32::MAX - 1 - g as u32 {
                         mark[d as usize] = u32::MAX - 1 - g as u32;
                         direct += 1;
+                        let larger =
+                            |t: u32| (all[d as usize], std::cmp::Reverse(d)) > (all[t as usize], std::cmp::Reverse(t));
+                        if top_gateway.is_none_or(larger) {
+                            top_gateway = Some(d);
+                        }
                     }
                 }
             }
@@ -143,10 +159,28 @@ pub fn group_metrics(reverse: &Csr, groups: &Groups, progress: &dyn Progress) ->
                 .iter()
                 .max_by(|&&a, &&b| all[a as usize].cmp(&all[b as usize]).then(b.cmp(&a)))
                 .expect("members");
-            GroupMetrics { direct_dependents: direct, reach, top_member }
+            GroupMetrics { direct_dependents: direct, reach, top_member, top_gateway }
         })
         .collect();
     (metrics, all[..n as usize].to_vec())
+}
+
+/// The popularity `weights` of each group's outside dependents at any depth, summed once each:
+/// [`weighted_reach`] over the same extended graph as [`group_metrics`].
+pub fn group_weighted_reach(reverse: &Csr, groups: &Groups, weights: &[f64], progress: &dyn Progress) -> Vec<f64> {
+    let (extended, stand_in) = extended(reverse, groups);
+    let mut padded = weights.to_vec();
+    padded.resize(extended.len(), 0.0);
+    let all = weighted_reach(&extended, &padded, progress);
+    groups
+        .members
+        .iter()
+        .zip(stand_in)
+        .map(|(members, s)| match s {
+            u32::MAX => all[members[0] as usize],
+            s => (all[s as usize] - members.iter().map(|&m| weights[m as usize]).sum::<f64>()).max(0.0),
+        })
+        .collect()
 }
 
 /// Group indices ranked by reach (descending), then name.

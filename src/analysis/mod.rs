@@ -3,9 +3,11 @@
 //! sketches), [`floating`] (who a malicious next release reaches through fresh installs),
 //! [`depth`] (dependents by shortest depth), [`pagerank`], [`paths`] (`blast` and `why`),
 //! [`scenario`]s, [`gateways`], [`groups`] (projects and accounts), the [`score`], [`stats`],
-//! [`rank`] which combines them, and [`compare`] which sets two rankings side by side. The slow, obvious versions the fast ones
+//! [`rank`] which combines them, [`compare`] which sets two rankings side by side, and the candidate [`bindings`] of
+//! raw inputs. The slow, obvious versions the fast ones
 //! are tested against (`reference.rs`) are compiled for the crate's tests only.
 
+pub mod bindings;
 pub mod compare;
 pub mod depth;
 pub mod floating;

@@ -118,6 +118,12 @@ pub(crate) fn pagerank(forward: &Csr, damping: f64, rounds: usize) -> Vec<f64> {
 /// Distinct dependents outside each group (members' union of reach minus the members), by one
 /// BFS per member.
 pub(crate) fn group_reach(reverse: &Csr, members: &[Vec<u32>]) -> Vec<u32> {
+    group_weighted_reach(reverse, members, &vec![1.0; reverse.len()]).into_iter().map(|r| r as u32).collect()
+}
+
+/// The `weights` of each group's outside dependents at any depth, summed once each, by one
+/// BFS per member.
+pub(crate) fn group_weighted_reach(reverse: &Csr, members: &[Vec<u32>], weights: &[f64]) -> Vec<f64> {
     members
         .iter()
         .map(|group| {
@@ -130,7 +136,7 @@ pub(crate) fn group_reach(reverse: &Csr, members: &[Vec<u32>]) -> Vec<u32> {
                     .for_each(|(v, _)| hit[v] = true);
             }
             group.iter().for_each(|&m| hit[m as usize] = false);
-            hit.iter().filter(|&&h| h).count() as u32
+            hit.iter().zip(weights).filter(|(&h, _)| h).map(|(_, w)| w).sum()
         })
         .collect()
 }

@@ -1,23 +1,37 @@
-//! The transparent score of `rank --score`: a weighted sum of documented signals, each in
-//! [0, 1], where every signal's value and contribution is reported and a missing signal
-//! contributes nothing (it is never filled in, so it can only lower a score, never raise it).
+//! The transparent score of `rank --score`: impact first, fragility to reorder packages of
+//! similar impact, every factor reported.
 //!
-//! Signals:
-//! - `reach_share`: reach / packages in the graph.
-//! - `direct`: ln(1 + direct dependents) / ln(1 + the largest direct-dependent count).
-//! - `pagerank`: PageRank / the largest PageRank.
-//! - `popular_reach`: the popularity weight (monthly downloads, or 1/rank) of the package's
-//!   dependents / the popularity weight of its whole ecosystem. Missing where no popularity
-//!   file covers the package's ecosystem.
-//! - `concentration`: the share of the reach that arrives through its largest direct dependent
-//!   ([`top_gateway`](super::gateways::top_gateway)). Missing for packages nobody depends on.
-//! - `sole_maintainer`: 1 when one account, not a team, can publish the package; 0 when several
-//!   can or the one is a team. Missing where the input names no maintainers.
+//! For a package (or a project or account) in its ecosystem:
+//! - `size` = (1 + reach)^a × (1 + direct dependents)^b − 1, with a : b the `reach` : `direct`
+//!   weights scaled to sum to 1: the geometric mean of the two counts, 0 for a package nobody
+//!   depends on.
+//! - `impact` = size × (1 + `pagerank` × its percentile + `popular_reach` × its percentile): the
+//!   PageRank and the popularity of the dependents ([`Evidence::popular`]), each as its
+//!   percentile rank among the packages of the same ecosystem, raise the size by up to their
+//!   weight.
+//! - `fragility` = 1 + `concentration` × the share of the reach through one gateway +
+//!   `sole_maintainer` × (1 if one account, not a team, alone can publish it).
+//! - The ranking key is impact × fragility; `score` shows it as ln(1 + key) / ln(1 + the
+//!   largest key of the ecosystem), so 1 is the top of each ecosystem and ecosystems compare.
+//!
+//! A missing signal (no popularity list, no maintainers in the input, nobody depending on it)
+//! adds nothing: it can lower a score, never raise it.
+//!
+//! **Order property.** Within one ecosystem, when a package has at most a tenth of another's
+//! reach *and* of its direct dependents, and the other has any dependent, it ranks below: its
+//! size is at most 1/5.5 of the other's (0 when it has no dependents), and the two factors
+//! together multiply by less than [`ORDER_MARGIN`] under weights where
+//! [`Weights::keeps_order`] holds, as the defaults do. Percentiles alone cannot promise this:
+//! at the top of a heavy-tailed ecosystem a package with ten times the reach is only a few
+//! positions higher, so reach and direct dependents enter by magnitude and the percentiles
+//! only refine.
 
+use std::cmp::Ordering;
 use std::path::Path;
 
 use serde::Deserialize;
 
+use super::groups::{group_weighted_reach, GroupMetrics, Groups};
 use super::rank::Ranking;
 use super::reach::weighted_reach;
 use crate::error::{Error, Location, Result};
@@ -26,191 +40,267 @@ use crate::ingest::side::read_toml;
 use crate::model::{normalize_name, Ecosystem};
 use crate::progress::Progress;
 
-/// A signal of the score (see the module docs for each).
+/// The bound the two factors' product must stay under for the order property: for a package
+/// with a tenth of another's reach and direct dependents (at least one each), the other's
+/// size is at least (1 + 10)/(1 + 1) = 5.5 times its size.
+pub const ORDER_MARGIN: f64 = 5.5;
+
+/// A signal that multiplies the size (see the module docs for each).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Signal {
-    /// `reach_share`.
-    ReachShare,
-    /// `direct`.
-    Direct,
-    /// `pagerank`.
+pub enum Factor {
+    /// `pagerank`: its percentile within the ecosystem; raises impact.
     Pagerank,
-    /// `popular_reach`.
+    /// `popular_reach`: its percentile within the ecosystem; raises impact.
     PopularReach,
-    /// `concentration`.
+    /// `concentration`: the top gateway's share of the reach; raises fragility.
     Concentration,
-    /// `sole_maintainer`.
+    /// `sole_maintainer`: 1 or 0; raises fragility.
     SoleMaintainer,
 }
 
-impl Signal {
-    /// Every signal, in CSV order.
-    pub const ALL: [Signal; 6] = [
-        Signal::ReachShare,
-        Signal::Direct,
-        Signal::Pagerank,
-        Signal::PopularReach,
-        Signal::Concentration,
-        Signal::SoleMaintainer,
-    ];
+impl Factor {
+    /// Every factor, in CSV order.
+    pub const ALL: [Factor; 4] =
+        [Factor::Pagerank, Factor::PopularReach, Factor::Concentration, Factor::SoleMaintainer];
 
     /// Its name in CSV columns and in the weights file.
     pub fn as_str(self) -> &'static str {
         match self {
-            Signal::ReachShare => "reach_share",
-            Signal::Direct => "direct",
-            Signal::Pagerank => "pagerank",
-            Signal::PopularReach => "popular_reach",
-            Signal::Concentration => "concentration",
-            Signal::SoleMaintainer => "sole_maintainer",
+            Factor::Pagerank => "pagerank",
+            Factor::PopularReach => "popular_reach",
+            Factor::Concentration => "concentration",
+            Factor::SoleMaintainer => "sole_maintainer",
         }
+    }
+
+    /// Whether it raises fragility rather than impact.
+    pub fn is_fragility(self) -> bool {
+        matches!(self, Factor::Concentration | Factor::SoleMaintainer)
     }
 }
 
-/// How much each signal counts. The defaults sum to 1.
+/// How much each signal counts.
 #[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Weights {
-    /// Weight of `reach_share`.
-    pub reach_share: f64,
-    /// Weight of `direct`.
+    /// Exponent share of reach in the size (0.75).
+    pub reach: f64,
+    /// Exponent share of direct dependents in the size (0.25).
     pub direct: f64,
-    /// Weight of `pagerank`.
+    /// Impact raised per unit of PageRank percentile (0.5).
     pub pagerank: f64,
-    /// Weight of `popular_reach`.
+    /// Impact raised per unit of popular-reach percentile (0.5).
     pub popular_reach: f64,
-    /// Weight of `concentration`.
+    /// Fragility raised per unit of concentration (0.5).
     pub concentration: f64,
-    /// Weight of `sole_maintainer`.
+    /// Fragility raised for a sole maintainer (0.5).
     pub sole_maintainer: f64,
 }
 
 impl Default for Weights {
     fn default() -> Self {
         Weights {
-            reach_share: 0.35,
-            direct: 0.15,
-            pagerank: 0.15,
-            popular_reach: 0.2,
-            concentration: 0.1,
-            sole_maintainer: 0.05,
+            reach: 0.75,
+            direct: 0.25,
+            pagerank: 0.5,
+            popular_reach: 0.5,
+            concentration: 0.5,
+            sole_maintainer: 0.5,
         }
     }
 }
 
 impl Weights {
-    /// Reads the score weights file: `[weights]` with any of the [`Signal`]s; unnamed signals
-    /// keep their default weight.
+    /// Reads the score weights file: `[weights]` with any of `reach`, `direct` and the
+    /// [`Factor`]s; unnamed ones keep their default.
     pub fn read(path: &Path) -> Result<Weights> {
         #[derive(Deserialize)]
         #[serde(deny_unknown_fields)]
         struct File {
             weights: Weights,
         }
-        let weights = read_toml::<File>(path)?.weights;
-        if Signal::ALL.into_iter().map(|s| weights.get(s)).any(|w| !w.is_finite() || w < 0.0) {
+        let w = read_toml::<File>(path)?.weights;
+        let all = [w.reach, w.direct, w.pagerank, w.popular_reach, w.concentration, w.sole_maintainer];
+        if all.iter().any(|w| !w.is_finite() || *w < 0.0) {
             return Err(Error::parse(Location::file(path), "weights must be non-negative numbers".to_string()));
         }
-        Ok(weights)
+        if w.reach + w.direct == 0.0 {
+            return Err(Error::parse(Location::file(path), "reach and direct cannot both weigh 0".to_string()));
+        }
+        Ok(w)
     }
 
-    /// The weight of `signal`.
-    pub fn get(&self, signal: Signal) -> f64 {
-        match signal {
-            Signal::ReachShare => self.reach_share,
-            Signal::Direct => self.direct,
-            Signal::Pagerank => self.pagerank,
-            Signal::PopularReach => self.popular_reach,
-            Signal::Concentration => self.concentration,
-            Signal::SoleMaintainer => self.sole_maintainer,
+    /// The weight of `factor`.
+    pub fn get(&self, factor: Factor) -> f64 {
+        match factor {
+            Factor::Pagerank => self.pagerank,
+            Factor::PopularReach => self.popular_reach,
+            Factor::Concentration => self.concentration,
+            Factor::SoleMaintainer => self.sole_maintainer,
         }
+    }
+
+    /// Whether the largest impact and fragility factors multiply to less than
+    /// [`ORDER_MARGIN`], so that the order property holds.
+    pub fn keeps_order(&self) -> bool {
+        (1.0 + self.pagerank + self.popular_reach) * (1.0 + self.concentration + self.sole_maintainer) < ORDER_MARGIN
     }
 }
 
-/// The evidence behind one package's signals: the raw values they are normalised from.
+/// The evidence behind one package's (or group's) score: the raw values.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Evidence {
+    /// The ecosystem it is ranked within (a group's: its member of largest reach's).
+    pub ecosystem: Ecosystem,
     /// Reach.
     pub reach: u32,
     /// Direct dependents.
     pub direct: u32,
-    /// PageRank.
+    /// PageRank (a group's: its members' sum).
     pub pagerank: f64,
-    /// Popularity weight of its dependents, and of its ecosystem; `None` without a file.
-    pub popular: Option<(f64, f64)>,
-    /// Share of the reach through the largest direct dependent; `None` without dependents.
+    /// The popularity of its dependents: for each, its weight over the total of its
+    /// ecosystem's list, summed; `None` without a list for its own ecosystem.
+    pub popular: Option<f64>,
+    /// Share of the reach through the largest outside direct dependent; `None` without any.
     pub concentration: Option<f64>,
     /// Whether one non-team account alone can publish it; `None` when unknown.
     pub sole_maintainer: Option<bool>,
 }
 
-/// One package's score: the signal values (`None` when missing) and the total of weight ×
-/// value over the present ones.
+/// One score (see the module docs): its parts, each factor's value and points (weight ×
+/// value, 0 where missing), and the score.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Score {
-    values: [Option<f64>; 6],
-    /// Σ weight × value.
-    pub total: f64,
+    /// What it is computed from.
+    pub evidence: Evidence,
+    /// The geometric mean of (1 + reach) and (1 + direct dependents), minus 1.
+    pub size: f64,
+    values: [Option<f64>; 4],
+    points: [f64; 4],
+    /// size × (1 + the impact factors' points).
+    pub impact: f64,
+    /// 1 + the fragility factors' points.
+    pub fragility: f64,
+    /// ln(1 + impact × fragility) / ln(1 + the ecosystem's largest impact × fragility), in [0, 1].
+    pub score: f64,
 }
 
 impl Score {
-    /// The value of `signal` in [0, 1], or `None` when it is missing.
-    pub fn value(&self, signal: Signal) -> Option<f64> {
-        self.values[signal as usize]
+    /// The value of `factor` in [0, 1] (a percentile, a share, or 0/1), or `None` when missing.
+    pub fn value(&self, factor: Factor) -> Option<f64> {
+        self.values[factor as usize]
+    }
+
+    /// What `factor` adds to its factor: weight × value, 0 when missing.
+    pub fn points(&self, factor: Factor) -> f64 {
+        self.points[factor as usize]
+    }
+
+    /// The ranking key, impact × fragility.
+    pub fn key(&self) -> f64 {
+        self.impact * self.fragility
     }
 }
 
-/// Scores every package of `evidence` (one per node), normalising against the graph of `n`
-/// packages and the largest direct count and PageRank in it.
-///
-/// ```
-/// use keystone::analysis::score::{score, Evidence, Signal, Weights};
-/// let hub = Evidence { reach: 50, direct: 9, pagerank: 0.2, popular: None, concentration: Some(0.5), sole_maintainer: None };
-/// let s = &score(&[hub], 100, &Weights::default())[0];
-/// assert_eq!(s.value(Signal::ReachShare), Some(0.5));
-/// assert_eq!(s.value(Signal::PopularReach), None); // no popularity file: no contribution
-/// assert!((s.total - (0.35 * 0.5 + 0.15 + 0.15 + 0.1 * 0.5)).abs() < 1e-12);
-/// ```
-pub fn score(evidence: &[Evidence], n: usize, weights: &Weights) -> Vec<Score> {
-    let max_direct = evidence.iter().map(|i| i.direct).max().unwrap_or(0);
-    let max_pagerank = evidence.iter().map(|i| i.pagerank).fold(0.0, f64::max);
-    evidence
-        .iter()
-        .map(|i| {
-            let values = Signal::ALL.map(|signal| match signal {
-                Signal::ReachShare => Some(f64::from(i.reach) / n.max(1) as f64),
-                Signal::Direct => Some(if max_direct == 0 {
-                    0.0
-                } else {
-                    f64::from(i.direct).ln_1p() / f64::from(max_direct).ln_1p()
-                }),
-                Signal::Pagerank => Some(if max_pagerank > 0.0 { i.pagerank / max_pagerank } else { 0.0 }),
-                Signal::PopularReach => i.popular.map(|(mine, all)| if all > 0.0 { mine / all } else { 0.0 }),
-                Signal::Concentration => i.concentration,
-                Signal::SoleMaintainer => i.sole_maintainer.map(f64::from),
-            });
-            let total = Signal::ALL.into_iter().zip(values).filter_map(|(s, v)| v.map(|v| v * weights.get(s))).sum();
-            Score { values, total }
-        })
-        .collect()
+/// Each value's percentile rank within its ecosystem: the share of the ecosystem's items with
+/// a smaller value, in [0, 1).
+fn percentiles(values: &[f64], ecosystem: impl Fn(usize) -> Ecosystem) -> Vec<f64> {
+    let mut order: Vec<usize> = (0..values.len()).collect();
+    order.sort_by(|&a, &b| ecosystem(a).cmp(&ecosystem(b)).then(values[a].total_cmp(&values[b])));
+    let mut out = vec![0.0; values.len()];
+    for block in order.chunk_by(|&a, &b| ecosystem(a) == ecosystem(b)) {
+        let mut below = 0;
+        for run in block.chunk_by(|&a, &b| values[a] == values[b]) {
+            run.iter().for_each(|&i| out[i] = below as f64 / block.len() as f64);
+            below += run.len();
+        }
+    }
+    out
 }
 
-/// The nodes of `graph` ranked by score (descending), then name, then ecosystem.
-pub fn ranked(graph: &Graph, scores: &[Score]) -> Vec<u32> {
-    let mut order: Vec<u32> = (0..graph.node_count() as u32).collect();
-    order.sort_by(|&a, &b| {
-        scores[b as usize]
-            .total
-            .total_cmp(&scores[a as usize].total)
-            .then_with(|| (graph.name(a), graph.ecosystem(a)).cmp(&(graph.name(b), graph.ecosystem(b))))
-    });
+/// Scores every item of `evidence` within its ecosystem.
+///
+/// ```
+/// use keystone::analysis::score::{score, Evidence, Factor, Weights};
+/// use keystone::model::Ecosystem;
+/// let e = |reach, direct, sole| Evidence {
+///     ecosystem: Ecosystem::Crates, reach, direct, pagerank: f64::from(reach),
+///     popular: None, concentration: Some(0.5), sole_maintainer: Some(sole),
+/// };
+/// // A sole-maintained package with a tenth of the reach and dependents stays below.
+/// let s = score(&[e(1000, 100, false), e(100, 10, true)], &Weights::default());
+/// assert!(s[0].score == 1.0 && s[1].score < 1.0);
+/// assert_eq!(s[1].value(Factor::SoleMaintainer), Some(1.0));
+/// assert_eq!(s[1].value(Factor::PopularReach), None); // no popularity list: no contribution
+/// assert_eq!(s[0].value(Factor::Pagerank), Some(0.5)); // one of two packages ranks below it
+/// ```
+pub fn score(evidence: &[Evidence], weights: &Weights) -> Vec<Score> {
+    let eco = |i: usize| evidence[i].ecosystem;
+    let pagerank = percentiles(&evidence.iter().map(|e| e.pagerank).collect::<Vec<_>>(), eco);
+    let popular = percentiles(&evidence.iter().map(|e| e.popular.unwrap_or(0.0)).collect::<Vec<_>>(), eco);
+    let a = weights.reach / (weights.reach + weights.direct);
+    let mut scores: Vec<Score> = evidence
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let values = Factor::ALL.map(|factor| match factor {
+                Factor::Pagerank => Some(pagerank[i]),
+                Factor::PopularReach => e.popular.map(|_| popular[i]),
+                Factor::Concentration => e.concentration,
+                Factor::SoleMaintainer => e.sole_maintainer.map(f64::from),
+            });
+            let points = Factor::ALL.map(|f| values[f as usize].map_or(0.0, |v| v * weights.get(f)));
+            let sum = |fragility: bool| -> f64 {
+                Factor::ALL.into_iter().filter(|f| f.is_fragility() == fragility).map(|f| points[f as usize]).sum()
+            };
+            let size = f64::from(e.reach).ln_1p().mul_add(a, f64::from(e.direct).ln_1p() * (1.0 - a)).exp_m1();
+            Score {
+                evidence: *e,
+                size,
+                values,
+                points,
+                impact: size * (1.0 + sum(false)),
+                fragility: 1.0 + sum(true),
+                score: 0.0,
+            }
+        })
+        .collect();
+    let mut top = [0.0f64; Ecosystem::ALL.len()];
+    for s in &scores {
+        top[s.evidence.ecosystem as usize] = top[s.evidence.ecosystem as usize].max(s.key());
+    }
+    for s in &mut scores {
+        let top = top[s.evidence.ecosystem as usize];
+        s.score = if top > 0.0 { s.key().ln_1p() / top.ln_1p() } else { 0.0 };
+    }
+    scores
+}
+
+/// Item indices ranked by score (descending), ties by `tie` (names, so the order is stable).
+pub fn ranked(scores: &[Score], tie: impl Fn(usize, usize) -> Ordering) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..scores.len()).collect();
+    order.sort_by(|&a, &b| scores[b].score.total_cmp(&scores[a].score).then_with(|| tie(a, b)));
     order
+}
+
+/// The packages of `graph` ranked by score, ties by name, then ecosystem.
+pub fn ranked_packages(graph: &Graph, scores: &[Score]) -> Vec<usize> {
+    let name = |v: usize| (graph.name(v as u32), graph.ecosystem(v as u32));
+    ranked(scores, |a, b| name(a).cmp(&name(b)))
 }
 
 /// Whether one account, not a team, alone can publish `v`; `None` when the input names no
 /// maintainers for it.
 pub fn sole_maintainer(graph: &Graph, v: u32) -> Option<bool> {
-    let accounts: Vec<&str> = graph.maintainers(v).collect();
+    sole_of(graph, &[v])
+}
+
+/// Whether the union of the maintainers of `members` is one account, not a team; `None` when
+/// the input names none for any of them.
+fn sole_of(graph: &Graph, members: &[u32]) -> Option<bool> {
+    let mut accounts: Vec<&str> = members.iter().flat_map(|&v| graph.maintainers(v)).collect();
+    accounts.sort_unstable();
+    accounts.dedup();
     (!accounts.is_empty()).then(|| accounts.len() == 1 && !is_team(accounts[0]))
 }
 
@@ -248,30 +338,77 @@ pub fn popularity(graph: &Graph, ecosystem: Ecosystem, list: &[(String, f64)]) -
     ((ecosystem, weights), matched)
 }
 
-/// The [`Evidence`] of every package of `graph` from its `ranking` and popularity lists.
-pub fn evidence(graph: &Graph, ranking: &Ranking, popularity: &[Popularity], progress: &dyn Progress) -> Vec<Evidence> {
-    let n = graph.node_count();
-    let mut weights = vec![0.0; n];
-    let mut covered = vec![false; Ecosystem::ALL.len()];
+/// Every node's popularity over its ecosystem list's total (0 where unlisted), and which
+/// ecosystems have a list.
+fn shares(graph: &Graph, popularity: &[Popularity]) -> (Vec<f64>, [bool; Ecosystem::ALL.len()]) {
+    let mut covered = [false; Ecosystem::ALL.len()];
+    let mut shares = vec![0.0; graph.node_count()];
     for (eco, list) in popularity {
         covered[*eco as usize] = true;
-        weights.iter_mut().zip(list).for_each(|(w, &p)| *w += p);
+        let total: f64 = list.iter().sum();
+        if total > 0.0 {
+            shares.iter_mut().zip(list).for_each(|(s, &p)| *s += p / total);
+        }
     }
-    let mut totals = vec![0.0; Ecosystem::ALL.len()];
-    (0..n as u32).for_each(|v| totals[graph.ecosystem(v) as usize] += weights[v as usize]);
-    let popular = if popularity.is_empty() { Vec::new() } else { weighted_reach(graph.reverse(), &weights, progress) };
-    let mut out: Vec<Option<Evidence>> = vec![None; n];
+    (shares, covered)
+}
+
+/// The [`Evidence`] of every package of `graph` from its `ranking` and popularity lists.
+pub fn evidence(graph: &Graph, ranking: &Ranking, popularity: &[Popularity], progress: &dyn Progress) -> Vec<Evidence> {
+    let (shares, covered) = shares(graph, popularity);
+    let popular = if popularity.is_empty() { Vec::new() } else { weighted_reach(graph.reverse(), &shares, progress) };
+    let mut out: Vec<Option<Evidence>> = vec![None; graph.node_count()];
     for m in &ranking.rows {
         let v = m.node;
-        let eco = graph.ecosystem(v) as usize;
+        let ecosystem = graph.ecosystem(v);
         out[v as usize] = Some(Evidence {
+            ecosystem,
             reach: m.reach,
             direct: m.direct_dependents,
             pagerank: m.pagerank,
-            popular: covered[eco].then(|| (popular[v as usize], totals[eco])),
+            popular: covered[ecosystem as usize].then(|| popular[v as usize]),
             concentration: m.gateway.top.map(|(_, share)| share),
             sole_maintainer: sole_maintainer(graph, v),
         });
     }
     out.into_iter().map(|i| i.expect("the ranking holds every package")).collect()
+}
+
+/// The [`Evidence`] of every group: its reach and outside dependents from `metrics`, the
+/// package `reach` and `pagerank` of every node, and popularity lists.
+pub fn group_evidence(
+    graph: &Graph,
+    groups: &Groups,
+    metrics: &[GroupMetrics],
+    reach: &[u32],
+    pagerank: &[f64],
+    popularity: &[Popularity],
+    progress: &dyn Progress,
+) -> Vec<Evidence> {
+    let (shares, covered) = shares(graph, popularity);
+    let popular = if popularity.is_empty() {
+        Vec::new()
+    } else {
+        group_weighted_reach(graph.reverse(), groups, &shares, progress)
+    };
+    groups
+        .members
+        .iter()
+        .zip(metrics)
+        .enumerate()
+        .map(|(g, (members, m))| {
+            let ecosystem = graph.ecosystem(m.top_member);
+            Evidence {
+                ecosystem,
+                reach: m.reach,
+                direct: m.direct_dependents,
+                pagerank: members.iter().map(|&v| pagerank[v as usize]).sum(),
+                popular: covered[ecosystem as usize].then(|| popular[g]),
+                concentration: m
+                    .top_gateway
+                    .map(|d| f64::from((reach[d as usize] + 1).min(m.reach)) / f64::from(m.reach)),
+                sole_maintainer: sole_of(graph, members),
+            }
+        })
+        .collect()
 }

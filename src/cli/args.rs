@@ -11,7 +11,7 @@ use anyhow::{bail, Context, Result};
 use clap::Args;
 use keystone::analysis::rank::{rank, Ranking};
 use keystone::analysis::reach::ReachLimits;
-use keystone::analysis::score::{popularity, Popularity, Weights};
+use keystone::analysis::score::{popularity, Popularity, Weights, ORDER_MARGIN};
 use keystone::graph::Graph;
 use keystone::ingest::cargo_targets::Targets;
 use keystone::ingest::side::read_popularity;
@@ -25,14 +25,19 @@ use super::CliProgress;
 /// without `--top`.
 pub(crate) const EXACT_TOP: usize = 1000;
 
-/// How to read a raw input and which edges to build from it; ignored for snapshots, which fix
-/// their graph at ingest.
+/// How to read a raw input and which edges to build from it (ignored for snapshots, which fix
+/// their graph at ingest), and the alias file's bindings and projects.
 #[derive(Debug, Args, Clone)]
 pub(crate) struct GraphArgs {
     #[command(flatten)]
     pub(crate) reading: ReadArgs,
     #[command(flatten)]
     pub(crate) edges: ProfileArgs,
+    /// A TOML file of bindings (a package linking a native library of another ecosystem,
+    /// added as a dependency edge) and of projects (packages joined under one name, for --by
+    /// project and backtest); see docs/model.md.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) aliases: Option<PathBuf>,
 }
 
 /// How to read a raw input, whatever graph is built from it.
@@ -259,9 +264,16 @@ impl ScoreArgs {
         self.weights.is_some() || !self.popularity.is_empty()
     }
 
-    /// Reads the weights file and the popularity lists, before any graph is loaded.
-    pub(crate) fn read(&self) -> Result<ScoreInputs> {
+    /// Reads the weights file and the popularity lists, before any graph is loaded, and says
+    /// on stderr when the weights give up the score's order property.
+    pub(crate) fn read(&self, progress: &CliProgress) -> Result<ScoreInputs> {
         let weights = self.weights.as_deref().map(Weights::read).transpose()?.unwrap_or_default();
+        if !weights.keeps_order() {
+            progress.message(&format!(
+                "note: with these --weights, (1 + pagerank + popular_reach) × (1 + concentration + sole_maintainer) is \
+                 {ORDER_MARGIN} or more, so a package with a tenth of another's reach and dependents can rank above it"
+            ));
+        }
         let lists = self
             .popularity
             .iter()

@@ -8,7 +8,7 @@ use keystone::analysis::groups::{group_metrics, projects, AdvisoryMatch, Groups}
 use keystone::analysis::score::{evidence, score};
 use keystone::export::csv::write_backtest;
 use keystone::graph::Graph;
-use keystone::ingest::side::{read_aliases, read_osv};
+use keystone::ingest::side::read_osv;
 use keystone::model::Advisory;
 
 use super::args::{GraphArgs, OutputArgs, ReachArgs, ScoreArgs, EXACT_TOP};
@@ -21,10 +21,6 @@ pub struct Args {
     osv: PathBuf,
     /// A snapshot or raw input to rank; without one, the embedded Debian bookworm file.
     input: Option<PathBuf>,
-    /// A TOML file joining packages into named projects, so that an advisory naming an
-    /// upstream project (OSV's Debian `xz`) finds its packages (see docs/model.md).
-    #[arg(long, value_name = "FILE")]
-    aliases: Option<PathBuf>,
     #[command(flatten)]
     scoring: ScoreArgs,
     #[command(flatten)]
@@ -39,13 +35,13 @@ pub fn run(args: Args, progress: &CliProgress) -> Result<ExitCode> {
     // Every side file and the output's folder are checked before the graph is loaded.
     args.output.check(&[Some(args.osv.as_path()), args.input.as_deref()])?;
     let advisories = read_osv(&args.osv)?;
-    let aliases = args.aliases.as_deref().map(read_aliases).transpose()?.unwrap_or_default();
-    let scoring = args.scoring.read()?;
+    let aliases = args.graph.aliases()?;
+    let scoring = args.scoring.read(progress)?;
     let graph = args.graph.load(args.input.as_deref(), progress)?;
     let lists = scoring.popularity(&graph, progress)?;
     let ranking = args.reach.rank_scored(&graph, EXACT_TOP, &lists, progress)?;
-    let scores = score(&evidence(&graph, &ranking, &lists, progress), graph.node_count(), &scoring.weights);
-    let groups = projects(&graph, &aliases)?;
+    let scores = score(&evidence(&graph, &ranking, &lists, progress), &scoring.weights);
+    let groups = projects(&graph, &aliases.projects)?;
     let (metrics, _) = group_metrics(graph.reverse(), &groups, progress);
     report_unmatched(&advisories, &graph, &groups, progress);
     progress.phase_start("write CSV");

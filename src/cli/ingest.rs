@@ -26,12 +26,13 @@ pub fn run(args: Args, progress: &CliProgress) -> Result<ExitCode> {
     let profile = args.graph.edges.profile()?;
     let inputs: Vec<Option<&Path>> = args.inputs.iter().map(|p| Some(p.as_path())).collect();
     check_output(Some(&args.output), &inputs)?;
+    let aliases = args.graph.aliases()?;
     let ingested = args
         .inputs
         .iter()
         .map(|path| args.graph.reading.read(path, &[profile], progress))
         .collect::<Result<Vec<_>>>()?;
-    let graph = builder::build(&ingested, profile, progress)?;
+    let graph = args.graph.bind(builder::build(&ingested, profile, progress)?, &aliases, progress)?;
     progress.phase_start("write snapshot");
     // The records are freed while the snapshot is written.
     rayon::join(|| drop(ingested), || snapshot::save(&graph, &args.output)).1?;

@@ -3,9 +3,10 @@
 
 use std::path::Path;
 
-use anyhow::{bail, Result};
+use anyhow::{bail, Context, Result};
 use keystone::graph::{builder, snapshot, Graph};
 use keystone::ingest::cargo_targets::Targets;
+use keystone::ingest::side::{read_aliases, Aliases};
 use keystone::ingest::{read_default, Format, FormatOptions};
 use keystone::model::{Ingested, Profile};
 
@@ -79,8 +80,34 @@ impl ReadArgs {
 }
 
 impl GraphArgs {
-    /// Loads the graph of `input`: a snapshot, a raw input, or (none) the embedded default.
+    /// The alias file, or an empty one without `--aliases`.
+    pub(crate) fn aliases(&self) -> Result<Aliases> {
+        Ok(self.aliases.as_deref().map(read_aliases).transpose()?.unwrap_or_default())
+    }
+
+    /// `graph` with the alias file's bindings added as edges, saying on stderr how many.
+    pub(crate) fn bind(&self, graph: Graph, aliases: &Aliases, progress: &CliProgress) -> Result<Graph> {
+        let Some(path) = &self.aliases else { return Ok(graph) };
+        let (edges, skipped) = graph.binding_edges(&aliases.bindings).with_context(|| format!("{}", path.display()))?;
+        let bound = graph.with_edges(&edges);
+        let mut line =
+            format!("{}: {} from bindings", path.display(), count(bound.edge_count() - graph.edge_count(), "new edge"));
+        if skipped > 0 {
+            line += &format!(" ({} naming ecosystems the graph does not hold skipped)", count(skipped, "binding"));
+        }
+        progress.message(&line);
+        Ok(bound)
+    }
+
+    /// Loads the graph of `input`: a snapshot, a raw input, or (none) the embedded default,
+    /// with the alias file's bindings.
     pub(crate) fn load(&self, input: Option<&Path>, progress: &CliProgress) -> Result<Graph> {
+        let aliases = self.aliases()?;
+        let graph = self.load_plain(input, progress)?;
+        self.bind(graph, &aliases, progress)
+    }
+
+    fn load_plain(&self, input: Option<&Path>, progress: &CliProgress) -> Result<Graph> {
         let profile = self.edges.profile()?;
         let ingested = match input {
             Some(path) if snapshot::is_snapshot(path) => {

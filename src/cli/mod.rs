@@ -5,6 +5,7 @@
 
 mod args;
 mod backtest;
+mod bindings;
 mod blast;
 mod compare_profiles;
 mod diff;
@@ -65,6 +66,9 @@ enum Command {
     /// Where the packages of real incidents (OSV records) rank, by score, reach and direct
     /// dependents, and their upstream projects by reach.
     Backtest(backtest::Args),
+    /// Candidate bindings (crates and PyPI packages linking a native library Debian packages)
+    /// seen in raw inputs, for review before adding them to an alias file.
+    Bindings(bindings::Args),
 }
 
 /// Runs the parsed command line.
@@ -84,6 +88,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::CompareProfiles(args) => compare_profiles::run(args, &progress),
         Command::Synth(args) => synth::run(args, &progress),
         Command::Backtest(args) => backtest::run(args, &progress),
+        Command::Bindings(args) => bindings::run(args, &progress),
     };
     progress.finish();
     code

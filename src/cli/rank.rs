@@ -5,10 +5,10 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Result};
 use keystone::analysis::groups::{accounts, group_metrics, projects};
-use keystone::analysis::score::{evidence, score};
-use keystone::export::csv::{write_groups, write_rank, write_scores};
+use keystone::analysis::pagerank::{pagerank, PageRankOptions};
+use keystone::analysis::score::{evidence, group_evidence, score};
+use keystone::export::csv::{write_group_scores, write_groups, write_rank, write_scores};
 use keystone::graph::Graph;
-use keystone::ingest::side::read_aliases;
 use keystone::model::Ecosystem;
 
 use super::args::{GraphArgs, OutputArgs, ReachArgs, ScoreArgs, EXACT_TOP};
@@ -36,10 +36,8 @@ pub struct Args {
     /// Rank packages, projects or accounts.
     #[arg(long, value_enum, default_value_t = By::Package)]
     by: By,
-    /// A TOML file joining packages into named projects (with `--by project`; see docs/model.md).
-    #[arg(long, value_name = "FILE")]
-    aliases: Option<PathBuf>,
-    /// Rank packages by the transparent score, with every signal's contribution as columns.
+    /// Rank by the transparent score (packages, projects or accounts), with every signal's
+    /// contribution as columns.
     #[arg(long)]
     score: bool,
     #[command(flatten)]
@@ -65,25 +63,19 @@ impl By {
 
 pub fn run(args: Args, progress: &CliProgress) -> Result<ExitCode> {
     let scored = args.score || args.scoring.given();
-    if scored && args.by != By::Package {
-        bail!("--score ranks packages; it does not combine with --by {}", args.by.as_str());
-    }
-    if args.aliases.is_some() && args.by != By::Project {
-        bail!("--aliases applies to --by project");
-    }
     if args.reach.max_memory.is_some() && args.by != By::Package {
         bail!("--max-memory applies to package rankings; project and account reach is always exact");
     }
     // Every side file and the output's folder are checked before the graph is loaded.
     args.output.check(&[args.input.as_deref()])?;
-    let aliases = args.aliases.as_deref().map(read_aliases).transpose()?.unwrap_or_default();
-    let scoring = args.scoring.read()?;
+    let aliases = args.graph.aliases()?;
+    let scoring = args.scoring.read(progress)?;
     let graph = args.graph.load(args.input.as_deref(), progress)?;
     if args.by != By::Package {
         let groups = match args.by {
             By::Project => {
-                report_project_sources(&graph, !aliases.is_empty(), progress);
-                projects(&graph, &aliases)?
+                report_project_sources(&graph, !aliases.projects.is_empty(), progress);
+                projects(&graph, &aliases.projects)?
             }
             _ => accounts(&graph),
         };
@@ -91,18 +83,28 @@ pub fn run(args: Args, progress: &CliProgress) -> Result<ExitCode> {
             bail!("the input names no maintainers, so there are no accounts to rank");
         }
         let (metrics, reach) = group_metrics(graph.reverse(), &groups, progress);
-        progress.phase_start("write CSV");
-        write_output(args.output.path(), |w| {
-            write_groups(&graph, args.by.as_str(), &groups, &metrics, &reach, args.top, w)
-        })?;
+        let kind = args.by.as_str();
+        if scored {
+            let lists = scoring.popularity(&graph, progress)?;
+            let pr = pagerank(graph.forward(), graph.reverse(), &PageRankOptions::default(), progress).scores;
+            let evidence = group_evidence(&graph, &groups, &metrics, &reach, &pr, &lists, progress);
+            let scores = score(&evidence, &scoring.weights);
+            progress.phase_start("write CSV");
+            write_output(args.output.path(), |w| {
+                write_group_scores(&graph, kind, &groups, &metrics, &scores, args.top, w)
+            })?;
+        } else {
+            progress.phase_start("write CSV");
+            write_output(args.output.path(), |w| write_groups(&graph, kind, &groups, &metrics, &reach, args.top, w))?;
+        }
         return Ok(ExitCode::SUCCESS);
     }
     let lists = scoring.popularity(&graph, progress)?;
     let ranking = args.reach.rank_scored(&graph, args.top.unwrap_or(EXACT_TOP).max(1), &lists, progress)?;
     if scored {
-        let scores = score(&evidence(&graph, &ranking, &lists, progress), graph.node_count(), &scoring.weights);
+        let scores = score(&evidence(&graph, &ranking, &lists, progress), &scoring.weights);
         progress.phase_start("write CSV");
-        write_output(args.output.path(), |w| write_scores(&graph, &ranking, &scores, &scoring.weights, args.top, w))?;
+        write_output(args.output.path(), |w| write_scores(&graph, &ranking, &scores, args.top, w))?;
     } else {
         progress.phase_start("write CSV");
         write_output(args.output.path(), |w| write_rank(&graph, &ranking, args.top, w))?;

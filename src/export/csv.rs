@@ -7,11 +7,12 @@ use std::io::Write;
 
 use serde::Serialize;
 
+use crate::analysis::bindings::Candidate;
 use crate::analysis::gateways::gateway_flag;
 use crate::analysis::groups::{self, AdvisoryMatch, GroupMetrics, Groups};
 use crate::analysis::rank::{Metrics, Ranking};
 use crate::analysis::scenario::Outcome;
-use crate::analysis::score::{self, sole_maintainer, Score, Signal, Weights};
+use crate::analysis::score::{self, sole_maintainer, Factor, Score};
 use crate::graph::Graph;
 use crate::model::{Advisory, Ecosystem};
 
@@ -162,6 +163,16 @@ pub fn write_blast(graph: &Graph, outcome: &Outcome, out: &mut dyn Write) -> std
     csv.flush()
 }
 
+/// Writes candidate bindings as `binding,library,evidence` rows, in the order given.
+pub fn write_bindings(candidates: &[Candidate], out: &mut dyn Write) -> std::io::Result<()> {
+    let mut csv = writer(out);
+    csv.write_record(["binding", "library", "evidence"])?;
+    for c in candidates {
+        csv.write_record([&c.binding, &c.library, &c.evidence])?;
+    }
+    csv.flush()
+}
+
 /// Writes every edge as `dependent,dependency` rows (qualified names when the graph holds
 /// several ecosystems), ordered by dependent then dependency id.
 pub fn write_edges(graph: &Graph, out: &mut dyn Write) -> std::io::Result<()> {
@@ -183,49 +194,125 @@ fn row_of(graph: &Graph, ranking: &Ranking) -> Vec<usize> {
     at
 }
 
-/// Writes `rank --score`: packages by score (descending), then name, then ecosystem; each
-/// signal's value and points (weight × value), empty where the signal is missing, and the
-/// names of the missing signals.
+/// The columns every scored row carries, after the columns naming it (see
+/// [`score`](crate::analysis::score) for each).
+const SCORE_COLUMNS: &[&str] = &[
+    "score",
+    "reach",
+    "direct_dependents",
+    "size",
+    "pagerank",
+    "pagerank_pct",
+    "pagerank_points",
+    "popular_reach",
+    "popular_reach_pct",
+    "popular_reach_points",
+    "impact",
+    "concentration",
+    "concentration_points",
+    "sole_maintainer",
+    "sole_maintainer_points",
+    "fragility",
+    "missing",
+];
+
+/// The [`SCORE_COLUMNS`] cells of one score: a missing signal's value cells are empty, its
+/// points 0, and its name is in `missing`.
+fn score_cells(s: &Score) -> Vec<String> {
+    let e = &s.evidence;
+    let value = |f: Factor| s.value(f).map(|v| format!("{v:.6}")).unwrap_or_default();
+    let points = |f: Factor| format!("{:.6}", s.points(f));
+    let missing: Vec<&str> = Factor::ALL.into_iter().filter(|&f| s.value(f).is_none()).map(Factor::as_str).collect();
+    vec![
+        format!("{:.6}", s.score),
+        e.reach.to_string(),
+        e.direct.to_string(),
+        format!("{:.6}", s.size),
+        format!("{:.6e}", e.pagerank),
+        value(Factor::Pagerank),
+        points(Factor::Pagerank),
+        e.popular.map(|p| format!("{p:.6}")).unwrap_or_default(),
+        value(Factor::PopularReach),
+        points(Factor::PopularReach),
+        format!("{:.6}", s.impact),
+        value(Factor::Concentration),
+        points(Factor::Concentration),
+        e.sole_maintainer.map(|b| b.to_string()).unwrap_or_default(),
+        points(Factor::SoleMaintainer),
+        format!("{:.6}", s.fragility),
+        missing.join(" "),
+    ]
+}
+
+/// 1-based positions of the items of `order` among the items of the same ecosystem.
+fn ecosystem_positions(order: &[usize], ecosystem: impl Fn(usize) -> Ecosystem) -> Vec<usize> {
+    let (mut at, mut seen) = (vec![0usize; order.len()], [0usize; Ecosystem::ALL.len()]);
+    for &i in order {
+        let count = &mut seen[ecosystem(i) as usize];
+        *count += 1;
+        at[i] = *count;
+    }
+    at
+}
+
+/// Writes `rank --score`: packages by score (descending), then name, then ecosystem, with
+/// their position within their ecosystem, every signal and its contribution.
 pub fn write_scores(
     graph: &Graph,
     ranking: &Ranking,
     scores: &[Score],
-    weights: &Weights,
     top: Option<usize>,
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
     let mut csv = writer(out);
-    let mut header: Vec<String> =
-        ["rank", "package", "ecosystem", "version", "score", "reach", "direct_dependents"].map(String::from).to_vec();
-    for signal in Signal::ALL.map(Signal::as_str) {
-        header.extend([signal.to_string(), format!("{signal}_points")]);
-    }
-    header.extend(["missing".into(), "estimated".into()]);
-    csv.write_record(&header)?;
+    let naming = ["rank", "ecosystem_rank", "package", "ecosystem", "version"];
+    csv.write_record(naming.iter().chain(SCORE_COLUMNS).chain(&["estimated"]))?;
     let by_node = row_of(graph, ranking);
-    for (i, v) in score::ranked(graph, scores).into_iter().take(top.unwrap_or(usize::MAX)).enumerate() {
-        let m = &ranking.rows[by_node[v as usize]];
-        let s = &scores[m.node as usize];
+    let order = score::ranked_packages(graph, scores);
+    let within = ecosystem_positions(&order, |v| graph.ecosystem(v as u32));
+    for (i, &v) in order.iter().take(top.unwrap_or(usize::MAX)).enumerate() {
+        let m = &ranking.rows[by_node[v]];
         let mut record = vec![
             (i + 1).to_string(),
+            within[v].to_string(),
             graph.name(m.node).to_string(),
             graph.ecosystem(m.node).to_string(),
             graph.version(m.node).unwrap_or("").to_string(),
-            format!("{:.6}", s.total),
-            m.reach.to_string(),
-            m.direct_dependents.to_string(),
         ];
-        let mut missing = Vec::new();
-        for signal in Signal::ALL {
-            match s.value(signal) {
-                Some(v) => record.extend([format!("{v:.6}"), format!("{:.6}", v * weights.get(signal))]),
-                None => {
-                    record.extend([String::new(), String::new()]);
-                    missing.push(signal.as_str());
-                }
-            }
-        }
-        record.extend([missing.join(" "), estimated(m)]);
+        record.extend(score_cells(&scores[v]));
+        record.push(estimated(m));
+        csv.write_record(&record)?;
+    }
+    csv.flush()
+}
+
+/// Writes `rank --score --by project` or `--by account` (`kind`): groups by score
+/// (descending), then name, with the columns of [`write_scores`] and the members.
+pub fn write_group_scores(
+    graph: &Graph,
+    kind: &str,
+    groups: &Groups,
+    metrics: &[GroupMetrics],
+    scores: &[Score],
+    top: Option<usize>,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    let mut csv = writer(out);
+    let naming = ["rank", "ecosystem_rank", kind, "ecosystem", "packages"];
+    csv.write_record(naming.iter().chain(SCORE_COLUMNS).chain(&["top_package", "members"]))?;
+    let order = score::ranked(scores, |a, b| groups.names[a].cmp(&groups.names[b]));
+    let within = ecosystem_positions(&order, |g| scores[g].evidence.ecosystem);
+    for (i, &g) in order.iter().take(top.unwrap_or(usize::MAX)).enumerate() {
+        let members: Vec<String> = groups.members[g].iter().map(|&v| graph.display_name(v)).collect();
+        let mut record = vec![
+            (i + 1).to_string(),
+            within[g].to_string(),
+            groups.names[g].clone(),
+            scores[g].evidence.ecosystem.to_string(),
+            members.len().to_string(),
+        ];
+        record.extend(score_cells(&scores[g]));
+        record.extend([graph.display_name(metrics[g].top_member), members.join(" ")]);
         csv.write_record(&record)?;
     }
     csv.flush()
@@ -294,21 +381,12 @@ pub fn write_backtest(
         order.into_iter().enumerate().for_each(|(i, x)| at[x.into()] = i + 1);
         at
     }
-    // 1-based positions of each node among the nodes of its own ecosystem, in an order.
-    let within = |order: &mut dyn Iterator<Item = usize>| {
-        let (mut at, mut seen) = (vec![0usize; n], [0usize; Ecosystem::ALL.len()]);
-        for v in order {
-            let count = &mut seen[graph.ecosystem(v as u32) as usize];
-            *count += 1;
-            at[v] = *count;
-        }
-        at
-    };
+    let within = |order: &[usize]| ecosystem_positions(order, |v| graph.ecosystem(v as u32));
     let by_node = row_of(graph, ranking);
     // The ranking is by reach already; by direct dependents, ties are broken as in every ranking.
     let by_reach: Vec<usize> = by_node.iter().map(|i| i + 1).collect();
-    let score_order = score::ranked(graph, scores);
-    let by_score = positions(score_order.iter().map(|&v| v as usize), n);
+    let score_order = score::ranked_packages(graph, scores);
+    let by_score = positions(score_order.iter().copied(), n);
     let mut direct: Vec<&Metrics> = ranking.rows.iter().collect();
     direct.sort_by(|a, b| {
         (b.direct_dependents, graph.name(a.node), graph.ecosystem(a.node)).cmp(&(
@@ -318,9 +396,9 @@ pub fn write_backtest(
         ))
     });
     let by_direct = positions(direct.iter().map(|m| m.node as usize), n);
-    let eco_score = within(&mut score_order.iter().map(|&v| v as usize));
-    let eco_reach = within(&mut ranking.rows.iter().map(|m| m.node as usize));
-    let eco_direct = within(&mut direct.iter().map(|m| m.node as usize));
+    let eco_score = within(&score_order);
+    let eco_reach = within(&ranking.rows.iter().map(|m| m.node as usize).collect::<Vec<_>>());
+    let eco_direct = within(&direct.iter().map(|m| m.node as usize).collect::<Vec<_>>());
     let mut eco_size = [0usize; Ecosystem::ALL.len()];
     (0..n as u32).for_each(|v| eco_size[graph.ecosystem(v) as usize] += 1);
     let project_at = positions(groups::ranked(groups, metrics), groups.names.len());

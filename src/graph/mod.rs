@@ -335,6 +335,59 @@ impl Graph {
         present
     }
 
+    /// The graph with `extra` dependent → dependency edges added, as dependencies with no
+    /// requirement (they admit every release and float, like an unversioned dependency); an
+    /// edge already present keeps its own requirement.
+    pub fn with_edges(&self, extra: &[(u32, u32)]) -> Graph {
+        let n = self.node_count() as u32;
+        // Each edge with its flags and the index of its requirement (u32::MAX: none).
+        let mut edges: Vec<(u32, u32)> = Vec::with_capacity(self.edge_count() + extra.len());
+        let mut data: Vec<(u8, u32)> = Vec::with_capacity(edges.capacity());
+        for v in 0..n {
+            let start = self.forward.offsets()[v as usize];
+            for (i, &w) in self.forward.neighbors(v).iter().enumerate() {
+                edges.push((v, w));
+                data.push((self.edge_flags[start as usize + i], start + i as u32));
+            }
+        }
+        let unversioned = EdgeFlags::from(crate::versions::ReqCheck::ANY).0;
+        edges.extend_from_slice(extra);
+        data.extend(extra.iter().map(|_| (unversioned, u32::MAX)));
+        // Rows are sorted stably, so an edge already present comes first and is kept.
+        let (forward, data) = Csr::from_edges_with(n as usize, &edges, &data, |_, _| {});
+        let reqs = data.iter().map(|&(_, i)| if i == u32::MAX { "" } else { self.edge_reqs.get(i) });
+        Graph {
+            edge_flags: data.iter().map(|&(flags, _)| flags).collect(),
+            edge_reqs: StrTable::new(reqs).expect("requirements of a valid graph fit again"),
+            reverse: forward.transpose(),
+            forward,
+            ..self.clone()
+        }
+    }
+
+    /// The edges of an alias file's [`bindings`](crate::ingest::side::Aliases::bindings),
+    /// binding → library, with names read as [`find`](Graph::find) reads them. A binding
+    /// naming an ecosystem the graph does not hold is skipped (one alias file serves graphs
+    /// of any ecosystems), as the second item says; any other unknown name is an error.
+    pub fn binding_edges(
+        &self,
+        bindings: &std::collections::BTreeMap<String, Vec<String>>,
+    ) -> Result<(Vec<(u32, u32)>, usize)> {
+        let present = self.ecosystems();
+        let absent = |name: &str| Ecosystem::split_qualified(name).is_some_and(|(eco, _)| !present.contains(&eco));
+        let (mut edges, mut skipped) = (Vec::new(), 0);
+        for (binding, libraries) in bindings {
+            for library in libraries {
+                if absent(binding) || absent(library) {
+                    skipped += 1;
+                } else {
+                    edges.push((self.find(binding)?, self.find(library)?));
+                }
+            }
+        }
+        Ok((edges, skipped))
+    }
+
     /// How `v` is named to users: the bare name when the graph holds one ecosystem, else
     /// `ecosystem/name`.
     pub fn display_name(&self, v: u32) -> String {

@@ -64,6 +64,8 @@ struct Full<'a, T, L> {
     features: T,
     #[serde(default)]
     features2: T,
+    #[serde(default)]
+    links: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -150,18 +152,27 @@ fn parse_head(line: &[u8]) -> Result<(Head<'_>, Rank), String> {
 
 /// A release's dependencies and, if the format works out features, what feature resolution
 /// needs of it.
-fn parse_deps(line: &[u8], format: &CratesIndex) -> Result<(Vec<Dependency>, CrateFeatures), String> {
+fn parse_deps(line: &[u8], format: &CratesIndex) -> Result<Parsed, String> {
     if !format.cargo.features {
         let full: Full<'_, IgnoredAny, IgnoredAny> = parse_full(line)?;
         let deps = dependencies(full.deps, &format.cargo.targets)?.into_iter().map(|(dep, _, _)| dep).collect();
-        return Ok((deps, CrateFeatures::default()));
+        return Ok(Parsed { deps, features: CrateFeatures::default(), links: full.links });
     }
     let full: Full<'_, BTreeMap<String, Vec<String>>, Vec<String>> = parse_full(line)?;
     let (deps, feature_deps) = dependencies(full.deps, &format.cargo.targets)?
         .into_iter()
         .map(|(dep, rename, features)| (dep, FeatureDep { rename, features }))
         .unzip();
-    Ok((deps, CrateFeatures::new(full.features.into_iter().chain(full.features2), feature_deps)))
+    let features = CrateFeatures::new(full.features.into_iter().chain(full.features2), feature_deps);
+    Ok(Parsed { deps, features, links: full.links })
+}
+
+/// What the full parse of a chosen line gives.
+#[derive(Default)]
+struct Parsed {
+    deps: Vec<Dependency>,
+    features: CrateFeatures,
+    links: Option<String>,
 }
 
 fn parse_full<'a, T, L>(line: &'a [u8]) -> Result<Full<'a, T, L>, String>
@@ -325,9 +336,12 @@ impl<'p> Reader<'p> {
         for (line, result) in winners.into_iter().zip(parsed) {
             match result {
                 Err(e) => self.bad.record(e)?,
-                Ok((deps, features)) => {
+                Ok(Parsed { deps, features, links }) => {
                     let version = line.rank.is_some().then(|| line.vers.clone());
-                    let record = PackageRecord::new(Ecosystem::Crates, line.name.clone(), version, deps);
+                    let record = PackageRecord {
+                        links,
+                        ..PackageRecord::new(Ecosystem::Crates, line.name.clone(), version, deps)
+                    };
                     self.best.insert(line.name.clone(), Best { rank: line.rank.clone(), record, features });
                 }
             }

@@ -2,6 +2,7 @@
 //! alias file, and the TOML files of settings (the score weights read theirs through
 //! [`read_toml`]). Each reader names the file and line of a bad entry.
 
+use std::collections::BTreeMap;
 use std::io::{BufRead, Read};
 use std::path::Path;
 
@@ -104,21 +105,36 @@ pub fn read_osv(path: &Path) -> Result<Vec<Advisory>> {
     Ok(out)
 }
 
-/// The project alias file: `[projects]`, each key a project name and its value the packages
-/// (`ecosystem/name`) that belong to it.
+/// The alias file (both sections optional).
+///
+/// - `[projects]`: each key a project name, its value the packages (`ecosystem/name`) that
+///   belong to it; each brings its whole derived project (Debian source, repository).
+/// - `[bindings]`: each key a package that binds native libraries, its value the libraries it
+///   links: a dependency edge across ecosystems, so that a library's reach runs on through its
+///   bindings rather than by calling a binding part of the library's project.
 ///
 /// ```toml
 /// [projects]
-/// curl = ["debian/libcurl4", "crates/curl-sys", "pypi/pycurl"]
+/// xz = ["debian/liblzma5"]
+///
+/// [bindings]
+/// "crates/lzma-sys" = ["debian/liblzma5"]
+/// "pypi/pycurl" = ["debian/libcurl4"]
 /// ```
-pub fn read_aliases(path: &Path) -> Result<Vec<(String, Vec<String>)>> {
-    #[derive(Deserialize)]
-    #[serde(deny_unknown_fields)]
-    struct File {
-        projects: std::collections::BTreeMap<String, Vec<String>>,
-    }
-    let file: File = read_toml(path)?;
-    Ok(file.projects.into_iter().collect())
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Aliases {
+    /// Project name → its packages.
+    #[serde(default)]
+    pub projects: BTreeMap<String, Vec<String>>,
+    /// Binding package → the native libraries it links.
+    #[serde(default)]
+    pub bindings: BTreeMap<String, Vec<String>>,
+}
+
+/// Reads an [`Aliases`] file.
+pub fn read_aliases(path: &Path) -> Result<Aliases> {
+    read_toml(path)
 }
 
 /// Reads a TOML file into `T`; a syntax or schema error names the file and line.

@@ -48,7 +48,7 @@ fn debian_projects_and_maintainers() {
     assert_eq!(graph.project(lzma), Some("xz-utils"), "`Source: xz-utils (5.4.1-0.2)` without its version");
     let libc = graph.find("libc6").unwrap();
     assert_eq!(graph.maintainers(libc).collect::<Vec<_>>(), ["debian/debian-glibc@lists.debian.org"]);
-    let groups = projects(&graph, &[]).unwrap();
+    let groups = projects(&graph, &Default::default()).unwrap();
     let xz = groups.names.iter().position(|n| n == "xz-utils").unwrap();
     assert!(groups.members[xz].contains(&lzma));
     // A package without a Source field is its own project.
@@ -57,7 +57,8 @@ fn debian_projects_and_maintainers() {
     let (metrics, _) = group_metrics(graph.reverse(), &groups, &NoProgress);
     assert!(metrics[xz].reach > 0);
     // Aliases rename a package's whole derived project.
-    let aliased = projects(&graph, &[("xz".into(), vec!["debian/liblzma5".into(), "crates/xz2".into()])]).unwrap();
+    let aliased =
+        projects(&graph, &[("xz".into(), vec!["debian/liblzma5".into(), "crates/xz2".into()])].into()).unwrap();
     assert!(aliased.names.iter().any(|n| n == "xz") && !aliased.names.iter().any(|n| n == "xz-utils"));
-    assert!(projects(&graph, &[("x".into(), vec!["debian/no-such-package".into()])]).is_err());
+    assert!(projects(&graph, &[("x".into(), vec!["debian/no-such-package".into()])].into()).is_err());
 }

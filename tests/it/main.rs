@@ -7,7 +7,7 @@
 //!   `edges_format`, `cargo_metadata`, `npm`, `libraries_io`, `pypi`, and `snapshot` (round
 //!   trip, damaged snapshots).
 //! - Commands: `ingest`, `rank`, `blast` (scenarios, gateways), `diff`, `compare_profiles`,
-//!   `backtest`.
+//!   `backtest`, `bindings` (candidates, and alias-file bindings as edges).
 //! - Across formats and commands: `profiles` (dependency kinds, Cargo features), `limits`
 //!   (decompression bombs, huge lines and records, deep graphs), `outputs` (atomic writes,
 //!   determinism across thread counts, killed and failed runs), and `real_data` (checks on the
@@ -26,6 +26,7 @@ mod pypi;
 mod snapshot;
 
 mod backtest;
+mod bindings;
 mod blast;
 mod compare_profiles;
 mod diff;

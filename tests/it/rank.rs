@@ -116,33 +116,67 @@ fn repository_addresses_normalise() {
     assert_eq!(normalize_repository("  "), None);
 }
 
-#[test]
-fn score_columns_carry_every_signal_and_missing_ones_stay_empty() {
-    let wd = Workdir::new();
-    let weights = wd.create("weights.toml", "[weights]\nreach_share = 1.0\npagerank = 0.0\n");
-    let out = wd.run(&["rank", "--weights", path(&weights), "--top", "3"]);
-    assert_ok(&out);
-    let text = stdout(&out);
+/// The columns of one CSV row by name.
+fn rows(text: &str) -> Vec<std::collections::HashMap<String, String>> {
     let mut lines = text.lines();
     let header: Vec<&str> = lines.next().unwrap().split(',').collect();
-    for signal in keystone::analysis::score::Signal::ALL.map(|s| s.as_str()) {
-        assert!(header.contains(&signal) && header.contains(&format!("{signal}_points").as_str()), "{signal}");
+    lines.map(|l| header.iter().map(|h| h.to_string()).zip(l.split(',').map(str::to_string)).collect()).collect()
+}
+
+/// Every score column recomputes from the ones before it: the size from reach and direct
+/// dependents, impact and fragility from the points, the score from both; missing signals are
+/// empty and add nothing.
+#[test]
+fn score_columns_recompute_and_missing_ones_stay_empty() {
+    let wd = Workdir::new();
+    let weights = wd.create("weights.toml", "[weights]\nreach = 1.0\ndirect = 1.0\npagerank = 0.0\n");
+    let out = wd.run(&["rank", "--weights", path(&weights)]);
+    assert_ok(&out);
+    let rows = rows(&stdout(&out));
+    let f = |row: &std::collections::HashMap<String, String>, c: &str| -> f64 { row[c].parse().unwrap_or(0.0) };
+    let key = |row| f(row, "impact") * f(row, "fragility");
+    let top = key(&rows[0]);
+    for row in &rows {
+        assert_eq!(row["popular_reach"], "", "no popularity file: missing, not zero");
+        assert!(row["missing"].starts_with("popular_reach"));
+        let size = ((1.0 + f(row, "reach")) * (1.0 + f(row, "direct_dependents"))).sqrt() - 1.0;
+        assert!((size - f(row, "size")).abs() < 1e-5, "{row:?}");
+        assert_eq!(f(row, "pagerank_points"), 0.0);
+        assert!((f(row, "impact") - f(row, "size")).abs() < 1e-5);
+        let fragility = 1.0 + f(row, "concentration_points") + f(row, "sole_maintainer_points");
+        assert!((fragility - f(row, "fragility")).abs() < 1e-5);
+        assert!((key(row).ln_1p() / top.ln_1p() - f(row, "score")).abs() < 1e-5, "{row:?}");
+        assert_eq!(row["rank"], row["ecosystem_rank"], "one ecosystem");
     }
-    let first: Vec<&str> = lines.next().unwrap().split(',').collect();
-    let col = |name: &str| first[header.iter().position(|&h| h == name).unwrap()];
-    assert_eq!(col("popular_reach"), "", "no popularity file: missing, not zero");
-    assert_eq!(col("missing"), "popular_reach");
-    let points: f64 = header
-        .iter()
-        .zip(&first)
-        .filter(|(h, _)| h.ends_with("_points"))
-        .filter_map(|(_, v)| v.parse::<f64>().ok())
-        .sum();
-    assert!((points - col("score").parse::<f64>().unwrap()).abs() < 1e-5, "the score is the sum of the points");
-    std::fs::write(&weights, "[weights]\nreach = 1.0\n").unwrap();
+    // The old additive score's weights are refused by name.
+    std::fs::write(&weights, "[weights]\nreach_share = 1.0\n").unwrap();
     let out = wd.run(&["rank", "--weights", path(&weights)]);
     let err = stderr(&out);
-    assert!(!out.status.success() && err.contains("weights.toml:2") && err.contains("reach"), "{err}");
+    assert!(!out.status.success() && err.contains("weights.toml:2") && err.contains("reach_share"), "{err}");
+    std::fs::write(&weights, "[weights]\nconcentration = 4.0\n").unwrap();
+    let out = wd.run(&["rank", "--weights", path(&weights), "--top", "1"]);
+    assert_ok(&out);
+    assert!(stderr(&out).contains("can rank above it"), "{}", stderr(&out));
+}
+
+/// `--score` ranks projects and accounts too, each with the evidence of the whole group.
+#[test]
+fn score_ranks_projects_and_accounts() {
+    let wd = Workdir::new();
+    let out = wd.run(&["rank", "--score", "--by", "project", "--top", "5"]);
+    assert_ok(&out);
+    let projects = rows(&stdout(&out));
+    assert_eq!(projects[0]["project"], "glibc");
+    assert_eq!((projects[0]["ecosystem"].as_str(), projects[0]["ecosystem_rank"].as_str()), ("debian", "1"));
+    assert!(projects.iter().any(|r| r["project"] == "xz-utils" || r["project"] == "gcc-12"), "{projects:?}");
+    let out = wd.run(&["rank", "--score", "--by", "account", "--top", "3"]);
+    assert_ok(&out);
+    let accounts = rows(&stdout(&out));
+    assert!(accounts[0]["account"].starts_with("debian/"), "{accounts:?}");
+    assert_eq!(
+        accounts[0]["sole_maintainer"],
+        if accounts[0]["account"].contains("@lists.") { "false" } else { "true" }
+    );
 }
 
 /// A popularity list is matched by the registry's name rules and says how many names matched;
