@@ -255,6 +255,33 @@ fn ecosystem_positions(order: &[usize], ecosystem: impl Fn(usize) -> Ecosystem) 
     at
 }
 
+/// Writes scored rows in `order` (the first `top`): `rank`, `ecosystem_rank`, three naming
+/// columns, [`SCORE_COLUMNS`] and the `trailing` ones; `cells(i)` gives item `i`'s naming and
+/// trailing cells.
+fn write_scored(
+    out: &mut dyn Write,
+    naming: [&str; 3],
+    trailing: &[&str],
+    scores: &[Score],
+    order: &[usize],
+    top: Option<usize>,
+    cells: impl Fn(usize) -> ([String; 3], Vec<String>),
+) -> std::io::Result<()> {
+    let mut csv = writer(out);
+    let header = ["rank", "ecosystem_rank"].iter().chain(&naming).chain(SCORE_COLUMNS).chain(trailing);
+    csv.write_record(header)?;
+    let within = ecosystem_positions(order, |i| scores[i].evidence.ecosystem);
+    for (position, &i) in order.iter().take(top.unwrap_or(usize::MAX)).enumerate() {
+        let (names, rest) = cells(i);
+        let mut record = vec![(position + 1).to_string(), within[i].to_string()];
+        record.extend(names);
+        record.extend(score_cells(&scores[i]));
+        record.extend(rest);
+        csv.write_record(&record)?;
+    }
+    csv.flush()
+}
+
 /// Writes `rank --score`: packages by score (descending), then name, then ecosystem, with
 /// their position within their ecosystem, every signal and its contribution.
 pub fn write_scores(
@@ -264,26 +291,17 @@ pub fn write_scores(
     top: Option<usize>,
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
-    let mut csv = writer(out);
-    let naming = ["rank", "ecosystem_rank", "package", "ecosystem", "version"];
-    csv.write_record(naming.iter().chain(SCORE_COLUMNS).chain(&["estimated"]))?;
     let by_node = row_of(graph, ranking);
     let order = score::ranked_packages(graph, scores);
-    let within = ecosystem_positions(&order, |v| graph.ecosystem(v as u32));
-    for (i, &v) in order.iter().take(top.unwrap_or(usize::MAX)).enumerate() {
+    write_scored(out, ["package", "ecosystem", "version"], &["estimated"], scores, &order, top, |v| {
         let m = &ranking.rows[by_node[v]];
-        let mut record = vec![
-            (i + 1).to_string(),
-            within[v].to_string(),
+        let names = [
             graph.name(m.node).to_string(),
             graph.ecosystem(m.node).to_string(),
             graph.version(m.node).unwrap_or("").to_string(),
         ];
-        record.extend(score_cells(&scores[v]));
-        record.push(estimated(m));
-        csv.write_record(&record)?;
-    }
-    csv.flush()
+        (names, vec![estimated(m)])
+    })
 }
 
 /// Writes `rank --score --by project` or `--by account` (`kind`): groups by score
@@ -297,25 +315,12 @@ pub fn write_group_scores(
     top: Option<usize>,
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
-    let mut csv = writer(out);
-    let naming = ["rank", "ecosystem_rank", kind, "ecosystem", "packages"];
-    csv.write_record(naming.iter().chain(SCORE_COLUMNS).chain(&["top_package", "members"]))?;
     let order = score::ranked(scores, |a, b| groups.names[a].cmp(&groups.names[b]));
-    let within = ecosystem_positions(&order, |g| scores[g].evidence.ecosystem);
-    for (i, &g) in order.iter().take(top.unwrap_or(usize::MAX)).enumerate() {
+    write_scored(out, [kind, "ecosystem", "packages"], &["top_package", "members"], scores, &order, top, |g| {
         let members: Vec<String> = groups.members[g].iter().map(|&v| graph.display_name(v)).collect();
-        let mut record = vec![
-            (i + 1).to_string(),
-            within[g].to_string(),
-            groups.names[g].clone(),
-            scores[g].evidence.ecosystem.to_string(),
-            members.len().to_string(),
-        ];
-        record.extend(score_cells(&scores[g]));
-        record.extend([graph.display_name(metrics[g].top_member), members.join(" ")]);
-        csv.write_record(&record)?;
-    }
-    csv.flush()
+        let names = [groups.names[g].clone(), scores[g].evidence.ecosystem.to_string(), members.len().to_string()];
+        (names, vec![graph.display_name(metrics[g].top_member), members.join(" ")])
+    })
 }
 
 /// Writes `rank --by project` or `--by account` (`kind`): groups by reach (descending), then
