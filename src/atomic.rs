@@ -14,11 +14,16 @@ pub fn write_atomic(path: &Path, write: impl FnOnce(&mut dyn Write) -> std::io::
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
-    let tmp = tempfile::Builder::new()
-        .prefix(".keystone-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(|e| Error::io(path, e))?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".keystone-").suffix(".tmp");
+    // The mode a plain creation gives under the umask, or that of the file being replaced.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path).map_or(0o666, |m| m.permissions().mode() & 0o7777);
+        builder.permissions(std::fs::Permissions::from_mode(mode));
+    }
+    let tmp = builder.tempfile_in(dir).map_err(|e| Error::io(path, e))?;
     let mut out = BufWriter::with_capacity(1 << 20, tmp);
     write(&mut out).and_then(|()| out.flush()).map_err(|e| Error::io(path, e))?;
     let tmp = out.into_inner().map_err(|e| Error::io(path, e.into_error()))?;

@@ -13,7 +13,8 @@ use keystone::analysis::scenario::{self, Scenario};
 use keystone::analysis::score::{self, Weights};
 use keystone::analysis::{gateways, paths, rank, stats};
 use keystone::error::Result;
-use keystone::export::csv;
+use keystone::export::table::Format as TableFormat;
+use keystone::export::tables::{self, Target};
 use keystone::graph::{builder, Graph};
 use keystone::ingest::{CargoOptions, Format, FormatOptions, ReadOptions};
 use keystone::model::{Ingested, Profile, ProfileKind};
@@ -79,19 +80,19 @@ pub fn exercise(graph: &Graph) {
     let _ = stats::stats(graph);
     let ranking = rank::rank(graph, &ReachLimits::default(), &NoProgress).expect("no memory limit");
     let mut sink = std::io::sink();
-    csv::write_rank(graph, &ranking, None, &mut sink).expect("a sink takes anything");
+    tables::write_rank(graph, &ranking, None, to(&mut sink)).expect("a sink takes anything");
     // A limit small enough to force sketches and the exact re-check.
     let tight = ReachLimits { max_bytes: 4096, exact_top: 2 };
     if let Ok(estimated) = rank::rank(graph, &tight, &NoProgress) {
-        csv::write_rank(graph, &estimated, None, &mut sink).expect("a sink takes anything");
+        tables::write_rank(graph, &estimated, None, to(&mut sink)).expect("a sink takes anything");
     }
-    csv::write_edges(graph, &mut sink).expect("a sink takes anything");
+    tables::write_edges(graph, to(&mut sink)).expect("a sink takes anything");
     let n = graph.node_count();
     let scores = score::score(&score::evidence(graph, &ranking, &[], &NoProgress), &Weights::default());
-    csv::write_scores(graph, &ranking, &scores, None, &mut sink).expect("a sink takes anything");
+    tables::write_scores(graph, &ranking, &scores, None, to(&mut sink)).expect("a sink takes anything");
     for (kind, groups) in [("project", projects(graph, &Default::default()).expect("no aliases")), ("account", accounts(graph))] {
         let (metrics, reach) = group_metrics(graph.reverse(), &groups, &NoProgress);
-        csv::write_groups(graph, kind, &groups, &metrics, &reach, None, &mut sink).expect("a sink takes anything");
+        tables::write_groups(graph, kind, &groups, &metrics, &reach, None, to(&mut sink)).expect("a sink takes anything");
     }
     if n == 0 {
         return;
@@ -108,7 +109,7 @@ pub fn exercise(graph: &Graph) {
         for what in &scenarios {
             if let Ok(outcome) = scenario::run(graph, x, what, Some(4)) {
                 let _ = outcome.per_depth();
-                csv::write_blast(graph, &outcome, &mut sink).expect("a sink takes anything");
+                tables::write_blast(graph, &outcome, to(&mut sink)).expect("a sink takes anything");
             }
         }
         let _ = gateways::dominators(graph.reverse(), graph.forward(), x);
@@ -116,4 +117,9 @@ pub fn exercise(graph: &Graph) {
         let _ = graph.find(graph.name(x));
         let _ = graph.find(&graph.display_name(x));
     }
+}
+
+/// Every table writer's output goes nowhere, as CSV.
+fn to(out: &mut std::io::Sink) -> Target<'_> {
+    Target { format: TableFormat::CSV, out }
 }

@@ -72,19 +72,23 @@ pub fn candidates(inputs: &[Ingested]) -> Vec<Candidate> {
         .copied()
         .filter(|r| is_shared_library(&r.name) || r.provides.iter().any(|p| is_shared_library(p)))
         .collect();
+    let library_names: FxHashMap<&str, &PackageRecord> = libraries.iter().map(|r| (r.name.as_str(), *r)).collect();
     let by_name: FxHashMap<&str, &PackageRecord> = debian.iter().map(|r| (r.name.as_str(), *r)).collect();
     let mut out = BTreeSet::new();
     for record in records() {
         let binding = format!("{}/{}", record.ecosystem, record.name);
         match record.ecosystem {
             Ecosystem::Crates => {
-                let Some(links) = &record.links else { continue };
+                let Some(links) = record.links.as_deref().filter(|l| !l.is_empty()) else { continue };
                 let library = links.to_ascii_lowercase();
                 let library = library.strip_prefix("lib").unwrap_or(&library);
+                let source = |lib: &PackageRecord| {
+                    lib.project.as_deref().map(|p| p.strip_prefix("lib").unwrap_or(p)) == Some(library)
+                };
                 for lib in &libraries {
                     let named =
                         names_library(&lib.name, library) || lib.provides.iter().any(|p| names_library(p, library));
-                    if named || lib.project.as_deref() == Some(library) && is_shared_library(&lib.name) {
+                    if named || source(lib) && is_shared_library(&lib.name) {
                         let evidence = format!("links = \"{links}\"");
                         out.insert(Candidate {
                             binding: binding.clone(),
@@ -98,7 +102,7 @@ pub fn candidates(inputs: &[Ingested]) -> Vec<Candidate> {
                 let packaged = format!("python3-{}", normalize_name(Ecosystem::Pypi, &record.name));
                 let Some(python3) = by_name.get(packaged.as_str()) else { continue };
                 for dep in &python3.deps {
-                    let native = by_name.get(dep.name.as_str()).filter(|lib| is_shared_library(&lib.name));
+                    let native = library_names.get(dep.name.as_str());
                     if let Some(lib) = native.filter(|lib| !RUNTIMES.contains(&lib.name.as_str())) {
                         let evidence = format!("Debian's {packaged} depends on it");
                         out.insert(Candidate {

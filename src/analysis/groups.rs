@@ -178,7 +178,16 @@ pub fn group_weighted_reach(reverse: &Csr, groups: &Groups, weights: &[f64], pro
         .zip(stand_in)
         .map(|(members, s)| match s {
             u32::MAX => all[members[0] as usize],
-            s => (all[s as usize] - members.iter().map(|&m| weights[m as usize]).sum::<f64>()).max(0.0),
+            s => {
+                // The members' own weight taken back out; what rounding leaves of it is zero.
+                let own: f64 = members.iter().map(|&m| weights[m as usize]).sum();
+                let outside = all[s as usize] - own;
+                if outside > 1e-9 * all[s as usize] {
+                    outside
+                } else {
+                    0.0
+                }
+            }
         })
         .collect()
 }

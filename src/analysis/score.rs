@@ -7,19 +7,23 @@
 //!   depends on.
 //! - `impact` = size × (1 + `pagerank` × its percentile + `popular_reach` × its percentile): the
 //!   PageRank and the popularity of the dependents ([`Evidence::popular`]), each as its
-//!   percentile rank among the packages of the same ecosystem, raise the size by up to their
-//!   weight.
+//!   percentile rank among the items scored together (packages, or groups) of the same
+//!   ecosystem, raise the size by up to their weight.
 //! - `fragility` = 1 + `concentration` × the share of the reach through one gateway +
 //!   `sole_maintainer` × (1 if one account, not a team, alone can publish it).
 //! - The ranking key is impact × fragility; `score` shows it as ln(1 + key) / ln(1 + the
-//!   largest key of the ecosystem), so 1 is the top of each ecosystem and ecosystems compare.
+//!   largest key of the ecosystem), so 1 is the top of each ecosystem: a large ecosystem does
+//!   not crowd a small one out of a ranking of both, and a package's score says how close it
+//!   comes to its own ecosystem's top.
 //!
 //! A missing signal (no popularity list, no maintainers in the input, nobody depending on it)
-//! adds nothing: it can lower a score, never raise it.
+//! adds nothing to its package's key.
 //!
 //! **Order property.** Within one ecosystem, when a package has at most a tenth of another's
-//! reach *and* of its direct dependents, and the other has any dependent, it ranks below: its
-//! size is at most 1/5.5 of the other's (0 when it has no dependents), and the two factors
+//! reach *and* of its direct dependents, and the other has any dependent, it ranks below: as
+//! reach ≥ direct dependents, and a package has a reach exactly when it has a direct
+//! dependent, its size is at most 1/5.5 of the other's (0 when it has no dependents), and the
+//! two factors
 //! together multiply by less than [`ORDER_MARGIN`] under weights where
 //! [`Weights::keeps_order`] holds, as the defaults do. Percentiles alone cannot promise this:
 //! at the top of a heavy-tailed ecosystem a package with ten times the reach is only a few
@@ -44,6 +48,9 @@ use crate::progress::Progress;
 /// with a tenth of another's reach and direct dependents (at least one each), the other's
 /// size is at least (1 + 10)/(1 + 1) = 5.5 times its size.
 pub const ORDER_MARGIN: f64 = 5.5;
+
+/// The largest weight a weights file may give, so that every key stays finite.
+pub const MAX_WEIGHT: f64 = 1000.0;
 
 /// A signal that multiplies the size (see the module docs for each).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -121,8 +128,9 @@ impl Weights {
         }
         let w = read_toml::<File>(path)?.weights;
         let all = [w.reach, w.direct, w.pagerank, w.popular_reach, w.concentration, w.sole_maintainer];
-        if all.iter().any(|w| !w.is_finite() || *w < 0.0) {
-            return Err(Error::parse(Location::file(path), "weights must be non-negative numbers".to_string()));
+        if all.iter().any(|w| !(0.0..=MAX_WEIGHT).contains(w)) {
+            let message = format!("weights must be numbers from 0 to {MAX_WEIGHT}");
+            return Err(Error::parse(Location::file(path), message));
         }
         if w.reach + w.direct == 0.0 {
             return Err(Error::parse(Location::file(path), "reach and direct cannot both weigh 0".to_string()));
@@ -156,7 +164,7 @@ pub struct Evidence {
     pub reach: u32,
     /// Direct dependents.
     pub direct: u32,
-    /// PageRank (a group's: its members' sum).
+    /// PageRank (a group's: its members' sum, flow between members included).
     pub pagerank: f64,
     /// The popularity of its dependents: for each, its weight over the total of its
     /// ecosystem's list, summed; `None` without a list for its own ecosystem.

@@ -12,13 +12,15 @@ use clap::Args;
 use keystone::analysis::rank::{rank, Ranking};
 use keystone::analysis::reach::ReachLimits;
 use keystone::analysis::score::{popularity, Popularity, Weights, ORDER_MARGIN};
+use keystone::export::table::Format as TableFormat;
+use keystone::export::tables::Target;
 use keystone::graph::Graph;
 use keystone::ingest::cargo_targets::Targets;
 use keystone::ingest::side::read_popularity;
 use keystone::ingest::{CargoOptions, Format, FormatOptions, ReadOptions};
 use keystone::model::{Ecosystem, Profile};
 
-use super::output::{approximation_note, check_output};
+use super::output::{approximation_note, check_output, write_output};
 use super::CliProgress;
 
 /// How many of the largest values are exact even when reach has to be estimated, for commands
@@ -117,9 +119,14 @@ pub(crate) struct ScoreArgs {
 /// Where a command writes its table.
 #[derive(Debug, Args, Clone)]
 pub(crate) struct OutputArgs {
-    /// Write the CSV here (atomically) instead of stdout.
+    /// Write the table here (atomically) instead of stdout, in the format its extension names:
+    /// .csv, .csv.gz, .csv.zst, .jsonl, .jsonl.gz, .jsonl.zst or .parquet.
     #[arg(short, long)]
     pub(crate) output: Option<PathBuf>,
+    /// The table's format, for stdout (csv, csv.gz, csv.zst, jsonl, jsonl.gz, jsonl.zst,
+    /// parquet; default csv), or to override a file's extension.
+    #[arg(long, value_name = "FORMAT", value_parser = parse_output_format)]
+    output_format: Option<TableFormat>,
 }
 
 /// What a comparison of two rankings shows, and where its CSV goes.
@@ -336,12 +343,40 @@ impl ScoreInputs {
 
 impl OutputArgs {
     /// The file to write, if not stdout.
-    pub(crate) fn path(&self) -> Option<&Path> {
+    fn path(&self) -> Option<&Path> {
         self.output.as_deref()
     }
 
-    /// Refuses an output that cannot be right (see [`check_output`]).
-    pub(crate) fn check(&self, inputs: &[Option<&Path>]) -> Result<()> {
-        check_output(self.path(), inputs)
+    /// The table's format: `--output-format`, else the file's extension, else CSV on stdout.
+    fn format(&self) -> Result<TableFormat> {
+        match (self.output_format, self.path()) {
+            (Some(format), _) => Ok(format),
+            (None, None) => Ok(TableFormat::CSV),
+            (None, Some(path)) => TableFormat::from_path(path).ok_or_else(|| {
+                anyhow::anyhow!(
+                    "{}: the extension names no table format; use one of .{} (or --output-format)",
+                    path.display(),
+                    TableFormat::ALL.map(|(n, _)| n).join(", .")
+                )
+            }),
+        }
     }
+
+    /// Refuses an output that cannot be right (see [`check_output`]), or whose format is
+    /// unknown.
+    pub(crate) fn check(&self, inputs: &[Option<&Path>]) -> Result<()> {
+        check_output(self.path(), inputs)?;
+        self.format().map(|_| ())
+    }
+
+    /// Writes the table `write` makes, in the output's format, to the file (atomically) or
+    /// stdout.
+    pub(crate) fn write(&self, write: impl FnOnce(Target<'_>) -> std::io::Result<()>) -> Result<()> {
+        let format = self.format()?;
+        write_output(self.path(), |out| write(Target { format, out }))
+    }
+}
+
+fn parse_output_format(s: &str) -> Result<TableFormat, String> {
+    TableFormat::from_name(s).ok_or_else(|| format!("`{s}`: expected one of {}", TableFormat::names()))
 }

@@ -3,16 +3,15 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use keystone::analysis::groups::{group_metrics, projects, AdvisoryMatch, Groups};
 use keystone::analysis::score::{evidence, score};
-use keystone::export::csv::write_backtest;
+use keystone::export::tables::write_backtest;
 use keystone::graph::Graph;
 use keystone::ingest::side::read_osv;
 use keystone::model::Advisory;
 
 use super::args::{GraphArgs, OutputArgs, ReachArgs, ScoreArgs, EXACT_TOP};
-use super::output::write_output;
 use super::CliProgress;
 
 #[derive(Debug, clap::Args)]
@@ -41,11 +40,11 @@ pub fn run(args: Args, progress: &CliProgress) -> Result<ExitCode> {
     let lists = scoring.popularity(&graph, progress)?;
     let ranking = args.reach.rank_scored(&graph, EXACT_TOP, &lists, progress)?;
     let scores = score(&evidence(&graph, &ranking, &lists, progress), &scoring.weights);
-    let groups = projects(&graph, &aliases.projects)?;
+    let groups = projects(&graph, &aliases.projects).with_context(|| args.graph.aliases_name())?;
     let (metrics, _) = group_metrics(graph.reverse(), &groups, progress);
     report_unmatched(&advisories, &graph, &groups, progress);
     progress.phase_start("write CSV");
-    write_output(args.output.path(), |w| write_backtest(&graph, &advisories, &ranking, &scores, &groups, &metrics, w))?;
+    args.output.write(|w| write_backtest(&graph, &advisories, &ranking, &scores, &groups, &metrics, w))?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -7,12 +7,12 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Result};
 use keystone::analysis::bindings::candidates;
-use keystone::export::csv::write_bindings;
+use keystone::export::tables::write_bindings;
 use keystone::graph::snapshot;
 use keystone::model::Profile;
 
 use super::args::{OutputArgs, ReadArgs};
-use super::output::{count, write_output};
+use super::output::count;
 use super::CliProgress;
 
 #[derive(Debug, clap::Args)]
@@ -41,6 +41,6 @@ pub fn run(args: Args, progress: &CliProgress) -> Result<ExitCode> {
     let found = candidates(&ingested);
     progress.message(&format!("{} to review", count(found.len(), "candidate binding")));
     progress.phase_start("write CSV");
-    write_output(args.output.path(), |w| write_bindings(&found, w))?;
+    args.output.write(|w| write_bindings(&found, w))?;
     Ok(ExitCode::SUCCESS)
 }

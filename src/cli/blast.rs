@@ -8,10 +8,10 @@ use std::process::ExitCode;
 use anyhow::Result;
 use keystone::analysis::gateways::dominators;
 use keystone::analysis::scenario::{run as scenario, Scenario};
-use keystone::export::csv::write_blast;
+use keystone::export::tables::write_blast;
 
 use super::args::{GraphArgs, OutputArgs};
-use super::output::{count, write_output};
+use super::output::count;
 use super::CliProgress;
 
 #[derive(Debug, clap::Args)]
@@ -118,6 +118,6 @@ pub fn run(args: Args, progress: &CliProgress) -> Result<ExitCode> {
     }
     progress.finish();
     progress.message(&summary);
-    write_output(args.output.path(), |w| write_blast(&graph, &outcome, w))?;
+    args.output.write(|w| write_blast(&graph, &outcome, w))?;
     Ok(ExitCode::SUCCESS)
 }

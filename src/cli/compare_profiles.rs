@@ -11,7 +11,7 @@ use keystone::graph::{builder, snapshot};
 use keystone::model::Profile;
 
 use super::args::{CompareArgs, ReachArgs, ReadArgs, EXACT_TOP};
-use super::output::{comparison_summary, write_output, SUMMARY_TOP};
+use super::output::{comparison_summary, SUMMARY_TOP};
 use super::CliProgress;
 
 #[derive(Debug, clap::Args)]
@@ -52,6 +52,6 @@ pub fn run(args: Args, progress: &CliProgress) -> Result<ExitCode> {
         args.compare.min_reach,
         progress,
     );
-    write_output(args.compare.output.path(), |w| write_movements(&moves, args.compare.top, Sides::Profiles, w))?;
+    args.compare.output.write(|w| write_movements(&moves, args.compare.top, Sides::Profiles, w))?;
     Ok(ExitCode::SUCCESS)
 }

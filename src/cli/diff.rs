@@ -9,7 +9,7 @@ use keystone::analysis::compare::movements;
 use keystone::export::movements::{write_movements, Sides};
 
 use super::args::{CompareArgs, GraphArgs, ReachArgs, EXACT_TOP};
-use super::output::{comparison_summary, write_output, SUMMARY_TOP};
+use super::output::{comparison_summary, SUMMARY_TOP};
 use super::CliProgress;
 
 #[derive(Debug, clap::Args)]
@@ -39,6 +39,6 @@ pub fn run(args: Args, progress: &CliProgress) -> Result<ExitCode> {
     progress.finish();
     let sides = [("old", args.old.display().to_string(), &old), ("new", args.new.display().to_string(), &new)];
     comparison_summary(&moves, &sides, args.compare.top.unwrap_or(SUMMARY_TOP), args.compare.min_reach, progress);
-    write_output(args.compare.output.path(), |w| write_movements(&moves, args.compare.top, Sides::OldNew, w))?;
+    args.compare.output.write(|w| write_movements(&moves, args.compare.top, Sides::OldNew, w))?;
     Ok(ExitCode::SUCCESS)
 }

@@ -5,10 +5,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Result;
-use keystone::export::csv::write_edges;
+use keystone::export::tables::write_edges;
 
 use super::args::{GraphArgs, OutputArgs};
-use super::output::write_output;
 use super::CliProgress;
 
 #[derive(Debug, clap::Args)]
@@ -25,6 +24,6 @@ pub fn run(args: Args, progress: &CliProgress) -> Result<ExitCode> {
     args.output.check(&[Some(args.input.as_path())])?;
     let graph = args.graph.load(Some(&args.input), progress)?;
     progress.phase_start("write CSV");
-    write_output(args.output.path(), |w| write_edges(&graph, w))?;
+    args.output.write(|w| write_edges(&graph, w))?;
     Ok(ExitCode::SUCCESS)
 }

@@ -85,15 +85,20 @@ impl GraphArgs {
         Ok(self.aliases.as_deref().map(read_aliases).transpose()?.unwrap_or_default())
     }
 
+    /// The alias file's name, for errors about its contents.
+    pub(crate) fn aliases_name(&self) -> String {
+        self.aliases.as_deref().map(|p| p.display().to_string()).unwrap_or_default()
+    }
+
     /// `graph` with the alias file's bindings added as edges, saying on stderr how many.
     pub(crate) fn bind(&self, graph: Graph, aliases: &Aliases, progress: &CliProgress) -> Result<Graph> {
-        let Some(path) = &self.aliases else { return Ok(graph) };
-        let (edges, skipped) = graph.binding_edges(&aliases.bindings).with_context(|| format!("{}", path.display()))?;
+        let Some(path) = self.aliases.as_ref().filter(|_| !aliases.bindings.is_empty()) else { return Ok(graph) };
+        let (edges, skipped) = graph.binding_edges(&aliases.bindings).with_context(|| self.aliases_name())?;
         let bound = graph.with_edges(&edges);
         let mut line =
             format!("{}: {} from bindings", path.display(), count(bound.edge_count() - graph.edge_count(), "new edge"));
         if skipped > 0 {
-            line += &format!(" ({} naming ecosystems the graph does not hold skipped)", count(skipped, "binding"));
+            line += &format!(" ({} into ecosystems the graph does not hold skipped)", count(skipped, "binding edge"));
         }
         progress.message(&line);
         Ok(bound)

@@ -3,16 +3,16 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{bail, Result};
+use anyhow::{bail, Context, Result};
 use keystone::analysis::groups::{accounts, group_metrics, projects};
 use keystone::analysis::pagerank::{pagerank, PageRankOptions};
 use keystone::analysis::score::{evidence, group_evidence, score};
-use keystone::export::csv::{write_group_scores, write_groups, write_rank, write_scores};
+use keystone::export::tables::{write_group_scores, write_groups, write_rank, write_scores};
 use keystone::graph::Graph;
 use keystone::model::Ecosystem;
 
 use super::args::{GraphArgs, OutputArgs, ReachArgs, ScoreArgs, EXACT_TOP};
-use super::output::{count, write_output};
+use super::output::count;
 use super::CliProgress;
 
 /// What the rows of the ranking are.
@@ -75,7 +75,7 @@ pub fn run(args: Args, progress: &CliProgress) -> Result<ExitCode> {
         let groups = match args.by {
             By::Project => {
                 report_project_sources(&graph, !aliases.projects.is_empty(), progress);
-                projects(&graph, &aliases.projects)?
+                projects(&graph, &aliases.projects).with_context(|| args.graph.aliases_name())?
             }
             _ => accounts(&graph),
         };
@@ -90,12 +90,10 @@ pub fn run(args: Args, progress: &CliProgress) -> Result<ExitCode> {
             let evidence = group_evidence(&graph, &groups, &metrics, &reach, &pr, &lists, progress);
             let scores = score(&evidence, &scoring.weights);
             progress.phase_start("write CSV");
-            write_output(args.output.path(), |w| {
-                write_group_scores(&graph, kind, &groups, &metrics, &scores, args.top, w)
-            })?;
+            args.output.write(|w| write_group_scores(&graph, kind, &groups, &metrics, &scores, args.top, w))?;
         } else {
             progress.phase_start("write CSV");
-            write_output(args.output.path(), |w| write_groups(&graph, kind, &groups, &metrics, &reach, args.top, w))?;
+            args.output.write(|w| write_groups(&graph, kind, &groups, &metrics, &reach, args.top, w))?;
         }
         return Ok(ExitCode::SUCCESS);
     }
@@ -104,10 +102,10 @@ pub fn run(args: Args, progress: &CliProgress) -> Result<ExitCode> {
     if scored {
         let scores = score(&evidence(&graph, &ranking, &lists, progress), &scoring.weights);
         progress.phase_start("write CSV");
-        write_output(args.output.path(), |w| write_scores(&graph, &ranking, &scores, args.top, w))?;
+        args.output.write(|w| write_scores(&graph, &ranking, &scores, args.top, w))?;
     } else {
         progress.phase_start("write CSV");
-        write_output(args.output.path(), |w| write_rank(&graph, &ranking, args.top, w))?;
+        args.output.write(|w| write_rank(&graph, &ranking, args.top, w))?;
     }
     Ok(ExitCode::SUCCESS)
 }

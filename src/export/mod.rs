@@ -1,6 +1,8 @@
-//! Outputs: CSV rows whose column names are a public contract ([`csv`], and [`movements`] for
-//! two rankings side by side). Files are written atomically
+//! Outputs: typed tables ([`table`]: columns, formats, the writer), the tables keystone writes
+//! ([`tables`], and [`movements`] for two rankings side by side). Column names, order and
+//! types are a public contract. Files are written atomically
 //! ([`write_atomic`](crate::atomic::write_atomic)).
 
-pub mod csv;
 pub mod movements;
+pub mod table;
+pub mod tables;

@@ -35,5 +35,5 @@ fn backtest_finds_xz_through_the_alias_file() {
     );
     assert!(!stderr(&out).contains("GHSA-rxwq-x6h5-x525"), "{}", stderr(&out));
     // The file's bindings all name crates or PyPI packages, absent from a Debian graph.
-    assert!(stderr(&out).contains("0 new edges from bindings (10 bindings naming ecosystems"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("0 new edges from bindings (10 binding edges into ecosystems"), "{}", stderr(&out));
 }

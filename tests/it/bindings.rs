@@ -66,7 +66,7 @@ fn alias_bindings_carry_reach_across_ecosystems() {
     assert_ok(&out);
     assert!(
         stderr(&out).contains(
-            "aliases.toml: 1 new edge from bindings (1 binding naming ecosystems the graph does not hold skipped)"
+            "aliases.toml: 1 new edge from bindings (1 binding edge into ecosystems the graph does not hold skipped)"
         ),
         "{}",
         stderr(&out)

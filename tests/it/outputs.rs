@@ -131,3 +131,172 @@ fn a_closed_pipe_ends_quietly() {
         assert_eq!(stderr(&out), "", "{args:?}");
     }
 }
+
+/// Every table keystone writes, in every encoding, reads back with pandas and polars with no
+/// options, each column in the type the table declares (exactly in JSON lines and Parquet; as
+/// far as CSV can say): on Debian, crates.io 2019 and a snapshot of several ecosystems.
+/// Needs python3 with pandas, polars, pyarrow and zstandard (`.ci/run` installs them).
+#[test]
+fn tables_read_back_typed_in_pandas_and_polars() {
+    use keystone::export::movements::{DiffRow, ProfilesRow};
+    use keystone::export::table::Column;
+    use keystone::export::tables::*;
+    let modules = std::process::Command::new("python3")
+        .args(["-c", "import pandas, polars, pyarrow, zstandard"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !modules {
+        assert!(std::env::var("CI").is_ok_and(|v| v != "true") || std::env::var("CI").is_err(), "CI needs them");
+        eprintln!("skipping: python3 with pandas, polars, pyarrow and zstandard is not here");
+        return;
+    }
+    let wd = Workdir::new();
+    let mixed = wd.path("mixed.snap");
+    let inputs = [
+        fixture("crates-index.jsonl"),
+        fixture("Packages"),
+        fixture("pypi/pypi-api.jsonl"),
+        fixture("npm/packuments.jsonl"),
+    ];
+    let mut args = vec!["ingest", "-o", path(&mixed)];
+    args.extend(inputs.iter().map(|p| path(p)));
+    assert_ok(&wd.run(&args));
+    let debian = wd.path("debian.snap");
+    let packages = concat!(env!("CARGO_MANIFEST_DIR"), "/datasets/debian/bookworm_main_amd64_Packages.xz");
+    assert_ok(&wd.run(&["ingest", packages, "-o", path(&debian)]));
+    let mut sources = vec![("mixed", mixed.clone(), "crates/libc"), ("debian", debian, "liblzma5")];
+    if let Some(index) = crate::workdir::dataset("cratesio/crates-io-index-2019-11-10.nocksum.jsonl.zst") {
+        let crates = wd.path("crates.snap");
+        assert_ok(&wd.run(&["ingest", path(&index), "-o", path(&crates)]));
+        sources.push(("crates", crates, "serde"));
+    }
+    let named = |columns: Vec<Column>, kind: &str| -> Vec<Column> {
+        columns.into_iter().map(|c| if c.name == "group" { Column { name: kind.into(), ..c } } else { c }).collect()
+    };
+    let mut tables = Vec::new();
+    let mut table = |name: String, args: Vec<String>, columns: Vec<Column>, formats: &[&str]| {
+        let mut files = serde_json::Map::new();
+        for format in formats {
+            let file = wd.path(&format!("{name}.{format}"));
+            let mut all: Vec<&str> = args.iter().map(String::as_str).collect();
+            all.extend(["-o", path(&file)]);
+            assert_ok(&wd.run(&all));
+            files.insert(format.to_string(), path(&file).into());
+        }
+        let columns: Vec<serde_json::Value> = columns
+            .iter()
+            .map(|c| serde_json::json!({"name": c.name, "type": c.ty.as_str(), "nullable": c.nullable}))
+            .collect();
+        tables.push(serde_json::json!({"files": files, "columns": columns}));
+    };
+    let every = ["csv", "csv.gz", "csv.zst", "jsonl", "jsonl.gz", "jsonl.zst", "parquet"];
+    let plain = ["csv", "jsonl", "parquet"];
+    for (source, snap, package) in &sources {
+        let formats: &[&str] = if *source == "mixed" { &every } else { &plain };
+        let snap = path(snap).to_string();
+        let run = |words: &[&str]| -> Vec<String> {
+            let mut args: Vec<String> = vec![words[0].into(), snap.clone()];
+            args.extend(words[1..].iter().map(|w| w.to_string()));
+            args
+        };
+        table(format!("{source}-rank"), run(&["rank"]), RankRow::columns(), formats);
+        table(format!("{source}-score"), run(&["rank", "--score"]), ScoreRow::columns(), formats);
+        table(
+            format!("{source}-projects"),
+            run(&["rank", "--by", "project"]),
+            named(GroupRow::columns(), "project"),
+            formats,
+        );
+        let scored = named(GroupScoreRow::columns(), "project");
+        table(format!("{source}-project-scores"), run(&["rank", "--score", "--by", "project"]), scored, formats);
+        table(format!("{source}-blast"), run(&["blast", package]), BlastRow::columns(), formats);
+        table(format!("{source}-edges"), run(&["edges"]), EdgeRow::columns(), formats);
+    }
+    let accounts = ["rank".to_string(), path(&sources[1].1).to_string(), "--by".into(), "account".into()];
+    table("debian-accounts".into(), accounts.to_vec(), named(GroupRow::columns(), "account"), &plain);
+    let osv = wd.create(
+        "osv.jsonl",
+        r#"{"id":"GHSA-rxwq-x6h5-x525","aliases":["CVE-2024-3094"],"affected":[{"package":{"ecosystem":"Debian:13","name":"xz"}},{"package":{"ecosystem":"npm","name":"colors"}}]}"#,
+    );
+    let aliases = concat!(env!("CARGO_MANIFEST_DIR"), "/datasets/aliases.toml");
+    let backtest =
+        vec!["backtest".into(), path(&osv).into(), path(&sources[1].1).into(), "--aliases".into(), aliases.into()];
+    table("backtest".into(), backtest, BacktestRow::columns(), &plain);
+    let diff = vec!["diff".into(), path(&fixture("diff/old.csv")).into(), path(&fixture("diff/new.csv")).into()];
+    table("diff".into(), diff, DiffRow::columns(), &plain);
+    let (index, debian_fixture) = (fixture("crates-index.jsonl"), fixture("Packages"));
+    let profiles = ["compare-profiles", path(&index), "--b", "normal,build,dev"];
+    table("profiles".into(), profiles.map(String::from).to_vec(), ProfilesRow::columns(), &plain);
+    let bindings = ["bindings", path(&debian_fixture), path(&index)];
+    table("bindings".into(), bindings.map(String::from).to_vec(), BindingRow::columns(), &plain);
+    let manifest = wd.create("manifest.json", serde_json::json!({ "tables": tables }).to_string());
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/python/readback.py");
+    let out = std::process::Command::new("python3").args([script, path(&manifest)]).output().unwrap();
+    assert!(out.status.success(), "{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    eprintln!("{}", String::from_utf8_lossy(&out.stdout));
+}
+
+/// `docs/schemas.md` lists every table's columns with their types, as the row types declare
+/// them; `KEYSTONE_BLESS=1 cargo test schemas` rewrites it after a change.
+#[test]
+fn schemas_doc_matches_the_row_types() {
+    use keystone::export::movements::{DiffRow, ProfilesRow};
+    use keystone::export::table::Column;
+    use keystone::export::tables::*;
+    let tables: [(&str, Vec<Column>); 10] = [
+        ("`rank`", RankRow::columns()),
+        ("`rank --score`", ScoreRow::columns()),
+        ("`rank --by project` (`--by account`: `account`)", GroupRow::columns()),
+        ("`rank --score --by project` (`--by account`: `account`)", GroupScoreRow::columns()),
+        ("`blast`", BlastRow::columns()),
+        ("`edges`", EdgeRow::columns()),
+        ("`backtest`", BacktestRow::columns()),
+        ("`diff`", DiffRow::columns()),
+        ("`compare-profiles`", ProfilesRow::columns()),
+        ("`bindings`", BindingRow::columns()),
+    ];
+    let mut doc = String::from(
+        "# Table schemas\n\n<!-- Generated by tests/it/outputs.rs from the row types; \
+         KEYSTONE_BLESS=1 cargo test schemas rewrites it. -->\n\nEvery table keystone writes has one \
+         schema, whatever the data and the format (CSV, JSON lines, Parquet): each column has one \
+         type, and only the columns marked nullable have empty cells (CSV), `null` (JSON) or \
+         nulls (Parquet). Integers are 64-bit in Parquet; floats are printed in CSV with the \
+         precision [the reference](reference.md#output-columns) gives and written in full in JSON \
+         and Parquet. What each column means is in [the reference](reference.md#output-columns) \
+         and [the model](model.md).\n",
+    );
+    for (name, columns) in &tables {
+        doc += &format!("\n## {name}\n\n| column | type | nullable |\n|---|---|---|\n");
+        for c in columns {
+            let column = if c.name == "group" { "project" } else { &c.name };
+            doc += &format!("| `{column}` | {} | {} |\n", c.ty.as_str(), if c.nullable { "yes" } else { "" });
+        }
+    }
+    let file = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/schemas.md");
+    if std::env::var("KEYSTONE_BLESS").is_ok_and(|v| v == "1") {
+        std::fs::write(file, &doc).unwrap();
+    }
+    assert_eq!(
+        std::fs::read_to_string(file).unwrap_or_default(),
+        doc,
+        "docs/schemas.md is stale: rerun with KEYSTONE_BLESS=1"
+    );
+}
+
+/// An output file gets the mode a plain creation gives under the umask (0644 under 022), and a
+/// replaced file keeps its own.
+#[cfg(unix)]
+#[test]
+fn outputs_take_the_mode_of_a_plain_file() {
+    use std::os::unix::fs::PermissionsExt;
+    let wd = Workdir::new();
+    let out = wd.path("rank.parquet");
+    let run = || {
+        let script = format!("umask 022 && '{}' rank --top 1 -o '{}'", env!("CARGO_BIN_EXE_keystone"), path(&out));
+        assert!(std::process::Command::new("sh").args(["-c", &script]).status().unwrap().success());
+        std::fs::metadata(&out).unwrap().permissions().mode() & 0o777
+    };
+    assert_eq!(run(), 0o644);
+    std::fs::set_permissions(&out, std::fs::Permissions::from_mode(0o640)).unwrap();
+    assert_eq!(run(), 0o640);
+}

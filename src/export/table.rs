@@ -1,0 +1,494 @@
+//! Typed tables and the formats they are written in. Every table keystone writes is declared
+//! once as a row struct with the [`row!`](crate::row) macro: its fields give the columns, in
+//! order, and their types ([`Cells`]); the same rows then go to CSV, JSON lines or Parquet
+//! ([`Format`]), plain or compressed, so a column has one type whatever the data and the format.
+//!
+//! Types: integers (`Int`), floats (`Float`, printed in CSV with the column's fixed precision,
+//! written in full in JSON and Parquet), booleans (`true`/`false`) and strings; a column of an
+//! `Option` type is nullable: empty in CSV, `null` in JSON, null in Parquet.
+
+use std::borrow::Cow;
+use std::io::Write;
+use std::path::Path;
+use std::sync::Arc;
+
+use arrow_array::builder::{BooleanBuilder, Float64Builder, Int64Builder, StringBuilder};
+use arrow_array::{ArrayRef, RecordBatch};
+use arrow_schema::{DataType, Field, Schema};
+use parquet::arrow::ArrowWriter;
+use parquet::basic::{Compression as ParquetCompression, ZstdLevel};
+use parquet::file::properties::WriterProperties;
+
+/// A column's type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Type {
+    /// A signed 64-bit integer.
+    Int,
+    /// A 64-bit float.
+    Float,
+    /// `true` or `false`.
+    Bool,
+    /// UTF-8 text.
+    Str,
+}
+
+impl Type {
+    /// Its name in the docs' schema tables.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Type::Int => "integer",
+            Type::Float => "float",
+            Type::Bool => "boolean",
+            Type::Str => "string",
+        }
+    }
+}
+
+/// One column of a table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Column {
+    /// Its name in the header, the JSON keys and the Parquet schema.
+    pub name: String,
+    /// Its type.
+    pub ty: Type,
+    /// Whether a cell may be null (unknown).
+    pub nullable: bool,
+}
+
+/// How a float is printed in CSV.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Precision {
+    /// `{:.N}`.
+    Fixed(usize),
+    /// `{:.Ne}`: N significant digits after the first.
+    Sci(usize),
+}
+
+/// One cell.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value<'a> {
+    /// Unknown.
+    Null,
+    /// An integer.
+    Int(i64),
+    /// A float and how CSV prints it.
+    Float(f64, Precision),
+    /// A boolean.
+    Bool(bool),
+    /// Text.
+    Str(Cow<'a, str>),
+}
+
+/// A value that fills one or more columns of a row.
+pub trait Cells {
+    /// How many columns it fills.
+    const WIDTH: usize = 1;
+    /// The columns it fills; a one-column type names its column `name`.
+    fn columns(name: &str) -> Vec<Column>;
+    /// Appends its cells.
+    fn push<'a>(&'a self, out: &mut Vec<Value<'a>>);
+}
+
+fn one(name: &str, ty: Type) -> Vec<Column> {
+    vec![Column { name: name.to_string(), ty, nullable: false }]
+}
+
+macro_rules! int_cells {
+    ($($t:ty),*) => {$(
+        impl Cells for $t {
+            fn columns(name: &str) -> Vec<Column> {
+                one(name, Type::Int)
+            }
+            fn push<'a>(&'a self, out: &mut Vec<Value<'a>>) {
+                out.push(Value::Int(*self as i64));
+            }
+        }
+    )*};
+}
+int_cells!(u32, u64, usize, i64);
+
+impl Cells for bool {
+    fn columns(name: &str) -> Vec<Column> {
+        one(name, Type::Bool)
+    }
+    fn push<'a>(&'a self, out: &mut Vec<Value<'a>>) {
+        out.push(Value::Bool(*self));
+    }
+}
+
+impl Cells for String {
+    fn columns(name: &str) -> Vec<Column> {
+        one(name, Type::Str)
+    }
+    fn push<'a>(&'a self, out: &mut Vec<Value<'a>>) {
+        out.push(Value::Str(Cow::Borrowed(self)));
+    }
+}
+
+impl Cells for &str {
+    fn columns(name: &str) -> Vec<Column> {
+        one(name, Type::Str)
+    }
+    fn push<'a>(&'a self, out: &mut Vec<Value<'a>>) {
+        out.push(Value::Str(Cow::Borrowed(self)));
+    }
+}
+
+/// A float printed in CSV with `N` decimals.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Fixed<const N: usize>(pub f64);
+
+/// A float printed in CSV with `N` significant digits after the first (`1.534660e-1`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Sci<const N: usize>(pub f64);
+
+impl<const N: usize> Cells for Fixed<N> {
+    fn columns(name: &str) -> Vec<Column> {
+        one(name, Type::Float)
+    }
+    fn push<'a>(&'a self, out: &mut Vec<Value<'a>>) {
+        out.push(Value::Float(self.0, Precision::Fixed(N)));
+    }
+}
+
+impl<const N: usize> Cells for Sci<N> {
+    fn columns(name: &str) -> Vec<Column> {
+        one(name, Type::Float)
+    }
+    fn push<'a>(&'a self, out: &mut Vec<Value<'a>>) {
+        out.push(Value::Float(self.0, Precision::Sci(N)));
+    }
+}
+
+/// A nullable one-column value.
+impl<T: Cells> Cells for Option<T> {
+    fn columns(name: &str) -> Vec<Column> {
+        T::columns(name).into_iter().map(|c| Column { nullable: true, ..c }).collect()
+    }
+    fn push<'a>(&'a self, out: &mut Vec<Value<'a>>) {
+        match self {
+            Some(v) => v.push(out),
+            None => out.extend((0..T::WIDTH).map(|_| Value::Null)),
+        }
+    }
+}
+
+/// Declares a row struct whose fields are [`Cells`]: it gets `columns()`, the table's columns
+/// in field order (a field of a row type contributes all of that row's columns), and
+/// `values()`; and it is itself [`Cells`], so that one row can hold another.
+#[macro_export]
+macro_rules! row {
+    ($(#[$meta:meta])* pub struct $name:ident $(<$lt:lifetime>)? { $($(#[$doc:meta])* pub $field:ident: $ty:ty,)* }) => {
+        $(#[$meta])*
+        #[derive(Debug)]
+        pub struct $name $(<$lt>)? { $($(#[$doc])* pub $field: $ty,)* }
+
+        impl $(<$lt>)? $crate::export::table::Cells for $name $(<$lt>)? {
+            const WIDTH: usize = 0 $(+ <$ty as $crate::export::table::Cells>::WIDTH)*;
+            fn columns(_: &str) -> Vec<$crate::export::table::Column> {
+                let mut columns = Vec::new();
+                $(columns.extend(<$ty as $crate::export::table::Cells>::columns(stringify!($field)));)*
+                columns
+            }
+            fn push<'v>(&'v self, out: &mut Vec<$crate::export::table::Value<'v>>) {
+                $($crate::export::table::Cells::push(&self.$field, out);)*
+            }
+        }
+
+        impl $(<$lt>)? $name $(<$lt>)? {
+            /// The table's columns, in order.
+            pub fn columns() -> Vec<$crate::export::table::Column> {
+                <Self as $crate::export::table::Cells>::columns("")
+            }
+        }
+    };
+}
+
+/// How a table is encoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    /// Comma-separated, a header row, UTF-8.
+    Csv,
+    /// One JSON object per line.
+    Jsonl,
+    /// Apache Parquet, zstd-compressed inside.
+    Parquet,
+}
+
+/// How a CSV or JSON-lines stream is compressed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Compression {
+    /// Not at all.
+    None,
+    /// gzip.
+    Gzip,
+    /// zstd.
+    Zstd,
+}
+
+/// The format of an output: an encoding and a compression.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Format {
+    /// The encoding.
+    pub encoding: Encoding,
+    /// The compression (always `None` for Parquet, which compresses inside).
+    pub compression: Compression,
+}
+
+impl Format {
+    /// Plain CSV, the format of stdout unless told otherwise.
+    pub const CSV: Format = Format { encoding: Encoding::Csv, compression: Compression::None };
+
+    /// Every format, by its name, which is also the file extension that selects it.
+    pub const ALL: [(&'static str, Format); 7] = [
+        ("csv", Format::CSV),
+        ("csv.gz", Format { encoding: Encoding::Csv, compression: Compression::Gzip }),
+        ("csv.zst", Format { encoding: Encoding::Csv, compression: Compression::Zstd }),
+        ("jsonl", Format { encoding: Encoding::Jsonl, compression: Compression::None }),
+        ("jsonl.gz", Format { encoding: Encoding::Jsonl, compression: Compression::Gzip }),
+        ("jsonl.zst", Format { encoding: Encoding::Jsonl, compression: Compression::Zstd }),
+        ("parquet", Format { encoding: Encoding::Parquet, compression: Compression::None }),
+    ];
+
+    /// The format a file name's extension selects (`rank.csv.zst`), if any.
+    pub fn from_path(path: &Path) -> Option<Format> {
+        let name = path.file_name()?.to_str()?.to_ascii_lowercase();
+        // The longest extension that matches: `x.csv.gz` is gzip, not an unknown `.gz`.
+        Format::ALL
+            .iter()
+            .filter(|(ext, _)| name.ends_with(&format!(".{ext}")))
+            .max_by_key(|(ext, _)| ext.len())
+            .map(|(_, f)| *f)
+    }
+
+    /// The format of a name (`csv`, `jsonl.zst`, `parquet`, …), if it is one.
+    pub fn from_name(name: &str) -> Option<Format> {
+        Format::ALL.iter().find(|(n, _)| *n == name).map(|(_, f)| *f)
+    }
+
+    /// The names of every format, for messages.
+    pub fn names() -> String {
+        Format::ALL.map(|(n, _)| n).join(", ")
+    }
+}
+
+/// A stream, maybe compressed; [`finish`](Compressed::finish) writes the compression's end.
+enum Compressed<'a> {
+    Plain(&'a mut dyn Write),
+    Gzip(flate2::write::GzEncoder<&'a mut dyn Write>),
+    Zstd(zstd::Encoder<'static, &'a mut dyn Write>),
+}
+
+impl<'a> Compressed<'a> {
+    fn new(out: &'a mut dyn Write, compression: Compression) -> std::io::Result<Self> {
+        Ok(match compression {
+            Compression::None => Compressed::Plain(out),
+            Compression::Gzip => Compressed::Gzip(flate2::write::GzEncoder::new(out, flate2::Compression::default())),
+            Compression::Zstd => Compressed::Zstd(zstd::Encoder::new(out, 3)?),
+        })
+    }
+
+    fn finish(self) -> std::io::Result<()> {
+        match self {
+            Compressed::Plain(out) => out.flush(),
+            Compressed::Gzip(gz) => gz.finish()?.flush(),
+            Compressed::Zstd(z) => z.finish()?.flush(),
+        }
+    }
+}
+
+impl Write for Compressed<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match self {
+            Compressed::Plain(out) => out.write(buf),
+            Compressed::Gzip(gz) => gz.write(buf),
+            Compressed::Zstd(z) => z.write(buf),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self {
+            Compressed::Plain(out) => out.flush(),
+            Compressed::Gzip(gz) => gz.flush(),
+            Compressed::Zstd(z) => z.flush(),
+        }
+    }
+}
+
+/// Rows buffered per Parquet row group.
+const ROW_GROUP: usize = 64 * 1024;
+
+/// The columns of a Parquet row group being filled.
+enum Builder {
+    Int(Int64Builder),
+    Float(Float64Builder),
+    Bool(BooleanBuilder),
+    Str(StringBuilder),
+}
+
+impl Builder {
+    fn new(ty: Type) -> Builder {
+        match ty {
+            Type::Int => Builder::Int(Int64Builder::new()),
+            Type::Float => Builder::Float(Float64Builder::new()),
+            Type::Bool => Builder::Bool(BooleanBuilder::new()),
+            Type::Str => Builder::Str(StringBuilder::new()),
+        }
+    }
+
+    fn append(&mut self, value: &Value<'_>) {
+        match (self, value) {
+            (Builder::Int(b), Value::Int(v)) => b.append_value(*v),
+            (Builder::Float(b), Value::Float(v, _)) => b.append_value(*v),
+            (Builder::Bool(b), Value::Bool(v)) => b.append_value(*v),
+            (Builder::Str(b), Value::Str(v)) => b.append_value(v),
+            (Builder::Int(b), _) => b.append_null(),
+            (Builder::Float(b), _) => b.append_null(),
+            (Builder::Bool(b), _) => b.append_null(),
+            (Builder::Str(b), _) => b.append_null(),
+        }
+    }
+
+    fn finish(&mut self) -> ArrayRef {
+        match self {
+            Builder::Int(b) => Arc::new(b.finish()),
+            Builder::Float(b) => Arc::new(b.finish()),
+            Builder::Bool(b) => Arc::new(b.finish()),
+            Builder::Str(b) => Arc::new(b.finish()),
+        }
+    }
+}
+
+enum Sink<'a> {
+    Csv(Box<csv::Writer<Compressed<'a>>>),
+    Jsonl(Compressed<'a>),
+    Parquet {
+        out: &'a mut dyn Write,
+        writer: Box<ArrowWriter<Vec<u8>>>,
+        schema: Arc<Schema>,
+        builders: Vec<Builder>,
+        rows: usize,
+    },
+}
+
+/// A table being written: [`row`](TableWriter::row) per row, then [`finish`](TableWriter::finish),
+/// without which the output is incomplete.
+pub struct TableWriter<'a> {
+    columns: Vec<Column>,
+    sink: Sink<'a>,
+}
+
+fn parquet_error(e: parquet::errors::ParquetError) -> std::io::Error {
+    std::io::Error::other(e)
+}
+
+impl<'a> TableWriter<'a> {
+    /// Starts a table of `columns` in `format` on `out` (the CSV header is written at once).
+    pub fn new(format: Format, columns: Vec<Column>, out: &'a mut dyn Write) -> std::io::Result<Self> {
+        let sink = match format.encoding {
+            Encoding::Csv => {
+                let mut csv =
+                    csv::WriterBuilder::new().has_headers(false).from_writer(Compressed::new(out, format.compression)?);
+                csv.write_record(columns.iter().map(|c| c.name.as_str()))?;
+                Sink::Csv(Box::new(csv))
+            }
+            Encoding::Jsonl => Sink::Jsonl(Compressed::new(out, format.compression)?),
+            Encoding::Parquet => {
+                let fields: Vec<Field> = columns
+                    .iter()
+                    .map(|c| {
+                        let ty = match c.ty {
+                            Type::Int => DataType::Int64,
+                            Type::Float => DataType::Float64,
+                            Type::Bool => DataType::Boolean,
+                            Type::Str => DataType::Utf8,
+                        };
+                        Field::new(&c.name, ty, c.nullable)
+                    })
+                    .collect();
+                let schema = Arc::new(Schema::new(fields));
+                let props = WriterProperties::builder()
+                    .set_compression(ParquetCompression::ZSTD(ZstdLevel::default()))
+                    .set_created_by(format!("keystone {}", env!("CARGO_PKG_VERSION")))
+                    .build();
+                let writer = ArrowWriter::try_new(Vec::new(), schema.clone(), Some(props)).map_err(parquet_error)?;
+                let builders = columns.iter().map(|c| Builder::new(c.ty)).collect();
+                Sink::Parquet { out, writer: Box::new(writer), schema, builders, rows: 0 }
+            }
+        };
+        Ok(TableWriter { columns, sink })
+    }
+
+    /// Writes one row: one value per column, of the column's type, or `Null` where nullable.
+    pub fn row(&mut self, values: &[Value<'_>]) -> std::io::Result<()> {
+        debug_assert_eq!(values.len(), self.columns.len(), "one value per column");
+        match &mut self.sink {
+            Sink::Csv(csv) => {
+                for value in values {
+                    match value {
+                        Value::Null => csv.write_field("")?,
+                        Value::Int(v) => csv.write_field(v.to_string())?,
+                        Value::Float(v, Precision::Fixed(n)) => csv.write_field(format!("{v:.n$}"))?,
+                        Value::Float(v, Precision::Sci(n)) => csv.write_field(format!("{v:.n$e}"))?,
+                        Value::Bool(v) => csv.write_field(if *v { "true" } else { "false" })?,
+                        Value::Str(v) => csv.write_field(v.as_bytes())?,
+                    }
+                }
+                csv.write_record(None::<&[u8]>)?;
+            }
+            Sink::Jsonl(out) => {
+                // Keys in column order; serde_json writes the names and values.
+                out.write_all(b"{")?;
+                for (i, (column, value)) in self.columns.iter().zip(values).enumerate() {
+                    if i > 0 {
+                        out.write_all(b",")?;
+                    }
+                    serde_json::to_writer(&mut *out, &column.name)?;
+                    out.write_all(b":")?;
+                    match value {
+                        Value::Int(v) => serde_json::to_writer(&mut *out, v)?,
+                        Value::Float(v, _) if v.is_finite() => serde_json::to_writer(&mut *out, v)?,
+                        Value::Bool(v) => serde_json::to_writer(&mut *out, v)?,
+                        Value::Str(v) => serde_json::to_writer(&mut *out, v.as_ref())?,
+                        Value::Null | Value::Float(..) => out.write_all(b"null")?,
+                    }
+                }
+                out.write_all(b"}\n")?;
+            }
+            Sink::Parquet { writer, schema, builders, rows, .. } => {
+                builders.iter_mut().zip(values).for_each(|(b, v)| b.append(v));
+                *rows += 1;
+                if *rows == ROW_GROUP {
+                    flush_row_group(writer, schema, builders)?;
+                    *rows = 0;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Ends the table: flushes, and writes what the compression or the format needs at the end.
+    pub fn finish(self) -> std::io::Result<()> {
+        match self.sink {
+            Sink::Csv(csv) => csv.into_inner().map_err(|e| e.into_error())?.finish(),
+            Sink::Jsonl(out) => out.finish(),
+            Sink::Parquet { out, mut writer, schema, mut builders, rows } => {
+                if rows > 0 || writer.flushed_row_groups().is_empty() {
+                    flush_row_group(&mut writer, &schema, &mut builders)?;
+                }
+                out.write_all(&writer.into_inner().map_err(parquet_error)?)?;
+                out.flush()
+            }
+        }
+    }
+}
+
+fn flush_row_group(
+    writer: &mut ArrowWriter<Vec<u8>>,
+    schema: &Arc<Schema>,
+    builders: &mut [Builder],
+) -> std::io::Result<()> {
+    let columns: Vec<ArrayRef> = builders.iter_mut().map(Builder::finish).collect();
+    let batch = RecordBatch::try_new(schema.clone(), columns).map_err(std::io::Error::other)?;
+    writer.write(&batch).map_err(parquet_error)
+}
