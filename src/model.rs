@@ -229,12 +229,27 @@ pub struct Dependency {
     /// of the reader's set builds: `X` as written (`cfg(any())`). Such a dependency is never an
     /// edge, under any profile.
     pub never_built: Option<String>,
+    /// For an edge read back from keystone's own edge table: the [`EdgeFlags`] bits it
+    /// recorded, which the graph takes instead of checking `req` again, so that a round trip
+    /// keeps them exactly.
+    ///
+    /// [`EdgeFlags`]: crate::graph::EdgeFlags
+    pub flags: Option<u8>,
 }
 
 impl Dependency {
     /// A dependency on `name` of the dependent's ecosystem.
     pub fn new(name: impl Into<String>, kind: DepKind, optional: bool, req: Option<String>) -> Self {
-        Dependency { name: name.into(), ecosystem: None, kind, optional, by_feature: false, req, never_built: None }
+        Dependency {
+            name: name.into(),
+            ecosystem: None,
+            kind,
+            optional,
+            by_feature: false,
+            req,
+            never_built: None,
+            flags: None,
+        }
     }
 }
 

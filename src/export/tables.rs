@@ -163,24 +163,66 @@ pub fn write_blast(graph: &Graph, outcome: &Outcome, to: Target<'_>) -> std::io:
 }
 
 row! {
-/// A row of `keystone edges`.
-pub struct EdgeRow {
-    /// The dependent (qualified `ecosystem/name` when the graph holds several).
-    pub dependent: String,
+/// A row of `keystone edges`: one per edge, and one for each package with no dependencies
+/// (its `dependency` cells null), so that the table holds the whole graph. A package's own
+/// cells repeat on each of its rows.
+pub struct EdgeRow<'a> {
+    /// The dependent's ecosystem.
+    pub ecosystem: &'a str,
+    /// The dependent.
+    pub package: &'a str,
+    /// Its release; null if unknown.
+    pub version: Option<&'a str>,
+    /// Its upstream project; null if unknown.
+    pub project: Option<&'a str>,
+    /// The accounts that can publish it, space-separated; null if the input does not say.
+    pub maintainers: Option<String>,
+    /// The releases a new resolution can pick, space-separated; null if the input lists none.
+    pub releases: Option<String>,
+    /// The dependency's ecosystem.
+    pub dependency_ecosystem: Option<&'a str>,
     /// The dependency.
-    pub dependency: String,
+    pub dependency: Option<&'a str>,
+    /// The requirement as written; null when none was given.
+    pub requirement: Option<&'a str>,
+    /// Whether the requirement admits the dependency's latest release.
+    pub admits_latest: Option<bool>,
+    /// Whether it admits the next release too (it floats).
+    pub floats: Option<bool>,
+    /// Whether the requirement could not be read (then taken to admit and float).
+    pub unreadable: Option<bool>,
 }
 }
 
-/// Writes every edge, ordered by dependent then dependency id.
+/// Writes the whole graph as [`EdgeRow`]s, by dependent then dependency id; `--format edges`
+/// reads it back into the same graph.
 pub fn write_edges(graph: &Graph, to: Target<'_>) -> std::io::Result<()> {
+    let joined = |list: Vec<&str>| (!list.is_empty()).then(|| list.join(" "));
     to.write((0..graph.node_count() as u32).flat_map(|v| {
-        let dependent = graph.display_name(v);
-        graph
-            .forward()
-            .neighbors(v)
-            .iter()
-            .map(move |&w| EdgeRow { dependent: dependent.clone(), dependency: graph.display_name(w) })
+        let row = move |edge: Option<(u32, usize)>| {
+            let flags = edge.map(|(_, i)| graph.edge_flags(v).nth(i).expect("an edge of v"));
+            EdgeRow {
+                ecosystem: graph.ecosystem(v).as_str(),
+                package: graph.name(v),
+                version: graph.version(v),
+                project: graph.project(v),
+                maintainers: joined(graph.maintainers(v).collect()),
+                releases: joined(graph.releases(v)),
+                dependency_ecosystem: edge.map(|(w, _)| graph.ecosystem(w).as_str()),
+                dependency: edge.map(|(w, _)| graph.name(w)),
+                requirement: edge.map(|(_, i)| graph.edge_req(v, i)).filter(|r| !r.is_empty()),
+                admits_latest: flags.map(|f| f.admits_latest()),
+                floats: flags.map(|f| f.floats()),
+                unreadable: flags.map(|f| f.unparsed()),
+            }
+        };
+        let dependencies = graph.forward().neighbors(v);
+        let edges: Vec<Option<(u32, usize)>> = if dependencies.is_empty() {
+            vec![None]
+        } else {
+            dependencies.iter().enumerate().map(|(i, &w)| Some((w, i))).collect()
+        };
+        edges.into_iter().map(row)
     }))
 }
 

@@ -95,9 +95,10 @@ pub fn build(inputs: &[Ingested], profile: Profile, progress: &dyn Progress) -> 
         .zip(&origins)
         .enumerate()
         .map(|(i, (&(_, to), &(eco, dep)))| {
-            let flags = match versions::check(eco, dep.req.as_deref(), versions[to as usize]) {
-                Ok(check) => EdgeFlags::from(check),
-                Err(_) => EdgeFlags::UNPARSED,
+            let flags = match dep.flags {
+                Some(recorded) => EdgeFlags(recorded),
+                None => versions::check(eco, dep.req.as_deref(), versions[to as usize])
+                    .map_or(EdgeFlags::UNPARSED, EdgeFlags::from),
             };
             (flags.0, i as u32)
         })
