@@ -31,27 +31,9 @@ fn edge_list_kinds() {
 /// on a graph of several ecosystems, Debian bookworm and crates.io 2019.
 #[test]
 fn the_edges_table_reads_back_into_the_same_graph() {
-    use crate::workdir::{assert_ok, dataset, path, stdout, Workdir};
+    use crate::workdir::{assert_ok, path, stdout, Workdir};
     let wd = Workdir::new();
-    let mixed = wd.path("mixed.snap");
-    let inputs = [
-        fixture("crates-index.jsonl"),
-        fixture("Packages"),
-        fixture("pypi/pypi-api.jsonl"),
-        fixture("npm/packuments.jsonl"),
-    ];
-    let mut args = vec!["ingest", "-o", path(&mixed)];
-    args.extend(inputs.iter().map(|p| path(p)));
-    assert_ok(&wd.run(&args));
-    let debian = wd.path("debian.snap");
-    let packages = concat!(env!("CARGO_MANIFEST_DIR"), "/datasets/debian/bookworm_main_amd64_Packages.xz");
-    assert_ok(&wd.run(&["ingest", packages, "-o", path(&debian)]));
-    let mut snapshots = vec![mixed, debian];
-    if let Some(index) = dataset("cratesio/crates-io-index-2019-11-10.nocksum.jsonl.zst") {
-        let crates = wd.path("crates.snap");
-        assert_ok(&wd.run(&["ingest", path(&index), "-o", path(&crates)]));
-        snapshots.push(crates);
-    }
+    let snapshots: Vec<_> = wd.sample_snapshots().into_iter().map(|(_, snap)| snap).collect();
     for snap in &snapshots {
         let table = wd.path("edges.csv.zst");
         assert_ok(&wd.run(&["edges", path(snap), "-o", path(&table)]));

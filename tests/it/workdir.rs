@@ -17,6 +17,28 @@ pub struct Workdir {
 }
 
 impl Workdir {
+    /// Snapshots in this folder of three sample graphs, by name: `mixed` (the fixtures of
+    /// crates.io, Debian, PyPI and npm), `debian` (the embedded bookworm file) and, where the
+    /// shared datasets are, `crates` (the crates.io index of 2019).
+    pub fn sample_snapshots(&self) -> Vec<(&'static str, PathBuf)> {
+        let fixtures = ["crates-index.jsonl", "Packages", "pypi/pypi-api.jsonl", "npm/packuments.jsonl"].map(fixture);
+        let debian = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("datasets/debian/bookworm_main_amd64_Packages.xz");
+        let mut inputs: Vec<(&str, Vec<PathBuf>)> = vec![("mixed", fixtures.to_vec()), ("debian", vec![debian])];
+        if let Some(index) = dataset("cratesio/crates-io-index-2019-11-10.nocksum.jsonl.zst") {
+            inputs.push(("crates", vec![index]));
+        }
+        inputs
+            .into_iter()
+            .map(|(name, files)| {
+                let snap = self.path(&format!("{name}.snap"));
+                let mut args = vec!["ingest", "-o", path(&snap)];
+                args.extend(files.iter().map(|p| path(p)));
+                assert_ok(&self.run(&args));
+                (name, snap)
+            })
+            .collect()
+    }
+
     /// A new, empty folder.
     pub fn new() -> Workdir {
         Workdir { dir: tempfile::tempdir().expect("a temporary folder") }
