@@ -121,5 +121,5 @@ pub fn exercise(graph: &Graph) {
 
 /// Every table writer's output goes nowhere, as CSV.
 fn to(out: &mut std::io::Sink) -> Target<'_> {
-    Target { format: TableFormat::CSV, out }
+    Target { format: TableFormat::CSV, out, provenance: None }
 }

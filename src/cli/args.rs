@@ -12,7 +12,9 @@ use clap::Args;
 use keystone::analysis::rank::{rank, Ranking};
 use keystone::analysis::reach::ReachLimits;
 use keystone::analysis::score::{popularity, Popularity, Weights, ORDER_MARGIN};
-use keystone::export::table::Format as TableFormat;
+use keystone::atomic::write_atomic;
+use keystone::export::provenance::{Input, Provenance};
+use keystone::export::table::{Encoding, Format as TableFormat};
 use keystone::export::tables::Target;
 use keystone::graph::Graph;
 use keystone::ingest::cargo_targets::Targets;
@@ -127,6 +129,11 @@ pub(crate) struct OutputArgs {
     /// parquet; default csv), or to override a file's extension.
     #[arg(long, value_name = "FORMAT", value_parser = parse_output_format)]
     output_format: Option<TableFormat>,
+    /// Also write FILE.provenance.json beside -o FILE: the keystone version, the command line,
+    /// each input's size and SHA-256, and the time (Parquet files carry the same, without the
+    /// time, in their metadata).
+    #[arg(long)]
+    provenance: bool,
 }
 
 /// What a comparison of two rankings shows, and where its CSV goes.
@@ -266,6 +273,11 @@ fn physical_memory() -> Option<u64> {
 }
 
 impl ScoreArgs {
+    /// The weights and popularity files, which the output depends on.
+    pub(crate) fn files(&self) -> impl Iterator<Item = Option<&Path>> {
+        self.weights.iter().chain(self.popularity.iter().map(|(_, p)| p)).map(|p| Some(p.as_path()))
+    }
+
     /// Whether a weights file or a popularity list was given.
     pub(crate) fn given(&self) -> bool {
         self.weights.is_some() || !self.popularity.is_empty()
@@ -366,14 +378,44 @@ impl OutputArgs {
     /// unknown.
     pub(crate) fn check(&self, inputs: &[Option<&Path>]) -> Result<()> {
         check_output(self.path(), inputs)?;
+        if self.provenance && self.path().is_none() {
+            bail!("--provenance writes a file beside the output; give one with -o FILE");
+        }
         self.format().map(|_| ())
     }
 
     /// Writes the table `write` makes, in the output's format, to the file (atomically) or
-    /// stdout.
-    pub(crate) fn write(&self, write: impl FnOnce(Target<'_>) -> std::io::Result<()>) -> Result<()> {
+    /// stdout, with the provenance of `inputs` (`None`: the embedded dataset) where the format
+    /// carries it or `--provenance` asks for it.
+    pub(crate) fn write(
+        &self,
+        inputs: &[Option<&Path>],
+        write: impl FnOnce(Target<'_>) -> std::io::Result<()>,
+    ) -> Result<()> {
         let format = self.format()?;
-        write_output(self.path(), |out| write(Target { format, out }))
+        let provenance = if self.provenance || format.encoding == Encoding::Parquet {
+            let inputs = inputs
+                .iter()
+                .map(|input| match input {
+                    Some(path) => Input::file(path),
+                    None => Ok(Input::bytes(keystone::DEFAULT_DATASET_NAME, keystone::DEFAULT_DATASET)),
+                })
+                .collect::<keystone::error::Result<Vec<_>>>()?;
+            let command = std::iter::once("keystone".to_string()).chain(std::env::args().skip(1)).collect();
+            Some(Provenance::new(command, inputs))
+        } else {
+            None
+        };
+        write_output(self.path(), |out| write(Target { format, out, provenance: provenance.as_ref() }))?;
+        if let (true, Some(path), Some(record)) = (self.provenance, self.path(), &provenance) {
+            let mut sidecar = path.as_os_str().to_owned();
+            sidecar.push(".provenance.json");
+            let written = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+            let mut json: serde_json::Value = serde_json::to_value(record)?;
+            json["written_unix_seconds"] = written.into();
+            write_atomic(Path::new(&sidecar), |w| writeln!(w, "{json:#}"))?;
+        }
+        Ok(())
     }
 }
 

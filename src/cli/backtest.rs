@@ -1,6 +1,6 @@
 //! `keystone backtest`: where the packages of real incidents (OSV records) ranked.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
@@ -44,7 +44,12 @@ pub fn run(args: Args, progress: &CliProgress) -> Result<ExitCode> {
     let (metrics, _) = group_metrics(graph.reverse(), &groups, progress);
     report_unmatched(&advisories, &graph, &groups, progress);
     progress.phase_start("write CSV");
-    args.output.write(|w| write_backtest(&graph, &advisories, &ranking, &scores, &groups, &metrics, w))?;
+    let inputs: Vec<Option<&Path>> = [Some(args.osv.as_path()), args.input.as_deref()]
+        .into_iter()
+        .chain(args.graph.alias_file())
+        .chain(args.scoring.files())
+        .collect();
+    args.output.write(&inputs, |w| write_backtest(&graph, &advisories, &ranking, &scores, &groups, &metrics, w))?;
     Ok(ExitCode::SUCCESS)
 }
 

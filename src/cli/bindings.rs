@@ -41,6 +41,6 @@ pub fn run(args: Args, progress: &CliProgress) -> Result<ExitCode> {
     let found = candidates(&ingested);
     progress.message(&format!("{} to review", count(found.len(), "candidate binding")));
     progress.phase_start("write CSV");
-    args.output.write(|w| write_bindings(&found, w))?;
+    args.output.write(&inputs, |w| write_bindings(&found, w))?;
     Ok(ExitCode::SUCCESS)
 }

@@ -2,7 +2,7 @@
 //! release, has a vulnerable range, or disappears.
 
 use std::fmt::Write as _;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Result;
@@ -118,6 +118,8 @@ pub fn run(args: Args, progress: &CliProgress) -> Result<ExitCode> {
     }
     progress.finish();
     progress.message(&summary);
-    args.output.write(|w| write_blast(&graph, &outcome, w))?;
+    let inputs: Vec<Option<&Path>> =
+        std::iter::once(Some(args.input.as_path())).chain(args.graph.alias_file()).collect();
+    args.output.write(&inputs, |w| write_blast(&graph, &outcome, w))?;
     Ok(ExitCode::SUCCESS)
 }

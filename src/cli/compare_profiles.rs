@@ -52,6 +52,8 @@ pub fn run(args: Args, progress: &CliProgress) -> Result<ExitCode> {
         args.compare.min_reach,
         progress,
     );
-    args.compare.output.write(|w| write_movements(&moves, args.compare.top, Sides::Profiles, w))?;
+    args.compare
+        .output
+        .write(&[Some(args.input.as_path())], |w| write_movements(&moves, args.compare.top, Sides::Profiles, w))?;
     Ok(ExitCode::SUCCESS)
 }

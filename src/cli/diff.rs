@@ -1,7 +1,7 @@
 //! `keystone diff`: how the ranking moved between an old and a new graph (two dumps of an
 //! ecosystem), as CSV, with a summary on stderr.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
@@ -39,6 +39,8 @@ pub fn run(args: Args, progress: &CliProgress) -> Result<ExitCode> {
     progress.finish();
     let sides = [("old", args.old.display().to_string(), &old), ("new", args.new.display().to_string(), &new)];
     comparison_summary(&moves, &sides, args.compare.top.unwrap_or(SUMMARY_TOP), args.compare.min_reach, progress);
-    args.compare.output.write(|w| write_movements(&moves, args.compare.top, Sides::OldNew, w))?;
+    let inputs: Vec<Option<&Path>> =
+        [Some(args.old.as_path()), Some(args.new.as_path())].into_iter().chain(args.graph.alias_file()).collect();
+    args.compare.output.write(&inputs, |w| write_movements(&moves, args.compare.top, Sides::OldNew, w))?;
     Ok(ExitCode::SUCCESS)
 }

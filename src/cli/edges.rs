@@ -1,7 +1,7 @@
 //! `keystone edges`: the graph as an edge list CSV, for other tools (networkx, igraph, …) and
 //! for reading back with `--format edges`.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Result;
@@ -24,6 +24,8 @@ pub fn run(args: Args, progress: &CliProgress) -> Result<ExitCode> {
     args.output.check(&[Some(args.input.as_path())])?;
     let graph = args.graph.load(Some(&args.input), progress)?;
     progress.phase_start("write CSV");
-    args.output.write(|w| write_edges(&graph, w))?;
+    let inputs: Vec<Option<&Path>> =
+        std::iter::once(Some(args.input.as_path())).chain(args.graph.alias_file()).collect();
+    args.output.write(&inputs, |w| write_edges(&graph, w))?;
     Ok(ExitCode::SUCCESS)
 }

@@ -85,6 +85,11 @@ impl GraphArgs {
         Ok(self.aliases.as_deref().map(read_aliases).transpose()?.unwrap_or_default())
     }
 
+    /// The alias file, as an input the output depends on.
+    pub(crate) fn alias_file(&self) -> Option<Option<&Path>> {
+        self.aliases.as_deref().map(Some)
+    }
+
     /// The alias file's name, for errors about its contents.
     pub(crate) fn aliases_name(&self) -> String {
         self.aliases.as_deref().map(|p| p.display().to_string()).unwrap_or_default()

@@ -1,6 +1,6 @@
 //! `keystone rank`: every package (or project, or account) ranked, as CSV.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
@@ -71,6 +71,8 @@ pub fn run(args: Args, progress: &CliProgress) -> Result<ExitCode> {
     let aliases = args.graph.aliases()?;
     let scoring = args.scoring.read(progress)?;
     let graph = args.graph.load(args.input.as_deref(), progress)?;
+    let inputs: Vec<Option<&Path>> =
+        std::iter::once(args.input.as_deref()).chain(args.graph.alias_file()).chain(args.scoring.files()).collect();
     if args.by != By::Package {
         let groups = match args.by {
             By::Project => {
@@ -90,10 +92,11 @@ pub fn run(args: Args, progress: &CliProgress) -> Result<ExitCode> {
             let evidence = group_evidence(&graph, &groups, &metrics, &reach, &pr, &lists, progress);
             let scores = score(&evidence, &scoring.weights);
             progress.phase_start("write CSV");
-            args.output.write(|w| write_group_scores(&graph, kind, &groups, &metrics, &scores, args.top, w))?;
+            args.output
+                .write(&inputs, |w| write_group_scores(&graph, kind, &groups, &metrics, &scores, args.top, w))?;
         } else {
             progress.phase_start("write CSV");
-            args.output.write(|w| write_groups(&graph, kind, &groups, &metrics, &reach, args.top, w))?;
+            args.output.write(&inputs, |w| write_groups(&graph, kind, &groups, &metrics, &reach, args.top, w))?;
         }
         return Ok(ExitCode::SUCCESS);
     }
@@ -102,10 +105,10 @@ pub fn run(args: Args, progress: &CliProgress) -> Result<ExitCode> {
     if scored {
         let scores = score(&evidence(&graph, &ranking, &lists, progress), &scoring.weights);
         progress.phase_start("write CSV");
-        args.output.write(|w| write_scores(&graph, &ranking, &scores, args.top, w))?;
+        args.output.write(&inputs, |w| write_scores(&graph, &ranking, &scores, args.top, w))?;
     } else {
         progress.phase_start("write CSV");
-        args.output.write(|w| write_rank(&graph, &ranking, args.top, w))?;
+        args.output.write(&inputs, |w| write_rank(&graph, &ranking, args.top, w))?;
     }
     Ok(ExitCode::SUCCESS)
 }

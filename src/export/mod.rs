@@ -1,8 +1,10 @@
 //! Outputs: typed tables ([`table`]: columns, formats, the writer), the tables keystone writes
-//! ([`tables`], and [`movements`] for two rankings side by side). Column names, order and
+//! ([`tables`], and [`movements`] for two rankings side by side), and where they came from
+//! ([`provenance`]). Column names, order and
 //! types are a public contract. Files are written atomically
 //! ([`write_atomic`](crate::atomic::write_atomic)).
 
 pub mod movements;
+pub mod provenance;
 pub mod table;
 pub mod tables;

@@ -17,7 +17,10 @@ use arrow_array::{ArrayRef, RecordBatch};
 use arrow_schema::{DataType, Field, Schema};
 use parquet::arrow::ArrowWriter;
 use parquet::basic::{Compression as ParquetCompression, ZstdLevel};
+use parquet::file::metadata::KeyValue;
 use parquet::file::properties::WriterProperties;
+
+use super::provenance::{Provenance, KEY};
 
 /// A column's type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -383,8 +386,14 @@ fn parquet_error(e: parquet::errors::ParquetError) -> std::io::Error {
 }
 
 impl<'a> TableWriter<'a> {
-    /// Starts a table of `columns` in `format` on `out` (the CSV header is written at once).
-    pub fn new(format: Format, columns: Vec<Column>, out: &'a mut dyn Write) -> std::io::Result<Self> {
+    /// Starts a table of `columns` in `format` on `out` (the CSV header is written at once); a
+    /// Parquet file carries `provenance` in its key-value metadata.
+    pub fn new(
+        format: Format,
+        columns: Vec<Column>,
+        provenance: Option<&Provenance>,
+        out: &'a mut dyn Write,
+    ) -> std::io::Result<Self> {
         let sink = match format.encoding {
             Encoding::Csv => {
                 let mut csv =
@@ -410,6 +419,7 @@ impl<'a> TableWriter<'a> {
                 let props = WriterProperties::builder()
                     .set_compression(ParquetCompression::ZSTD(ZstdLevel::default()))
                     .set_created_by(format!("keystone {}", env!("CARGO_PKG_VERSION")))
+                    .set_key_value_metadata(provenance.map(|p| vec![KeyValue::new(KEY.to_string(), p.to_json())]))
                     .build();
                 let writer = ArrowWriter::try_new(Vec::new(), schema.clone(), Some(props)).map_err(parquet_error)?;
                 let builders = columns.iter().map(|c| Builder::new(c.ty)).collect();

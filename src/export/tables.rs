@@ -5,6 +5,7 @@
 
 use std::io::Write;
 
+use super::provenance::Provenance;
 use super::table::{Cells, Fixed, Format, Sci, TableWriter};
 use crate::analysis::bindings::Candidate;
 use crate::analysis::gateways::gateway_flag;
@@ -16,12 +17,14 @@ use crate::graph::Graph;
 use crate::model::{Advisory, Ecosystem};
 use crate::row;
 
-/// Where a table goes: its format and the stream it is written to.
+/// Where a table goes: its format, the stream it is written to, and what made it.
 pub struct Target<'a> {
     /// The format.
     pub format: Format,
     /// The stream.
     pub out: &'a mut dyn Write,
+    /// Where it came from, for formats that carry it (Parquet).
+    pub provenance: Option<&'a Provenance>,
 }
 
 impl<'a> Target<'a> {
@@ -43,7 +46,7 @@ impl<'a> Target<'a> {
             }
         }
         let width = columns.len();
-        let mut table = TableWriter::new(self.format, columns, self.out)?;
+        let mut table = TableWriter::new(self.format, columns, self.provenance, self.out)?;
         for row in rows {
             let mut values = Vec::with_capacity(width);
             row.push(&mut values);

@@ -287,3 +287,38 @@ fn outputs_take_the_mode_of_a_plain_file() {
     std::fs::set_permissions(&out, std::fs::Permissions::from_mode(0o640)).unwrap();
     assert_eq!(run(), 0o640);
 }
+
+/// Where an output came from: Parquet carries the keystone version, the command line and each
+/// input's size and SHA-256 in its metadata (and stays byte-identical run to run);
+/// `--provenance` writes the same, with the time, beside a CSV.
+#[test]
+fn outputs_say_where_they_came_from() {
+    use parquet::file::reader::{FileReader, SerializedFileReader};
+    let wd = Workdir::new();
+    let input = wd.create("Packages", std::fs::read(fixture("Packages")).unwrap());
+    let sha256 = std::process::Command::new("sha256sum").arg(&input).output().unwrap();
+    let sha256 = String::from_utf8(sha256.stdout).unwrap().split_whitespace().next().unwrap().to_string();
+    let parquet = wd.path("rank.parquet");
+    let run = || {
+        assert_ok(&wd.run(&["rank", path(&input), "-o", path(&parquet)]));
+        std::fs::read(&parquet).unwrap()
+    };
+    assert_eq!(run(), run(), "no time in the table");
+    let reader = SerializedFileReader::new(std::fs::File::open(&parquet).unwrap()).unwrap();
+    let metadata = reader.metadata().file_metadata().key_value_metadata().unwrap();
+    let record = metadata.iter().find(|kv| kv.key == "keystone.provenance").unwrap().value.clone().unwrap();
+    let record: serde_json::Value = serde_json::from_str(&record).unwrap();
+    assert_eq!(record["keystone"], format!("keystone {}", env!("CARGO_PKG_VERSION")));
+    assert_eq!(record["command"][1], "rank");
+    assert_eq!(record["inputs"][0]["sha256"], sha256.as_str());
+    assert_eq!(record["inputs"][0]["bytes"], std::fs::metadata(&input).unwrap().len());
+    let csv = wd.path("rank.csv");
+    assert_ok(&wd.run(&["rank", path(&input), "-o", path(&csv), "--provenance"]));
+    let sidecar: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(wd.path("rank.csv.provenance.json")).unwrap()).unwrap();
+    assert_eq!(sidecar["inputs"][0]["sha256"], sha256.as_str());
+    assert!(sidecar["written_unix_seconds"].as_u64().unwrap() > 1_700_000_000);
+    let out = wd.run(&["rank", path(&input), "--provenance"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("--provenance writes a file beside the output"), "{}", stderr(&out));
+}
