@@ -277,10 +277,6 @@ fn deep_chains_do_not_overflow_the_stack() {
 
 /// A graph with random requirement flags, named `p000`, `p001`, … so that ids are sorted.
 fn flagged(g: &Csr, seed: u64) -> crate::graph::Graph {
-    use crate::graph::{Graph, Meta, Parts, StrTable};
-    use crate::model::{Ecosystem, Profile};
-    let n = g.len();
-    let names: Vec<String> = (0..n).map(|i| format!("p{i:03}")).collect();
     let mut state = seed | 1;
     let flags: Vec<u8> = (0..g.edge_count())
         .map(|_| {
@@ -290,6 +286,15 @@ fn flagged(g: &Csr, seed: u64) -> crate::graph::Graph {
             (state % 4) as u8
         })
         .collect();
+    with_flags(g, flags)
+}
+
+/// The graph of `g` with these requirement flags, one per edge.
+fn with_flags(g: &Csr, flags: Vec<u8>) -> crate::graph::Graph {
+    use crate::graph::{Graph, Meta, Parts, StrTable};
+    use crate::model::{Ecosystem, Profile};
+    let n = g.len();
+    let names: Vec<String> = (0..n).map(|i| format!("p{i:03}")).collect();
     Graph::from_parts(Parts {
         ecosystems: vec![Ecosystem::Generic; n],
         names: StrTable::new(names.iter().map(String::as_str)).unwrap(),
@@ -321,6 +326,17 @@ proptest! {
             let search = floating::blast_new_release(&propagation, x, None);
             prop_assert_eq!(search.reached.len() as u32, fast[x as usize]);
         }
+    }
+
+    /// The premise of `rank`'s shortcut: where every edge admits and floats, floating reach
+    /// is reach.
+    #[test]
+    fn floating_reach_is_reach_where_everything_floats(g in graphs()) {
+        use crate::analysis::floating;
+        let graph = with_flags(&g, vec![3; g.edge_count()]);
+        prop_assert!(graph.every_edge_floats());
+        let floating = floating::floating_reach(&graph, &Default::default(), &NoProgress).unwrap().values;
+        prop_assert_eq!(floating, reach::reach(&g.transpose(), &NoProgress));
     }
 
     #[test]

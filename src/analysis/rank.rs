@@ -70,7 +70,9 @@ pub fn rank(graph: &Graph, limits: &ReachLimits, progress: &dyn Progress) -> Res
     let reach = bounded_reach(graph.reverse(), limits, 0..n, progress)?;
     let depth = depth_counts(graph.reverse(), progress);
     let pr = pagerank(graph.forward(), graph.reverse(), &PageRankOptions::default(), progress);
-    let floating = floating_reach(graph, limits, progress)?;
+    // Where every requirement admits the next release (an edge list has none), a malicious
+    // release floats wherever its package is reached: floating reach is reach, known already.
+    let floating = if graph.every_edge_floats() { reach.clone() } else { floating_reach(graph, limits, progress)? };
     let gateways = top_gateway(graph.reverse(), &reach.values, &graph.project_ids());
     let estimated = |values: &[bool], v: u32| values.get(v as usize).copied().unwrap_or(false);
     let mut rows: Vec<Metrics> = (0..graph.node_count() as u32)

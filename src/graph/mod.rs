@@ -277,6 +277,12 @@ impl Graph {
         self.edge_flags[range].iter().map(|&f| EdgeFlags(f))
     }
 
+    /// Whether every edge's requirement admits the latest release and floats (as an edge
+    /// without a requirement does).
+    pub fn every_edge_floats(&self) -> bool {
+        self.edge_flags.iter().all(|&f| EdgeFlags(f).admits_latest() && EdgeFlags(f).floats())
+    }
+
     /// The requirement of `v`'s `i`-th dependency edge (in `forward().neighbors(v)` order),
     /// empty when none was given.
     pub fn edge_req(&self, v: u32, i: usize) -> &str {
