@@ -8,10 +8,11 @@ use std::process::ExitCode;
 use anyhow::Result;
 use keystone::analysis::gateways::dominators;
 use keystone::analysis::scenario::{run as scenario, Scenario};
+use keystone::atomic::write_atomic;
 use keystone::export::tables::write_blast;
 
 use super::args::{GraphArgs, OutputArgs};
-use super::output::count;
+use super::output::{check_output, count};
 use super::CliProgress;
 
 #[derive(Debug, clap::Args)]
@@ -35,6 +36,9 @@ pub struct Args {
     /// Follow dependents at most this many steps away.
     #[arg(long, value_name = "D")]
     max_depth: Option<u32>,
+    /// Also write the summary as JSON to FILE (atomically).
+    #[arg(long, value_name = "FILE")]
+    summary: Option<PathBuf>,
     #[command(flatten)]
     output: OutputArgs,
     #[command(flatten)]
@@ -43,6 +47,7 @@ pub struct Args {
 
 pub fn run(args: Args, progress: &CliProgress) -> Result<ExitCode> {
     args.output.check(&[Some(args.input.as_path())])?;
+    check_output(args.summary.as_deref(), &[Some(args.input.as_path())])?;
     let graph = args.graph.load(Some(&args.input), progress)?;
     let x = graph.find(&args.package)?;
     let what = if args.new_release {
@@ -108,7 +113,7 @@ pub fn run(args: Args, progress: &CliProgress) -> Result<ExitCode> {
             let _ = write!(summary, " ({})", parts.join(", "));
         }
     }
-    if let Some(gates) = gates {
+    if let Some(gates) = &gates {
         if !gates.gateways.is_empty() {
             summary.push_str("\n  gateways (dependents whose every chain to it crosses the gateway):");
             for &(g, dominated) in gates.gateways.iter().take(5) {
@@ -118,6 +123,37 @@ pub fn run(args: Args, progress: &CliProgress) -> Result<ExitCode> {
     }
     progress.finish();
     progress.message(&summary);
+    if let Some(path) = &args.summary {
+        let depths: Vec<serde_json::Value> = outcome
+            .per_depth()
+            .iter()
+            .map(|row| {
+                let counts: serde_json::Map<String, serde_json::Value> =
+                    row.iter().map(|(s, c)| (s.as_str().to_string(), (*c).into())).collect();
+                counts.into()
+            })
+            .collect();
+        let gateways: Vec<serde_json::Value> = gates
+            .iter()
+            .flat_map(|g| &g.gateways)
+            .map(|&(g, dominated)| serde_json::json!({ "gateway": graph.display_name(g), "dominated": dominated }))
+            .collect();
+        let ranged = matches!(what, Scenario::Affected(_) | Scenario::Removed(_));
+        let json = serde_json::json!({
+            "package": graph.display_name(x),
+            "version": graph.version(x),
+            "scenario": how,
+            "max_depth": args.max_depth,
+            "affected": outcome.search.reached.len(),
+            "by_depth": depths,
+            "releases": ranged.then_some(outcome.releases),
+            "releases_in_range": ranged.then_some(&outcome.in_range),
+            "fixes": ranged.then_some(&outcome.fixes),
+            "unreadable_requirements": ranged.then_some(outcome.unreadable),
+            "gateways": gates.is_some().then_some(gateways),
+        });
+        write_atomic(path, |w| writeln!(w, "{json:#}"))?;
+    }
     let inputs: Vec<Option<&Path>> =
         std::iter::once(Some(args.input.as_path())).chain(args.graph.alias_file()).collect();
     args.output.write(&inputs, |w| write_blast(&graph, &outcome, w))?;

@@ -15,6 +15,9 @@ use super::CliProgress;
 pub struct Args {
     /// A snapshot or raw input.
     input: PathBuf,
+    /// Print the counts as one JSON object instead of text.
+    #[arg(long)]
+    json: bool,
     #[command(flatten)]
     graph: GraphArgs,
 }
@@ -23,6 +26,27 @@ pub fn run(args: Args, progress: &CliProgress) -> Result<ExitCode> {
     let graph = args.graph.load(Some(&args.input), progress)?;
     let s = stats(&graph);
     progress.finish();
+    if args.json {
+        let packages: serde_json::Map<String, serde_json::Value> =
+            s.packages.iter().map(|(e, n)| (e.to_string(), (*n).into())).collect();
+        let json = serde_json::json!({
+            "packages": graph.node_count(),
+            "packages_by_ecosystem": packages,
+            "edges": s.edges,
+            "profile": graph.profile().describe(),
+            "floating_requirements": s.floating_edges,
+            "pinned_requirements": s.edges - s.floating_edges,
+            "unreadable_requirements": s.unparsed_edges,
+            "strongly_connected_components": s.components,
+            "cyclic_components": s.cyclic_components,
+            "packages_in_cycles": s.packages_in_cycles,
+            "largest_component": s.largest_component,
+            "no_dependents": s.no_dependents,
+            "no_dependencies": s.no_dependencies,
+        });
+        write_output(None, |w| writeln!(w, "{json:#}"))?;
+        return Ok(ExitCode::SUCCESS);
+    }
     let per_eco: Vec<String> = s.packages.iter().map(|(e, n)| format!("{e}: {n}")).collect();
     let mut text = String::new();
     _ = writeln!(text, "packages: {} ({})", graph.node_count(), per_eco.join(", "));

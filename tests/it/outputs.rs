@@ -3,7 +3,7 @@
 //! the thread count; an output that is also an input, or has no folder to go into, is refused
 //! before any work.
 
-use crate::workdir::{assert_ok, fixture, path, stderr, Workdir};
+use crate::workdir::{assert_ok, fixture, path, stderr, stdout, Workdir};
 
 #[test]
 fn rank_output_is_atomic_and_deterministic() {
@@ -321,4 +321,26 @@ fn outputs_say_where_they_came_from() {
     let out = wd.run(&["rank", path(&input), "--provenance"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("--provenance writes a file beside the output"), "{}", stderr(&out));
+}
+
+/// `stats --json` and `blast --summary FILE` give the summaries as JSON, with the same counts
+/// as the text.
+#[test]
+fn summaries_as_json() {
+    let wd = Workdir::new();
+    let packages = fixture("Packages");
+    let out = wd.run(&["stats", path(&packages), "--json"]);
+    assert_ok(&out);
+    let stats: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!((stats["packages"].as_u64(), stats["packages_by_ecosystem"]["debian"].as_u64()), (Some(14), Some(14)));
+    assert_eq!(stats["cyclic_components"], 1);
+    let summary = wd.path("summary.json");
+    let out = wd.run(&["blast", path(&packages), "liblzma5", "--summary", path(&summary)]);
+    assert_ok(&out);
+    let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&summary).unwrap()).unwrap();
+    let affected = stdout(&out).lines().count() as u64 - 1;
+    assert_eq!(json["affected"].as_u64(), Some(affected));
+    let by_depth: u64 = json["by_depth"].as_array().unwrap().iter().map(|d| d["affected"].as_u64().unwrap()).sum();
+    assert_eq!(by_depth, affected);
+    assert!(stderr(&out).contains(&format!(": {affected} packages affected if compromised")), "{}", stderr(&out));
 }
