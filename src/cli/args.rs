@@ -136,11 +136,11 @@ pub(crate) struct OutputArgs {
     provenance: bool,
 }
 
-/// What a comparison of two rankings shows, and where its CSV goes.
+/// What a comparison of two rankings shows, and where its table goes.
 #[derive(Debug, Args, Clone)]
 pub(crate) struct CompareArgs {
-    /// Only the packages among the first N of either ranking in the CSV, and the top N in the
-    /// summary (default: every package in the CSV, the top 20 in the summary).
+    /// Only the packages among the first N of either ranking in the table, and the top N in the
+    /// summary (default: every package in the table, the top 20 in the summary).
     #[arg(long, value_name = "N")]
     pub(crate) top: Option<usize>,
     /// The smallest reach on the first side a package needs to be listed among the largest

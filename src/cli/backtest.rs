@@ -43,7 +43,7 @@ pub fn run(args: Args, progress: &CliProgress) -> Result<ExitCode> {
     let groups = projects(&graph, &aliases.projects).with_context(|| args.graph.aliases_name())?;
     let (metrics, _) = group_metrics(graph.reverse(), &groups, progress);
     report_unmatched(&advisories, &graph, &groups, progress);
-    progress.phase_start("write CSV");
+    progress.phase_start("write table");
     let inputs: Vec<Option<&Path>> = [Some(args.osv.as_path()), args.input.as_deref()]
         .into_iter()
         .chain(args.graph.alias_file())

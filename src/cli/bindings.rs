@@ -1,5 +1,5 @@
 //! `keystone bindings`: candidate bindings (a crate or PyPI package linking a native library
-//! Debian packages) seen in raw inputs, as CSV for a person to review before adding them to an
+//! Debian packages) seen in raw inputs, as a table for a person to review before adding them to an
 //! alias file.
 
 use std::path::{Path, PathBuf};
@@ -40,7 +40,7 @@ pub fn run(args: Args, progress: &CliProgress) -> Result<ExitCode> {
         .collect::<Result<Vec<_>>>()?;
     let found = candidates(&ingested);
     progress.message(&format!("{} to review", count(found.len(), "candidate binding")));
-    progress.phase_start("write CSV");
+    progress.phase_start("write table");
     args.output.write(&inputs, |w| write_bindings(&found, w))?;
     Ok(ExitCode::SUCCESS)
 }

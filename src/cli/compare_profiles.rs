@@ -1,5 +1,5 @@
 //! `keystone compare-profiles`: one raw input read once, its graph built under two profiles,
-//! and how the ranking moves from A to B, as CSV with a summary on stderr.
+//! and how the ranking moves from A to B, as a table with a summary on stderr.
 
 use std::path::PathBuf;
 use std::process::ExitCode;

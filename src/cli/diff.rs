@@ -1,5 +1,5 @@
 //! `keystone diff`: how the ranking moved between an old and a new graph (two dumps of an
-//! ecosystem), as CSV, with a summary on stderr.
+//! ecosystem), as a table, with a summary on stderr.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;

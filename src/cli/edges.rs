@@ -1,5 +1,5 @@
-//! `keystone edges`: the graph as an edge list CSV, for other tools (networkx, igraph, …) and
-//! for reading back with `--format edges`.
+//! `keystone edges`: the whole graph as a table, one row per edge, for other tools (networkx,
+//! igraph, …) and for reading back with `--format edges`.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -23,7 +23,7 @@ pub struct Args {
 pub fn run(args: Args, progress: &CliProgress) -> Result<ExitCode> {
     args.output.check(&[Some(args.input.as_path())])?;
     let graph = args.graph.load(Some(&args.input), progress)?;
-    progress.phase_start("write CSV");
+    progress.phase_start("write table");
     let inputs: Vec<Option<&Path>> =
         std::iter::once(Some(args.input.as_path())).chain(args.graph.alias_file()).collect();
     args.output.write(&inputs, |w| write_edges(&graph, w))?;

@@ -46,7 +46,7 @@ enum Command {
     /// Read dumps into a snapshot file that every other command loads fast.
     Ingest(ingest::Args),
     /// Rank every package by reach (transitive dependents), or by the transparent score, or
-    /// roll packages up into projects or accounts; write CSV.
+    /// roll packages up into projects or accounts; write a table.
     Rank(rank::Args),
     /// What breaks if PACKAGE is compromised, publishes a malicious release, has a vulnerable
     /// range or is removed: every affected package, its depth, status and one chain.
@@ -55,9 +55,10 @@ enum Command {
     Why(why::Args),
     /// Size, cycles, roots and leaves of a graph.
     Stats(stats::Args),
-    /// Write the graph as a `dependent,dependency` edge list CSV.
+    /// Write the whole graph as a table, one row per edge (and per package without
+    /// dependencies), which `--format edges` reads back.
     Edges(edges::Args),
-    /// How the ranking by reach moves between two graphs (e.g. two dumps), as CSV.
+    /// How the ranking by reach moves between two graphs (e.g. two dumps), as a table.
     Diff(diff::Args),
     /// How the ranking by reach moves when one input's graph is built under two profiles.
     CompareProfiles(compare_profiles::Args),

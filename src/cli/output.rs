@@ -54,7 +54,7 @@ pub(crate) fn check_output(output: Option<&Path>, inputs: &[Option<&Path>]) -> R
     Ok(())
 }
 
-/// Where a command writes its CSV: a file (atomically) or stdout.
+/// Where a command writes its output: a file (atomically) or stdout.
 pub(crate) fn write_output(
     output: Option<&Path>,
     write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,

@@ -1,4 +1,4 @@
-//! `keystone rank`: every package (or project, or account) ranked, as CSV.
+//! `keystone rank`: every package (or project, or account) ranked, as a table.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -91,11 +91,11 @@ pub fn run(args: Args, progress: &CliProgress) -> Result<ExitCode> {
             let pr = pagerank(graph.forward(), graph.reverse(), &PageRankOptions::default(), progress).scores;
             let evidence = group_evidence(&graph, &groups, &metrics, &reach, &pr, &lists, progress);
             let scores = score(&evidence, &scoring.weights);
-            progress.phase_start("write CSV");
+            progress.phase_start("write table");
             args.output
                 .write(&inputs, |w| write_group_scores(&graph, kind, &groups, &metrics, &scores, args.top, w))?;
         } else {
-            progress.phase_start("write CSV");
+            progress.phase_start("write table");
             args.output.write(&inputs, |w| write_groups(&graph, kind, &groups, &metrics, &reach, args.top, w))?;
         }
         return Ok(ExitCode::SUCCESS);
@@ -104,10 +104,10 @@ pub fn run(args: Args, progress: &CliProgress) -> Result<ExitCode> {
     let ranking = args.reach.rank_scored(&graph, args.top.unwrap_or(EXACT_TOP).max(1), &lists, progress)?;
     if scored {
         let scores = score(&evidence(&graph, &ranking, &lists, progress), &scoring.weights);
-        progress.phase_start("write CSV");
+        progress.phase_start("write table");
         args.output.write(&inputs, |w| write_scores(&graph, &ranking, &scores, args.top, w))?;
     } else {
-        progress.phase_start("write CSV");
+        progress.phase_start("write table");
         args.output.write(&inputs, |w| write_rank(&graph, &ranking, args.top, w))?;
     }
     Ok(ExitCode::SUCCESS)
