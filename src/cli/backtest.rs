@@ -36,7 +36,7 @@ pub fn run(args: Args, progress: &CliProgress) -> Result<ExitCode> {
     let advisories = read_osv(&args.osv)?;
     let aliases = args.graph.aliases()?;
     let scoring = args.scoring.read(progress)?;
-    let graph = args.graph.load(args.input.as_deref(), progress)?;
+    let graph = args.graph.load_with(args.input.as_deref(), &aliases, progress)?;
     let lists = scoring.popularity(&graph, progress)?;
     let ranking = args.reach.rank_scored(&graph, EXACT_TOP, &lists, progress)?;
     let scores = score(&evidence(&graph, &ranking, &lists, progress), &scoring.weights);

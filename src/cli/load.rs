@@ -112,9 +112,14 @@ impl GraphArgs {
     /// Loads the graph of `input`: a snapshot, a raw input, or (none) the embedded default,
     /// with the alias file's bindings.
     pub(crate) fn load(&self, input: Option<&Path>, progress: &CliProgress) -> Result<Graph> {
-        let aliases = self.aliases()?;
+        self.load_with(input, &self.aliases()?, progress)
+    }
+
+    /// [`load`](GraphArgs::load) with the alias file already read, for commands that use its
+    /// projects too.
+    pub(crate) fn load_with(&self, input: Option<&Path>, aliases: &Aliases, progress: &CliProgress) -> Result<Graph> {
         let graph = self.load_plain(input, progress)?;
-        self.bind(graph, &aliases, progress)
+        self.bind(graph, aliases, progress)
     }
 
     fn load_plain(&self, input: Option<&Path>, progress: &CliProgress) -> Result<Graph> {

@@ -70,7 +70,7 @@ pub fn run(args: Args, progress: &CliProgress) -> Result<ExitCode> {
     args.output.check(&[args.input.as_deref()])?;
     let aliases = args.graph.aliases()?;
     let scoring = args.scoring.read(progress)?;
-    let graph = args.graph.load(args.input.as_deref(), progress)?;
+    let graph = args.graph.load_with(args.input.as_deref(), &aliases, progress)?;
     let inputs: Vec<Option<&Path>> =
         std::iter::once(args.input.as_deref()).chain(args.graph.alias_file()).chain(args.scoring.files()).collect();
     if args.by != By::Package {
