@@ -153,9 +153,9 @@ proptest! {
         let reverse = g.transpose();
         let expected = reference::reach(&reverse);
         prop_assert_eq!(&reach::reach(&reverse, &NoProgress), &expected);
-        prop_assert_eq!(&reach::reach_with_threshold(&reverse, 0, &NoProgress), &expected);
-        prop_assert_eq!(&reach::reach_with_threshold(&reverse, 3, &NoProgress), &expected);
-        prop_assert_eq!(&reach::reach_with_threshold(&reverse, usize::MAX, &NoProgress), &expected);
+        prop_assert_eq!(&reach::reach_with_threshold(&reverse, 0), &expected);
+        prop_assert_eq!(&reach::reach_with_threshold(&reverse, 3), &expected);
+        prop_assert_eq!(&reach::reach_with_threshold(&reverse, usize::MAX), &expected);
     }
 
     #[test]

@@ -5,7 +5,7 @@
 use rayon::prelude::*;
 
 use crate::graph::csr::Csr;
-use crate::progress::Progress;
+use crate::progress::{Progress, Work};
 
 /// Counts of dependents at shortest depth 1, 2 and 3.
 pub type DepthCounts = [u32; 3];
@@ -26,7 +26,7 @@ pub type DepthCounts = [u32; 3];
 /// ```
 pub fn depth_counts(reverse: &Csr, progress: &dyn Progress) -> Vec<DepthCounts> {
     let n = reverse.len();
-    progress.phase("depth counts", Some(n as u64));
+    progress.phase("depth counts", Work::Items { unit: "packages", total: Some(n as u64) });
     (0..n as u32)
         .into_par_iter()
         .map_init(

@@ -21,7 +21,7 @@ use crate::error::Result;
 use crate::graph::csr::Csr;
 use crate::graph::scc::components;
 use crate::graph::Graph;
-use crate::progress::Progress;
+use crate::progress::{Progress, Work};
 
 /// The reverse graph of propagation over `2n` nodes: node `v < n` is package `v`, node `n + v`
 /// stands for "a malicious next release of `v`". Edges run from a release to the packages whose
@@ -63,7 +63,7 @@ pub fn blast_new_release(propagation: &Csr, x: u32, max_depth: Option<u32>) -> S
 pub fn floating_reach(graph: &Graph, limits: &ReachLimits, progress: &dyn Progress) -> Result<BoundedReach> {
     let n = graph.node_count();
     let propagation = propagation_graph(graph);
-    progress.phase("floating reach", None);
+    progress.phase("floating reach", Work::Unmeasured);
     let mut result = bounded_reach(&propagation, limits, n..2 * n, progress)?;
     result.values.drain(..n);
     result.estimated.drain(..n.min(result.estimated.len()));

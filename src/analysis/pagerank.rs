@@ -5,7 +5,7 @@
 use rayon::prelude::*;
 
 use crate::graph::csr::Csr;
-use crate::progress::Progress;
+use crate::progress::{Progress, Work};
 
 /// Parameters of [`pagerank`].
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -64,7 +64,7 @@ pub fn pagerank(forward: &Csr, reverse: &Csr, opts: &PageRankOptions, progress: 
     if n == 0 {
         return PageRank { scores: Vec::new(), iterations: 0, converged: true };
     }
-    progress.phase("pagerank", Some(opts.max_iterations as u64));
+    progress.phase("pagerank", Work::Items { unit: "rounds", total: Some(opts.max_iterations as u64) });
     let d = opts.damping;
     let inverse_degree: Vec<f64> = (0..n as u32)
         .into_par_iter()

@@ -10,7 +10,7 @@ use super::pagerank::{pagerank, PageRankOptions};
 use super::reach::{bounded_reach, Approximation, ReachLimits};
 use crate::error::Result;
 use crate::graph::Graph;
-use crate::progress::Progress;
+use crate::progress::{Progress, Work};
 
 /// One package's measures.
 #[derive(Debug, Clone, PartialEq)]
@@ -66,7 +66,7 @@ pub struct Ranking {
 /// [`Error::Memory`](crate::error::Error::Memory) when even sketches would not fit the limit.
 pub fn rank(graph: &Graph, limits: &ReachLimits, progress: &dyn Progress) -> Result<Ranking> {
     let n = graph.node_count();
-    progress.phase("reach", None);
+    progress.phase("reach", Work::Unmeasured);
     let reach = bounded_reach(graph.reverse(), limits, 0..n, progress)?;
     let depth = depth_counts(graph.reverse(), progress);
     let pr = pagerank(graph.forward(), graph.reverse(), &PageRankOptions::default(), progress);

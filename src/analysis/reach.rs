@@ -32,7 +32,7 @@ use crate::error::{Error, Result};
 use crate::graph::bitset::Bitset;
 use crate::graph::csr::Csr;
 use crate::graph::scc::components;
-use crate::progress::Progress;
+use crate::progress::{Progress, Work};
 
 /// How a pass stores its sets.
 #[derive(Debug, Clone, Copy)]
@@ -196,8 +196,8 @@ impl NodeSet {
 /// assert_eq!(reach(&forward.transpose(), &NoProgress), vec![0, 1, 3, 0]);
 /// ```
 pub fn reach(reverse: &Csr, progress: &dyn Progress) -> Vec<u32> {
-    progress.phase("reach", None);
-    reach_with_threshold(reverse, dense_threshold(reverse.len()), progress)
+    progress.phase("reach", Work::Unmeasured);
+    reach_with_threshold(reverse, dense_threshold(reverse.len()))
 }
 
 /// The set size past which [`reach`] switches a set of `n` possible nodes to a bitset.
@@ -205,11 +205,10 @@ pub(crate) fn dense_threshold(n: usize) -> usize {
     (n / 256).max(64)
 }
 
-/// [`reach`] with an explicit sparse-to-dense threshold (tests force both representations),
-/// within the caller's progress phase.
-pub(crate) fn reach_with_threshold(reverse: &Csr, threshold: usize, progress: &dyn Progress) -> Vec<u32> {
+/// [`reach`] with an explicit sparse-to-dense threshold (tests force both representations).
+pub(crate) fn reach_with_threshold(reverse: &Csr, threshold: usize) -> Vec<u32> {
     let condensation = Condensation::new(reverse);
-    let sizes = condensation.unbounded(threshold, progress, |set| set.exact_len().unwrap_or_default() as u32);
+    let sizes = condensation.unbounded(threshold, |set| set.exact_len().unwrap_or_default() as u32);
     condensation.per_node(&sizes).map(|size| size - 1).collect()
 }
 
@@ -227,14 +226,14 @@ pub(crate) fn reach_with_threshold(reverse: &Csr, threshold: usize, progress: &d
 /// assert_eq!(weighted_reach(&forward.transpose(), &[10.0, 1.0, 0.5], &NoProgress), vec![0.0, 10.0, 11.0]);
 /// ```
 pub fn weighted_reach(reverse: &Csr, weights: &[f64], progress: &dyn Progress) -> Vec<f64> {
-    progress.phase("weighted reach", None);
+    progress.phase("weighted reach", Work::Unmeasured);
     let sum = |set: SetRef<'_>| match set {
         SetRef::Sparse(v) => v.iter().map(|&v| weights[v as usize]).sum(),
         SetRef::Dense(bits, _) => bits.iter().fold(0.0, |total, v| total + weights[v as usize]),
         SetRef::Sketch(_) => unreachable!("exact passes hold no sketches"),
     };
     let condensation = Condensation::new(reverse);
-    let totals = condensation.unbounded(dense_threshold(reverse.len()), progress, sum);
+    let totals = condensation.unbounded(dense_threshold(reverse.len()), sum);
     condensation.per_node(&totals).zip(weights).map(|(total, &w)| (total - w).max(0.0)).collect()
 }
 
@@ -322,7 +321,7 @@ pub fn bounded_reach(
     let n = reverse.len();
     let condensation = Condensation::new(reverse);
     let exact = Mode::Exact { threshold: dense_threshold(n) };
-    let exact_bytes = match condensation.totals(exact, limits.max_bytes, progress, |set| set.exact_len()) {
+    let exact_bytes = match condensation.totals(exact, limits.max_bytes, |set| set.exact_len()) {
         Ok(sizes) => {
             let values = condensation.per_node(&sizes).map(|size| size.unwrap_or_default() as u32 - 1);
             return Ok(BoundedReach { values: values.collect(), estimated: Vec::new(), approximation: None });
@@ -339,17 +338,17 @@ pub fn bounded_reach(
             needed: peak * (16 + SET_OVERHEAD),
             limit: limits.max_bytes,
         })?;
-    progress.phase("reach, estimated", None);
+    progress.phase("reach, estimated", Work::Unmeasured);
     let estimate = |set: SetRef<'_>| match set {
         SetRef::Sketch(registers) => (sketch::estimate(registers).round().clamp(2.0, n as f64) as u32, true),
         other => (other.exact_len().unwrap_or_default() as u32, false),
     };
     let mut sizes = condensation
-        .totals(Mode::Sketch { registers }, limits.max_bytes, progress, estimate)
+        .totals(Mode::Sketch { registers }, limits.max_bytes, estimate)
         .map_err(|bytes| Error::Memory { what: "reach sketches".into(), needed: bytes, limit: limits.max_bytes })?;
 
     // Re-check the largest estimates, largest first, until the top is exact.
-    progress.phase("reach, exact re-check", None);
+    progress.phase("reach, exact re-check", Work::Unmeasured);
     let count = condensation.keys();
     let interesting: Vec<u32> = of_interest.map(|v| condensation.key_of(v as u32)).collect();
     let mut wanted = vec![false; count];
@@ -373,7 +372,6 @@ pub fn bounded_reach(
             sizes[c as usize] = (size, false);
         }
         done += batch.len();
-        progress.advance(batch.len() as u64);
     }
     let values = condensation.per_node(&sizes).map(|(size, _)| size - 1).collect();
     let estimated = condensation.per_node(&sizes).map(|(_, estimated)| estimated).collect();
@@ -586,10 +584,9 @@ impl<'g> Condensation<'g> {
     fn unbounded<T: Copy + Default + Send + Sync>(
         &self,
         threshold: usize,
-        progress: &dyn Progress,
         measure: impl Fn(SetRef<'_>) -> T + Sync,
     ) -> Vec<T> {
-        match self.totals(Mode::Exact { threshold }, u64::MAX, progress, measure) {
+        match self.totals(Mode::Exact { threshold }, u64::MAX, measure) {
             Ok(totals) => totals,
             Err(_) => unreachable!("a pass without a limit runs to the end"),
         }
@@ -601,7 +598,6 @@ impl<'g> Condensation<'g> {
         &self,
         mode: Mode,
         max_bytes: u64,
-        progress: &dyn Progress,
         measure: impl Fn(SetRef<'_>) -> T + Sync,
     ) -> Result<Vec<T>, u64> {
         let n = self.key.len();
@@ -652,7 +648,6 @@ impl<'g> Condensation<'g> {
             if over.load(Ordering::Relaxed) {
                 return Err(alive.load(Ordering::Relaxed));
             }
-            progress.advance(computed.len() as u64);
             let mut freed = 0;
             for Computed { key, set, total, last_read } in computed.into_iter().flatten() {
                 totals[key as usize] = total;

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use anyhow::Result;
 use keystone::analysis::paths::{blast, Bounds, Search};
 use keystone::graph::snapshot;
-use keystone::progress::Progress;
+use keystone::progress::{Progress, Work};
 use keystone::synthetic::{generate, SynthParams};
 use rayon::prelude::*;
 
@@ -34,14 +34,14 @@ pub struct Args {
 pub fn run(args: Args, progress: &CliProgress) -> Result<ExitCode> {
     let base = if args.dense { SynthParams::dense() } else { SynthParams::npm() };
     let params = SynthParams { packages: args.packages.unwrap_or(base.packages), seed: args.seed, ..base };
-    progress.phase("generate synthetic graph", None);
+    progress.phase("generate synthetic graph", Work::Unmeasured);
     let graph = generate(&params);
     progress.phase_start("write snapshot");
     snapshot::save(&graph, &args.output)?;
 
     // Statistics: in-degrees exactly; mean reach (= mean number of transitive dependencies)
     // from the dependency closures of a seeded sample; the top hubs' reach exactly.
-    progress.phase("statistics", None);
+    progress.phase("statistics", Work::Unmeasured);
     let n = graph.node_count() as u32;
     let mut indegree: Vec<(usize, u32)> = (0..n).map(|v| (graph.reverse().degree(v), v)).collect();
     indegree.sort_unstable();

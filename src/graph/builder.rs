@@ -18,7 +18,7 @@ use super::csr::Csr;
 use super::{EdgeFlags, Graph, Meta, StrLists, StrTable};
 use crate::error::{Error, Result};
 use crate::model::{Dependency, Ecosystem, Ingested, Profile};
-use crate::progress::Progress;
+use crate::progress::{Progress, Work};
 use crate::versions;
 
 type Key<'a> = (Ecosystem, &'a str);
@@ -44,7 +44,7 @@ impl<'a> Interner<'a> {
 /// Builds the graph of `inputs` under `profile`. Records of the same (ecosystem, name) from
 /// several inputs are merged: their dependencies are united, and the first version is kept.
 pub fn build(inputs: &[Ingested], profile: Profile, progress: &dyn Progress) -> Result<Graph> {
-    progress.phase("build graph", None);
+    progress.phase("build graph", Work::Unmeasured);
     // Records first, so that provisional ids below `records` are exactly the records.
     let mut names = Interner::default();
     let mut versions: Vec<Option<&str>> = Vec::new();
@@ -112,7 +112,6 @@ pub fn build(inputs: &[Ingested], profile: Profile, progress: &dyn Progress) -> 
         final_id[old as usize] = new as u32;
     }
     edges.par_iter_mut().for_each(|(a, b)| (*a, *b) = (final_id[*a as usize], final_id[*b as usize]));
-    progress.advance(edges.len() as u64);
     let (forward, data) = Csr::from_edges_with(n, &edges, &data, |kept, other| kept.0 |= other.0);
     let edge_flags = data.iter().map(|&(flags, _)| flags).collect();
     let edge_reqs = StrTable::new(data.iter().map(|&(_, i)| origins[i as usize].1.req.as_deref().unwrap_or("")))?;

@@ -10,16 +10,32 @@ use std::path::{Path, PathBuf};
 
 use super::{decompress, Stream};
 use crate::error::{Error, Limit, Location, Result};
+use crate::progress::Meter;
 
 /// Where the members come from.
 pub(crate) enum Archive<'a> {
-    /// A folder on disk.
-    Folder(&'a Path),
+    /// A folder on disk: its files, and the meter of the bytes of them read so far.
+    Folder(&'a Path, Vec<(PathBuf, u64)>, Meter),
     /// A tar stream (already decompressed), read once; the path names it in errors.
     Tar(Stream, &'a Path),
 }
 
-impl Archive<'_> {
+impl<'a> Archive<'a> {
+    /// The files of the folder `dir`.
+    pub(crate) fn folder(dir: &'a Path) -> Result<Archive<'a>> {
+        let files = files(dir)?;
+        let meter = Meter::new(Some(files.iter().map(|(_, size)| size).sum()));
+        Ok(Archive::Folder(dir, files, meter))
+    }
+
+    /// How much of the archive as stored has been read.
+    pub(crate) fn meter(&self) -> Meter {
+        match self {
+            Archive::Folder(_, _, meter) => meter.clone(),
+            Archive::Tar(stream, _) => stream.meter().clone(),
+        }
+    }
+
     /// Calls `each` with every member that `wanted` picks (giving it a key), as a reader, with
     /// its location and size. A tar stream is read in its order, a folder in path order.
     pub(crate) fn walk<K>(
@@ -28,12 +44,14 @@ impl Archive<'_> {
         mut each: impl FnMut(K, &mut dyn Read, Member) -> Result<()>,
     ) -> Result<()> {
         match self {
-            Archive::Folder(dir) => {
-                for (relative, size) in files(dir)? {
-                    let Some(key) = wanted(&relative) else { continue };
-                    let at = dir.join(&relative);
-                    let mut file = File::open(&at).map_err(|e| Error::io(&at, e))?;
-                    each(key, &mut file, Member { at, size })?;
+            Archive::Folder(dir, files, meter) => {
+                for (relative, size) in files {
+                    if let Some(key) = wanted(&relative) {
+                        let at = dir.join(&relative);
+                        let mut file = File::open(&at).map_err(|e| Error::io(&at, e))?;
+                        each(key, &mut file, Member { at, size })?;
+                    }
+                    meter.add(size);
                 }
                 Ok(())
             }

@@ -18,7 +18,7 @@ use super::cargo_targets::Targets;
 use super::{CargoOptions, Ingest, ReadOptions, Stream};
 use crate::error::{Error, Location, Result};
 use crate::model::{normalize_repository, DepKind, Dependency, Ecosystem, Ingested, PackageRecord, Skipped};
-use crate::progress::Progress;
+use crate::progress::{Progress, Work};
 
 /// The `cargo metadata` format.
 #[derive(Debug, Clone, Default)]
@@ -31,7 +31,7 @@ impl Ingest for CargoMetadata {
     /// Runs `cargo metadata` on a `Cargo.toml`; reads any other file as its saved JSON.
     fn read(&self, path: &Path, opts: &ReadOptions, progress: &dyn Progress) -> Result<Ingested> {
         if path.file_name().is_some_and(|n| n == "Cargo.toml") {
-            progress.phase("run cargo metadata", None);
+            progress.phase("run cargo metadata", Work::Unmeasured);
             let metadata = MetadataCommand::new()
                 .manifest_path(path)
                 .exec()
@@ -51,7 +51,7 @@ impl Ingest for CargoMetadata {
         _opts: &ReadOptions,
         progress: &dyn Progress,
     ) -> Result<Ingested> {
-        progress.phase("read cargo metadata JSON", None);
+        progress.phase("read cargo metadata JSON", Work::Bytes(input.meter().clone()));
         let metadata = serde_json::from_reader::<_, Metadata>(input).map_err(|e| {
             Error::parse(
                 Location::line(path, e.line() as u64),

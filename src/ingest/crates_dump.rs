@@ -25,7 +25,7 @@ use super::crates_index::{version_rank, Rank};
 use super::{csv_rows, BadRecords, CargoOptions, Ingest, ReadOptions, Stream};
 use crate::error::{Error, Location, Result};
 use crate::model::{normalize_repository, DepKind, Dependency, Ecosystem, Ingested, PackageRecord};
-use crate::progress::Progress;
+use crate::progress::{Progress, Work};
 
 /// The crates.io db-dump format.
 #[derive(Debug, Clone, Default)]
@@ -169,7 +169,7 @@ impl Ingest for CratesDump {
     /// `max_record_bytes`), since the dependencies can only be kept once every crate's latest
     /// release is known. A dump on disk is better read with [`Ingest::read`].
     fn read_stream(&self, input: Stream, path: &Path, opts: &ReadOptions, progress: &dyn Progress) -> Result<Ingested> {
-        progress.phase("read crates.io db-dump tables into memory", None);
+        progress.phase("read crates.io db-dump tables into memory", Work::Bytes(input.meter().clone()));
         let mut tables = Vec::new();
         Archive::Tar(input, path).walk(
             |member| table_of(member, &TABLES),
@@ -189,9 +189,9 @@ impl CratesDump {
     fn read_dump(&self, dump: Dump<'_>, opts: &ReadOptions, progress: &dyn Progress) -> Result<Ingested> {
         let mut bad = BadRecords::new(opts);
         let mut releases = Releases::default();
-        progress.phase("read crates.io db-dump crates and versions", None);
         let tables = ["crates.csv", "versions.csv", "crate_owners.csv", "users.csv", "teams.csv"];
-        each_table(&dump, opts, &tables, |name, reader, at| match name {
+        let phase = "read crates.io db-dump crates and versions";
+        each_table(&dump, opts, &tables, (phase, progress), |name, reader, at| match name {
             "crates.csv" => Table::open(reader, at, &["id", "name", "repository"])?.rows(&mut bad, |f| {
                 let crate_id = id(f[0], "id")?;
                 releases.names.insert(crate_id, f[1].to_string());
@@ -249,8 +249,8 @@ impl CratesDump {
             .collect();
         let mut deps: HashMap<u64, Vec<Dependency>> = HashMap::new();
         let mut feature_deps: HashMap<u64, Vec<FeatureDep>> = HashMap::new();
-        progress.phase("read crates.io db-dump dependencies", None);
-        each_table(&dump, opts, &["dependencies.csv"], |_, reader, at| {
+        let phase = "read crates.io db-dump dependencies";
+        each_table(&dump, opts, &["dependencies.csv"], (phase, progress), |_, reader, at| {
             let columns = ["version_id", "crate_id", "kind", "optional", "req", "explicit_name", "features", "target"];
             Table::open(reader, at, &columns)?.rows(&mut bad, |f| {
                 let Some(&dependent) = chosen.get(&id(f[0], "version_id")?) else {
@@ -311,7 +311,7 @@ impl CratesDump {
         crates.sort_unstable_by(|a, b| a.0.name.cmp(&b.0.name));
         let (mut packages, features): (Vec<PackageRecord>, Vec<CrateFeatures>) = crates.into_iter().unzip();
         if self.cargo.features {
-            progress.phase("switch on optional dependencies by features", None);
+            progress.phase("switch on optional dependencies by features", Work::Unmeasured);
             switch_on(&mut packages, &features);
         }
         Ok(Ingested { packages, skipped: bad.finish() })
@@ -319,12 +319,13 @@ impl CratesDump {
 }
 
 /// Calls `each` with every table of `wanted` found in `dump` (a folder, a tarball read in one
-/// pass, or tables in memory), naming each by its location; a wanted table that is missing is
-/// an error, unless it is one of the [`OPTIONAL`] ones.
+/// pass, or tables in memory), naming each by its location, as the phase `phase`; a wanted
+/// table that is missing is an error, unless it is one of the [`OPTIONAL`] ones.
 fn each_table(
     dump: &Dump<'_>,
     opts: &ReadOptions,
     wanted: &[&'static str],
+    (phase, progress): (&str, &dyn Progress),
     mut each: impl FnMut(&str, &mut dyn Read, PathBuf) -> Result<()>,
 ) -> Result<()> {
     let mut missing: Vec<&str> = wanted.to_vec();
@@ -338,13 +339,15 @@ fn each_table(
         };
     match dump {
         Dump::Tables(_, tables) => {
+            progress.phase(phase, Work::Unmeasured);
             for (table, at, bytes) in tables.iter().filter(|(table, _, _)| wanted.contains(table)) {
                 found(table, &mut bytes.as_slice(), at.clone())?;
             }
         }
         Dump::At(path) => {
             let archive =
-                if path.is_dir() { Archive::Folder(path) } else { Archive::Tar(super::open(path, opts)?, path) };
+                if path.is_dir() { Archive::folder(path)? } else { Archive::Tar(super::open(path, opts)?, path) };
+            progress.phase(phase, Work::Bytes(archive.meter()));
             archive.walk(|member| table_of(member, wanted), |table, reader, member| found(table, reader, member.at))?;
         }
     }

@@ -33,7 +33,7 @@ use super::lines::{batches, Batch};
 use super::{archive, BadRecords, CargoOptions, Ingest, ReadOptions, Stream};
 use crate::error::{Error, Location, Result};
 use crate::model::{DepKind, Dependency, Ecosystem, Ingested, PackageRecord};
-use crate::progress::Progress;
+use crate::progress::{Meter, Progress, Work};
 
 /// The crates.io index format.
 #[derive(Debug, Clone, Default)]
@@ -126,18 +126,19 @@ impl Ingest for CratesIndex {
         }
         let mut files = archive::files(path)?;
         files.retain(|(file, _)| file.as_os_str() != "config.json");
-        let bytes = files.iter().map(|(_, len)| len).sum();
-        progress.phase("read crates.io index checkout", Some(bytes));
+        let meter = Meter::new(Some(files.iter().map(|(_, len)| len).sum()));
+        progress.phase("read crates.io index checkout", Work::Bytes(meter.clone()));
         let batches = files.into_iter().map(|(file, _)| {
             let file = path.join(file);
             let data = std::fs::read(&file).map_err(|e| Error::io(&file, e))?;
+            meter.add(data.len() as u64);
             Ok((file, Batch { first_line: 1, data }))
         });
         Reader::new(progress, opts, self).read(batches)
     }
 
     fn read_stream(&self, input: Stream, path: &Path, opts: &ReadOptions, progress: &dyn Progress) -> Result<Ingested> {
-        progress.phase("read crates.io index lines", None);
+        progress.phase("read crates.io index lines", Work::Bytes(input.meter().clone()));
         let batches = batches(input, path, opts.max_record_bytes).map(|batch| Ok((path.to_path_buf(), batch?)));
         Reader::new(progress, opts, self).read(batches)
     }
@@ -256,7 +257,6 @@ impl<'p> Reader<'p> {
                     return Err(e);
                 }
             };
-            self.progress.advance(batch.data.len() as u64);
             let (lines, chosen) =
                 rayon::join(|| first_pass(&batch), || pending.take().map_or(Ok(()), |passed| self.choose(passed)));
             chosen?;
@@ -282,7 +282,7 @@ impl<'p> Reader<'p> {
             })
             .unzip();
         if self.format.cargo.features {
-            self.progress.phase("switch on optional dependencies by features", None);
+            self.progress.phase("switch on optional dependencies by features", Work::Unmeasured);
             switch_on(&mut packages, &features);
         }
         Ingested { packages, skipped: self.bad.finish() }

@@ -19,7 +19,7 @@ use deb822_fast::borrowed::BorrowedParser;
 use super::{decompress, BadRecords, Ingest, ReadOptions, Stream};
 use crate::error::{Error, Limit, Location, Result};
 use crate::model::{DepKind, Dependency, Ecosystem, Ingested, PackageRecord};
-use crate::progress::Progress;
+use crate::progress::{Progress, Work};
 
 /// The Debian `Packages` format.
 #[derive(Debug, Clone, Copy)]
@@ -27,7 +27,7 @@ pub struct Debian;
 
 impl Ingest for Debian {
     fn read_stream(&self, input: Stream, path: &Path, opts: &ReadOptions, progress: &dyn Progress) -> Result<Ingested> {
-        progress.phase("read Debian Packages", None);
+        progress.phase("read Debian Packages", Work::Bytes(input.meter().clone()));
         let mut reader = decompress::read_ahead(input);
         let mut bad = BadRecords::new(opts);
         let mut best: HashMap<String, (debversion::Version, PackageRecord)> = HashMap::default();
@@ -57,7 +57,6 @@ impl Ingest for Debian {
                 }
             }
             if (blank || n == 0) && !stanza.is_empty() {
-                progress.advance(stanza.len() as u64);
                 match parse_stanza(&stanza) {
                     Ok((version, record)) => match best.get(&record.name) {
                         Some((have, _)) if *have >= version => {}

@@ -9,29 +9,77 @@ use std::path::Path;
 use std::sync::mpsc;
 
 use super::limit::{Counting, Limited};
-use super::{ReadOptions, Stream};
+use super::ReadOptions;
 use crate::error::{Error, Result};
+use crate::progress::Meter;
 
 const ZSTD: &[u8] = &[0x28, 0xb5, 0x2f, 0xfd];
 const XZ: &[u8] = &[0xfd, b'7', b'z', b'X', b'Z', 0x00];
 const GZIP: &[u8] = &[0x1f, 0x8b];
 
+/// Decompressed bytes to read, whatever their origin (a file, memory, a tar member), with the
+/// [`Meter`] of the bytes taken from the input as stored: a file's bytes read from disk, out of
+/// its size.
+pub struct Stream {
+    reader: Box<dyn BufRead + Send>,
+    meter: Meter,
+}
+
+impl Stream {
+    /// Reads `reader` as it is (not decompressed), of an unknown size.
+    pub fn new(reader: impl BufRead + Send + 'static) -> Stream {
+        Stream::metered(reader, Meter::new(None))
+    }
+
+    /// Reads `raw`, counting what is taken from it in `meter`.
+    fn metered(raw: impl BufRead + Send + 'static, meter: Meter) -> Stream {
+        Stream { reader: Box::new(Counting::new(raw, meter.clone())), meter }
+    }
+
+    /// How much of the input as stored has been read.
+    pub fn meter(&self) -> &Meter {
+        &self.meter
+    }
+}
+
+impl Read for Stream {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        self.reader.read(buf)
+    }
+}
+
+impl BufRead for Stream {
+    fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
+        self.reader.fill_buf()
+    }
+
+    fn consume(&mut self, amount: usize) {
+        self.reader.consume(amount)
+    }
+}
+
 /// Opens `path` for buffered reading, decompressing it if it starts with a known magic, under
-/// the limits of `opts`.
+/// the limits of `opts`. Its meter counts the bytes read from disk, out of the file's size.
 pub fn open(path: &Path, opts: &ReadOptions) -> Result<Stream> {
     let file = File::open(path).map_err(|e| Error::io(path, e))?;
-    stream(BufReader::with_capacity(1 << 20, file), path, opts)
+    let size = file.metadata().ok().filter(|m| m.is_file()).map(|m| m.len());
+    decompressed(Stream::metered(BufReader::with_capacity(1 << 20, file), Meter::new(size)), path, opts)
+}
+
+/// Reads `bytes` in memory as a file holding them would be read; `at` names them in errors.
+pub(crate) fn in_memory(bytes: std::borrow::Cow<'static, [u8]>, at: &Path, opts: &ReadOptions) -> Result<Stream> {
+    let meter = Meter::new(Some(bytes.len() as u64));
+    decompressed(Stream::metered(std::io::Cursor::new(bytes), meter), at, opts)
 }
 
 /// Decompresses `raw` if it starts with a known magic, under the limits of `opts`; `at` names
-/// it in errors.
-pub fn stream(mut raw: impl BufRead + Send + 'static, at: &Path, opts: &ReadOptions) -> Result<Stream> {
+/// it in errors. The result keeps `raw`'s meter.
+fn decompressed(mut raw: Stream, at: &Path, opts: &ReadOptions) -> Result<Stream> {
     let head = raw.fill_buf().map_err(|e| Error::io(at, e))?;
-    let taken = std::sync::Arc::default();
     let Some(kind) = [ZSTD, XZ, GZIP].into_iter().position(|magic| head.starts_with(magic)) else {
-        return Ok(Box::new(raw));
+        return Ok(raw);
     };
-    let raw = Counting::new(raw, std::sync::Arc::clone(&taken));
+    let meter = raw.meter.clone();
     let inner: Box<dyn Read + Send> = match kind {
         0 => {
             let mut decoder = zstd::Decoder::with_buffer(raw).map_err(|e| Error::io(at, e))?;
@@ -41,14 +89,15 @@ pub fn stream(mut raw: impl BufRead + Send + 'static, at: &Path, opts: &ReadOpti
         1 => Box::new(xz2::bufread::XzDecoder::new_multi_decoder(raw)),
         _ => Box::new(flate2::bufread::MultiGzDecoder::new(raw)),
     };
-    let limited = Limited::new(inner, taken, opts.max_input_bytes, opts.max_ratio);
-    Ok(Box::new(BufReader::with_capacity(1 << 20, limited)))
+    let limited = Limited::new(inner, meter.clone(), opts.max_input_bytes, opts.max_ratio);
+    Ok(Stream { reader: Box::new(BufReader::with_capacity(1 << 20, limited)), meter })
 }
 
 /// Reads `reader` on a thread of its own, up to 4 MiB ahead of the caller, so that
 /// decompression overlaps with parsing.
 pub(crate) fn read_ahead(reader: Stream) -> Stream {
-    Box::new(BufReader::with_capacity(1 << 20, ReadAhead::spawn(reader)))
+    let meter = reader.meter.clone();
+    Stream { reader: Box::new(BufReader::with_capacity(1 << 20, ReadAhead::spawn(reader))), meter }
 }
 
 /// A reader fed by a thread that reads `inner` ahead in 1 MiB chunks.

@@ -15,7 +15,7 @@ use std::path::Path;
 use super::{csv_rows, BadRecords, Ingest, ReadOptions, Stream};
 use crate::error::Result;
 use crate::model::{DepKind, Dependency, Ecosystem, Ingested, PackageRecord};
-use crate::progress::Progress;
+use crate::progress::{Progress, Work};
 
 /// The columns of the table `keystone edges` writes.
 pub const TABLE: [&str; 12] = [
@@ -39,13 +39,12 @@ pub struct Edges;
 
 impl Ingest for Edges {
     fn read_stream(&self, input: Stream, path: &Path, opts: &ReadOptions, progress: &dyn Progress) -> Result<Ingested> {
-        progress.phase("read edge list", None);
+        progress.phase("read edge list", Work::Bytes(input.meter().clone()));
         let mut csv = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(input);
         let mut bad = BadRecords::new(opts);
         let mut packages: BTreeMap<(Ecosystem, String), PackageRecord> = BTreeMap::new();
         let (mut first, mut table) = (true, false);
         csv_rows(&mut csv, path, &mut bad, |row| {
-            progress.advance(1);
             if std::mem::take(&mut first) {
                 table = row.iter().eq(TABLE);
                 if table || (&row[0] == "dependent" && row.get(1) == Some("dependency")) {

@@ -30,7 +30,7 @@ use super::crates_index::version_rank;
 use super::{csv_rows, BadRecords, Ingest, ReadOptions, Stream};
 use crate::error::{Error, Location, Result};
 use crate::model::{DepKind, Dependency, Ecosystem, Ingested, PackageRecord};
-use crate::progress::Progress;
+use crate::progress::{Progress, Work};
 
 /// The libraries.io dependencies CSV format.
 #[derive(Debug, Clone, Copy)]
@@ -84,7 +84,7 @@ struct Row<'r> {
 
 impl Ingest for LibrariesIo {
     fn read_stream(&self, input: Stream, path: &Path, opts: &ReadOptions, progress: &dyn Progress) -> Result<Ingested> {
-        progress.phase("read libraries.io dependencies", None);
+        progress.phase("read libraries.io dependencies", Work::Bytes(input.meter().clone()));
         let mut csv = csv::ReaderBuilder::new().from_reader(input);
         let header = csv
             .headers()
@@ -94,7 +94,6 @@ impl Ingest for LibrariesIo {
         // Each ecosystem's projects, by name, indexed by ecosystem id.
         let mut latest: Vec<HashMap<String, Latest>> = Ecosystem::ALL.map(|_| HashMap::default()).into();
         csv_rows(&mut csv, path, &mut bad, |row| {
-            progress.advance(1);
             let Row { project: (ecosystem, name), version, version_id, dep } = columns.row(row)?;
             let projects = &mut latest[ecosystem as usize];
             let new = || Latest {

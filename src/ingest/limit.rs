@@ -10,24 +10,24 @@
 //! figures are in `docs/reference.md`).
 
 use std::io::{BufRead, Read};
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
 
 use crate::error::Limit;
+use crate::progress::Meter;
 
 /// Decompressed bytes that may come out before the ratio is checked, so that small, very
 /// compressible inputs (a test file of one repeated line) are never refused for their ratio.
 pub const RATIO_GRACE: u64 = 64 << 20;
 
-/// A compressed stream that counts the bytes the decoder takes from it.
+/// An input as stored (compressed or not) that counts the bytes taken from it, for the ratio
+/// limit and for progress.
 pub(crate) struct Counting<R> {
     inner: R,
-    taken: Arc<AtomicU64>,
+    taken: Meter,
 }
 
 impl<R> Counting<R> {
     /// Wraps `inner`; `taken` receives the count.
-    pub(crate) fn new(inner: R, taken: Arc<AtomicU64>) -> Self {
+    pub(crate) fn new(inner: R, taken: Meter) -> Self {
         Counting { inner, taken }
     }
 }
@@ -35,7 +35,7 @@ impl<R> Counting<R> {
 impl<R: Read> Read for Counting<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
-        self.taken.fetch_add(n as u64, Ordering::Relaxed);
+        self.taken.add(n as u64);
         Ok(n)
     }
 }
@@ -46,7 +46,7 @@ impl<R: BufRead> BufRead for Counting<R> {
     }
 
     fn consume(&mut self, amount: usize) {
-        self.taken.fetch_add(amount as u64, Ordering::Relaxed);
+        self.taken.add(amount as u64);
         self.inner.consume(amount);
     }
 }
@@ -55,7 +55,7 @@ impl<R: BufRead> BufRead for Counting<R> {
 /// it is read from then on) once it passes either limit.
 pub(crate) struct Limited<R> {
     inner: R,
-    taken: Arc<AtomicU64>,
+    taken: Meter,
     out: u64,
     max_bytes: u64,
     max_ratio: u64,
@@ -64,7 +64,7 @@ pub(crate) struct Limited<R> {
 
 impl<R> Limited<R> {
     /// Limits `inner`, whose compressed input is counted in `taken`.
-    pub(crate) fn new(inner: R, taken: Arc<AtomicU64>, max_bytes: u64, max_ratio: u64) -> Self {
+    pub(crate) fn new(inner: R, taken: Meter, max_bytes: u64, max_ratio: u64) -> Self {
         Limited { inner, taken, out: 0, max_bytes, max_ratio, exceeded: None }
     }
 }
@@ -76,7 +76,7 @@ impl<R: Read> Read for Limited<R> {
         }
         let n = self.inner.read(buf)?;
         self.out += n as u64;
-        let taken = self.taken.load(Ordering::Relaxed);
+        let taken = self.taken.read();
         let exceeded = if self.out > self.max_bytes {
             Some(Limit::Bytes { limit: self.max_bytes })
         } else if self.out > RATIO_GRACE && self.out > taken.saturating_mul(self.max_ratio) {

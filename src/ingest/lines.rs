@@ -13,7 +13,6 @@ use rustc_hash::FxHashMap;
 use super::{BadRecords, ReadOptions, Stream};
 use crate::error::{Error, Limit, Location, Result};
 use crate::model::{Ingested, PackageRecord};
-use crate::progress::Progress;
 
 /// Bytes per batch (plus the rest of the last line).
 const BATCH_BYTES: u64 = 8 << 20;
@@ -101,14 +100,12 @@ pub(crate) fn records_per_line(
     reader: Stream,
     path: &Path,
     opts: &ReadOptions,
-    progress: &dyn Progress,
     parse: impl Fn(&[u8]) -> Vec<Result<PackageRecord, String>> + Sync,
 ) -> Result<Ingested> {
     let mut bad = BadRecords::new(opts);
     let mut packages: FxHashMap<String, PackageRecord> = FxHashMap::default();
     for batch in batches(reader, path, opts.max_record_bytes) {
         let batch = batch?;
-        progress.advance(batch.data.len() as u64);
         let lines: Vec<(u64, &[u8])> = batch.lines().filter(|(_, l)| !l.iter().all(u8::is_ascii_whitespace)).collect();
         let parsed: Vec<_> = lines.par_iter().map(|&(no, line)| (no, parse(line))).collect();
         for (no, records) in parsed {

@@ -35,19 +35,15 @@ pub mod side;
 
 use std::borrow::Cow;
 use std::fmt;
-use std::io::BufRead;
 use std::path::Path;
 use std::str::FromStr;
 use std::sync::Arc;
 
-pub use decompress::{open, stream};
+pub use decompress::{open, Stream};
 
 use crate::error::{Error, Location, Result};
 use crate::model::{Ingested, Skipped};
 use crate::progress::Progress;
-
-/// Decompressed bytes to read, whatever their origin (a file, memory, a tar member).
-pub type Stream = Box<dyn BufRead + Send>;
 
 /// How to treat the input, whatever its format: bad records, and the limits that guard memory
 /// and time against hostile input.
@@ -96,7 +92,7 @@ pub trait Ingest: Sync {
         opts: &ReadOptions,
         progress: &dyn Progress,
     ) -> Result<Ingested> {
-        self.read_stream(stream(std::io::Cursor::new(bytes), at, opts)?, at, opts, progress)
+        self.read_stream(decompress::in_memory(bytes, at, opts)?, at, opts, progress)
     }
 }
 

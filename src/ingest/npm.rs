@@ -37,7 +37,7 @@ use super::lines::records_per_line;
 use super::{Ingest, ReadOptions, Stream};
 use crate::error::Result;
 use crate::model::{normalize_repository, DepKind, Dependency, Ecosystem, Ingested, PackageRecord};
-use crate::progress::Progress;
+use crate::progress::{Progress, Work};
 
 /// The npm registry format.
 #[derive(Debug, Clone, Copy)]
@@ -100,8 +100,8 @@ struct PeerMeta {
 
 impl Ingest for Npm {
     fn read_stream(&self, input: Stream, path: &Path, opts: &ReadOptions, progress: &dyn Progress) -> Result<Ingested> {
-        progress.phase("read npm packuments", None);
-        records_per_line(input, path, opts, progress, parse_line)
+        progress.phase("read npm packuments", Work::Bytes(input.meter().clone()));
+        records_per_line(input, path, opts, parse_line)
     }
 }
 

@@ -213,3 +213,47 @@ fn unreadable_inputs_say_why() {
         assert!(stderr(&out).contains(expected), "{input}: {}", stderr(&out));
     }
 }
+
+/// Records the phases a read went through, with the byte meters they showed.
+#[derive(Default)]
+struct Phases(std::sync::Mutex<Vec<(String, keystone::progress::Work)>>);
+
+impl keystone::progress::Progress for Phases {
+    fn phase(&self, name: &str, work: keystone::progress::Work) {
+        self.0.lock().unwrap().push((name.to_string(), work));
+    }
+    fn advance(&self, _: u64) {}
+}
+
+#[test]
+fn reading_phases_count_the_bytes_read_as_stored_out_of_their_size() {
+    use keystone::progress::Work;
+    let debian = Path::new(env!("CARGO_MANIFEST_DIR")).join("datasets/debian/bookworm_main_amd64_Packages.xz");
+    let inputs = [
+        (Format::Debian, debian),
+        (Format::CratesIndex, fixture("crates-index-tree")),
+        (Format::CratesDump, fixture("crates-db-dump")),
+    ];
+    for (format, input) in inputs {
+        let phases = Phases::default();
+        format.reader().read(&input, &Default::default(), &phases).unwrap();
+        let phases = phases.0.into_inner().unwrap();
+        let meters: Vec<_> = phases
+            .iter()
+            .filter_map(|(name, work)| match work {
+                Work::Bytes(meter) => Some((name, meter)),
+                _ => None,
+            })
+            .collect();
+        assert!(!meters.is_empty(), "{format}: {:?}", phases.iter().map(|p| &p.0).collect::<Vec<_>>());
+        for (name, meter) in meters {
+            // A file's size; a folder's files' sizes, known before any is read.
+            let stored = match input.is_dir() {
+                false => std::fs::metadata(&input).unwrap().len(),
+                true => meter.total().filter(|&total| total > 0).unwrap(),
+            };
+            assert_eq!(meter.total(), Some(stored), "{format}: {name}");
+            assert_eq!(meter.read(), stored, "{format}: {name} read all of it, as stored");
+        }
+    }
+}

@@ -8,7 +8,7 @@ use std::path::Path;
 use keystone::analysis::{depth, floating, pagerank, paths, rank, reach};
 use keystone::graph::scc::components;
 use keystone::graph::{builder, Graph};
-use keystone::ingest::{edges::Edges, Format, Ingest, ReadOptions};
+use keystone::ingest::{edges::Edges, Format, Ingest, ReadOptions, Stream};
 use keystone::model::Profile;
 use keystone::progress::NoProgress;
 
@@ -116,7 +116,7 @@ fn a_huge_line_in_a_compressed_stream_is_refused_not_read() {
 /// The graph of a generated edge list.
 fn edge_list_graph(rows: impl Iterator<Item = String>) -> Graph {
     let text: String = rows.collect();
-    let stream = Box::new(Cursor::new(text.into_bytes()));
+    let stream = Stream::new(Cursor::new(text.into_bytes()));
     let read = Edges.read_stream(stream, Path::new("generated.csv"), &ReadOptions::default(), &NoProgress);
     builder::build(&[read.unwrap()], Profile::default(), &NoProgress).unwrap()
 }

@@ -323,8 +323,8 @@ fn outputs_say_where_they_came_from() {
     assert!(stderr(&out).contains("--provenance writes a file beside the output"), "{}", stderr(&out));
 }
 
-/// `stats --json` and `blast --summary FILE` give the summaries as JSON, with the same counts
-/// as the text.
+/// `stats --json`, `blast --summary FILE` and `why --json` give the summaries as JSON, with the
+/// same counts and chain as the text.
 #[test]
 fn summaries_as_json() {
     let wd = Workdir::new();
@@ -343,4 +343,18 @@ fn summaries_as_json() {
     let by_depth: u64 = json["by_depth"].as_array().unwrap().iter().map(|d| d["affected"].as_u64().unwrap()).sum();
     assert_eq!(by_depth, affected);
     assert!(stderr(&out).contains(&format!(": {affected} packages affected if compromised")), "{}", stderr(&out));
+
+    let out = wd.run(&["why", path(&packages), "foo-tools", "liblzma5", "--json"]);
+    assert_ok(&out);
+    let why: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(why["depends"], true);
+    let chain = why["chain"].as_array().unwrap();
+    let names: Vec<&str> = chain.iter().map(|step| step["package"].as_str().unwrap()).collect();
+    assert_eq!(names, ["foo-tools", "libfoo1", "xz-utils", "liblzma5"]);
+    assert_eq!((&chain[2]["requirement"], &chain[2]["version"]), (&">= 5.4.0".into(), &"5.4.1-0.2".into()));
+    assert_eq!((&chain[3]["requirement"], &chain[3]["floats"]), (&serde_json::Value::Null, &serde_json::Value::Null));
+    let out = wd.run(&["why", path(&packages), "liblzma5", "foo-tools", "--json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let why: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!((&why["depends"], why["chain"].as_array().map(Vec::len)), (&false.into(), Some(0)));
 }

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use keystone::graph::{builder, Graph};
 use keystone::ingest::pypi::Markers;
-use keystone::ingest::{Format, FormatOptions, Ingest, ReadOptions};
+use keystone::ingest::{Format, FormatOptions, Ingest, ReadOptions, Stream};
 use keystone::model::Profile;
 use keystone::progress::NoProgress;
 
@@ -231,7 +231,7 @@ fn fuzz_finding_requirements_that_panicked_pep508_rs() {
         "info": {"name": "app", "version": "1.0", "requires_dist": requires},
         "releases": {"1.0": [{"yanked": false}]},
     });
-    let line = Box::new(Cursor::new(doc.to_string().into_bytes()));
+    let line = Stream::new(Cursor::new(doc.to_string().into_bytes()));
     let read = keystone::ingest::pypi::PypiJson::default().read_stream(
         line,
         Path::new("pypi.jsonl"),

@@ -14,7 +14,7 @@ use crate::error::{Error, Location, Result};
 use crate::ingest::archive::Archive;
 use crate::ingest::{BadRecords, Ingest, ReadOptions, Stream};
 use crate::model::{Ecosystem, Ingested, PackageRecord};
-use crate::progress::Progress;
+use crate::progress::{Progress, Work};
 
 /// The pypi-deps-db layout: its tarball or extracted folder.
 #[derive(Debug, Clone, Default)]
@@ -197,7 +197,7 @@ impl Ingest for PypiDepsDb {
     /// Reads an extracted folder, or a tarball (plain or compressed).
     fn read(&self, path: &Path, opts: &ReadOptions, progress: &dyn Progress) -> Result<Ingested> {
         if path.is_dir() {
-            return self.read_dump(Archive::Folder(path), path, opts, progress);
+            return self.read_dump(Archive::folder(path)?, path, opts, progress);
         }
         self.read_stream(crate::ingest::open(path, opts)?, path, opts, progress)
     }
@@ -217,9 +217,8 @@ impl PypiDepsDb {
         progress: &dyn Progress,
     ) -> Result<Ingested> {
         let (env, python) = (self.markers.env(), self.markers.python());
-        progress.phase("read pypi-deps-db", None);
+        progress.phase("read pypi-deps-db", Work::Bytes(archive.meter()));
         let members = each_member(archive, path, opts.max_record_bytes, |member| {
-            progress.advance(member.bytes.len() as u64);
             read_member(member, python).map(|packages| (member.kind, packages))
         })?;
 
@@ -254,7 +253,7 @@ impl PypiDepsDb {
         }
 
         // The latest release of the two; at equal versions, the wheels'.
-        progress.phase("read PyPI requirements", Some(best.len() as u64));
+        progress.phase("read PyPI requirements", Work::Items { unit: "packages", total: Some(best.len() as u64) });
         let mut records: Vec<(String, Result<PackageRecord>)> = best
             .into_par_iter()
             .map(|(name, [sdist, wheel])| {

@@ -13,7 +13,7 @@ use crate::error::Result;
 use crate::ingest::lines::records_per_line;
 use crate::ingest::{Ingest, ReadOptions, Stream};
 use crate::model::{Ecosystem, Ingested, PackageRecord};
-use crate::progress::Progress;
+use crate::progress::{Progress, Work};
 
 /// PyPI JSON API documents, one per line.
 #[derive(Debug, Clone, Default)]
@@ -81,7 +81,7 @@ fn document(line: &[u8], env: &MarkerEnvironment) -> Result<PackageRecord, Strin
 
 impl Ingest for PypiJson {
     fn read_stream(&self, input: Stream, path: &Path, opts: &ReadOptions, progress: &dyn Progress) -> Result<Ingested> {
-        progress.phase("read PyPI JSON documents", None);
-        records_per_line(input, path, opts, progress, |line| vec![document(line, self.markers.env())])
+        progress.phase("read PyPI JSON documents", Work::Bytes(input.meter().clone()));
+        records_per_line(input, path, opts, |line| vec![document(line, self.markers.env())])
     }
 }
