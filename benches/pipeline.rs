@@ -1,6 +1,8 @@
 //! Criterion benchmarks of every phase on the real dumps in `../shared/datasets`: reading the
 //! input, building the graph, SCC, reach, depth counts, PageRank, snapshot write and load, and
-//! `blast` with its gateway summary. Skipped (with a message) when the datasets are absent.
+//! `blast` with its gateway summary; and at either end of a whole `rank`, reading the graph as
+//! a plain edge list and writing the ranking as CSV and as Parquet. Skipped (with a message)
+//! when the datasets are absent.
 //! The `npm-synthetic` group runs the analysis phases on the synthetic npm-sized graph
 //! ([`keystone::synthetic`]).
 //!
@@ -10,8 +12,10 @@ use std::path::{Path, PathBuf};
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use keystone::analysis::{depth, floating, gateways, pagerank, paths, rank, reach};
+use keystone::export::table;
+use keystone::export::tables::{write_rank, Target};
 use keystone::graph::{builder, scc, snapshot, Graph};
-use keystone::ingest::{Format, ReadOptions};
+use keystone::ingest::{edges::Edges, Format, Ingest, ReadOptions};
 use keystone::model::Profile;
 use keystone::progress::NoProgress;
 use keystone::synthetic;
@@ -58,8 +62,8 @@ fn analysis(c: &mut Criterion, name: &str, graph: &Graph, hub: u32) {
         b.iter(|| floating::floating_reach(graph, &Default::default(), &NoProgress))
     });
     group.bench_function("depth", |b| b.iter(|| depth::depth_counts(reverse, &NoProgress)));
-    let opts = pagerank::PageRankOptions { tolerance: 0.0, max_iterations: 20, ..Default::default() };
-    group.bench_function("pagerank20", |b| b.iter(|| pagerank::pagerank(forward, reverse, &opts, &NoProgress)));
+    let opts = pagerank::PageRankOptions::default();
+    group.bench_function("pagerank", |b| b.iter(|| pagerank::pagerank(forward, reverse, &opts, &NoProgress)));
     let dir = tempfile::tempdir().expect("temporary folder");
     let snap = dir.path().join("bench.snap");
     group.bench_function("snapshot_save", |b| b.iter(|| snapshot::save(graph, &snap).expect("saves")));
@@ -69,6 +73,41 @@ fn analysis(c: &mut Criterion, name: &str, graph: &Graph, hub: u32) {
     let median = (graph.node_count() / 2) as u32;
     group.bench_function("blast_median", |b| b.iter(|| paths::blast(reverse, median, None)));
     group.finish();
+    ends(c, name, graph);
+}
+
+/// Either end of a whole `rank`: reading the graph as a plain `dependent,dependency` edge list
+/// (as a peer's script would be given it), and writing every package's ranking as a table.
+fn ends(c: &mut Criterion, name: &str, graph: &Graph) {
+    let mut group = c.benchmark_group(name);
+    group.sample_size(10);
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let list = dir.path().join("edges.csv");
+    let mut text = String::from("dependent,dependency\n");
+    for v in 0..graph.node_count() as u32 {
+        for &w in graph.forward().neighbors(v) {
+            text.push_str(&format!("{},{}\n", graph.name(v), graph.name(w)));
+        }
+    }
+    std::fs::write(&list, text).expect("edge list written");
+    group.bench_function("edge_list_read", |b| {
+        b.iter(|| Edges.read(&list, &ReadOptions::default(), &NoProgress).expect("edge list reads"))
+    });
+    let ranking = rank::rank(graph, &Default::default(), &NoProgress).expect("ranks");
+    for (what, format) in [("rank_csv_write", table::Format::CSV), ("rank_parquet_write", parquet())] {
+        group.bench_function(what, |b| {
+            b.iter(|| {
+                let mut out = Vec::new();
+                write_rank(graph, &ranking, None, Target { format, out: &mut out, provenance: None }).expect("writes");
+                out
+            })
+        });
+    }
+    group.finish();
+}
+
+fn parquet() -> table::Format {
+    table::Format::from_name("parquet").expect("a format")
 }
 
 fn debian(c: &mut Criterion) {

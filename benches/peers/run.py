@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """Peer benchmark: keystone's exact all-node reach against NetworKit, igraph and networkx on
-the same graphs, in the same run, with every package's count checked equal.
+the same graphs, in the same run, with every package's count checked equal; and keystone's
+whole `rank` against a NetworKit script (networkit_rank.py), both from the same edge list CSV
+to a CSV, with every package's reach checked equal.
 
     python3 -m pip install -r benches/peers/requirements.txt
     cargo build --release
@@ -13,6 +15,13 @@ threads; NetworKit's is `ReachableNodes(exact=True).run()` on one thread (a seco
 helps it); igraph's is `neighborhood_size(order=n)`; networkx's is `descendants` on a sample of
 packages, extrapolated to all of them and labelled so. Times are the best of `--repeat` runs.
 Prints a Markdown table with keystone/peer ratios (below 1 means keystone is faster).
+
+End to end, each graph's edges are written as a plain `dependent,dependency` CSV; keystone's
+time is the whole `keystone rank EDGES.csv -o OUT.csv` process (reading, every column of the
+ranking, writing), on 2 threads; the NetworKit script's is its whole `python3` process, and
+apart from that the time from reading the CSV to the written output that it prints itself
+(interpreter start and imports excluded), on all cores as NetworKit chooses. Prints a second Markdown table with the ratios
+(NetworKit/keystone: above 1 means keystone is faster).
 """
 import argparse
 import csv
@@ -70,7 +79,7 @@ def main():
     import networkx as nx
 
     nk.setNumberOfThreads(1)
-    rows = []
+    rows, ends = [], []
     with tempfile.TemporaryDirectory() as tmp:
         for name in args.graphs.split(","):
             snap, edges_csv, out = (os.path.join(tmp, f"{name}.{ext}") for ext in ("snap", "edges.csv", "rank.csv"))
@@ -83,10 +92,10 @@ def main():
             # Every package (isolated ones too) gets an id; edges run dependency → dependent.
             ids = {package: i for i, package in enumerate(sorted(reach))}
             with open(edges_csv, newline="") as f:
-                rows_in = csv.reader(f)
-                next(rows_in)
-                edges = [(ids[dependency], ids[dependent]) for dependent, dependency in rows_in]
+                table = [(row["package"], row["dependency"]) for row in csv.DictReader(f) if row["dependency"]]
+            edges = [(ids[dependency], ids[dependent]) for dependent, dependency in table]
             n = len(ids)
+            ends.append(end_to_end(args, name, tmp, table))
 
             graph = nk.Graph(n, directed=True)
             for a, b in edges:
@@ -130,6 +139,40 @@ def main():
           "| igraph | keystone/igraph | networkx | counts |")
     print("|---|---|---|---|---|---|---|---|---|---|---|")
     print("\n".join(rows))
+    print()
+    print("| graph | edge list | keystone `rank`, whole process | NetworKit script, whole process "
+          "| NetworKit script, read to write | NetworKit/keystone, whole / read to write | reach |")
+    print("|---|---|---|---|---|---|---|")
+    print("\n".join(ends))
+
+
+def end_to_end(args, name, tmp, table):
+    """keystone's whole `rank` and the NetworKit script, from the same edge list to a CSV."""
+    edge_list, ours, theirs = (os.path.join(tmp, f"{name}.{ext}") for ext in ("list.csv", "e2e.csv", "nk.csv"))
+    with open(edge_list, "w", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(["dependent", "dependency"])
+        writer.writerows(table)
+    keystone_time, _ = best_of(args.repeat, lambda: keystone(args.keystone, "rank", edge_list, "-o", ours))
+    script = os.path.join(ROOT, "benches", "peers", "networkit_rank.py")
+    inner = []
+
+    def networkit():
+        run = subprocess.run([sys.executable, script, edge_list, theirs], check=True, capture_output=True, text=True)
+        inner.append(float(run.stderr.split()[-1]))
+
+    whole, _ = best_of(args.repeat, networkit)
+    reach = {}
+    for path in (ours, theirs):
+        with open(path, newline="") as f:
+            reach[path] = {row["package"]: int(row["reach"]) for row in csv.DictReader(f)}
+    equal = reach[ours] == reach[theirs]
+    size = os.path.getsize(edge_list) / 2**20
+    row = (f"| {name} | {len(table):,} edges, {size:.0f} MiB | {keystone_time:.2f} s | {whole:.2f} s | {min(inner):.2f} s "
+           f"| {whole / keystone_time:.1f}× / {min(inner) / keystone_time:.1f}× "
+           f"| {'all equal' if equal else 'DIFFER'} ({len(reach[ours]):,} packages) |")
+    print(row, file=sys.stderr, flush=True)
+    return row
 
 
 if __name__ == "__main__":

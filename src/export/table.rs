@@ -8,6 +8,7 @@
 //! `Option` type is nullable: empty in CSV, `null` in JSON, null in Parquet.
 
 use std::borrow::Cow;
+use std::fmt::Write as _;
 use std::io::Write;
 use std::path::Path;
 use std::sync::Arc;
@@ -363,7 +364,8 @@ impl Builder {
 }
 
 enum Sink<'a> {
-    Csv(Box<csv::Writer<Compressed<'a>>>),
+    /// The CSV writer, and a buffer each number is formatted in.
+    Csv(Box<csv::Writer<Compressed<'a>>>, String),
     Jsonl(Compressed<'a>),
     Parquet {
         out: &'a mut dyn Write,
@@ -379,6 +381,28 @@ enum Sink<'a> {
 pub struct TableWriter<'a> {
     columns: Vec<Column>,
     sink: Sink<'a>,
+}
+
+/// `v` with `digits` decimals, exactly as `format!("{v:.digits$}")` writes it: by integer
+/// arithmetic where the scaled value is far enough from a rounding tie for its rounding to be
+/// certain, which is nearly always (the standard formatter's exact path is slow for small
+/// values); by the standard formatter otherwise.
+fn fixed(out: &mut String, v: f64, digits: usize) -> &str {
+    out.clear();
+    let scale = 10f64.powi(digits as i32);
+    let scaled = v * scale;
+    let whole = scaled.trunc();
+    if v.is_sign_positive() && scaled < 1e9 && ((scaled - whole) - 0.5).abs() > 1e-6 {
+        let units = (whole as u64) + u64::from(scaled - whole > 0.5);
+        let power = 10u64.pow(digits as u32);
+        let _ = write!(out, "{}", units / power);
+        if digits > 0 {
+            let _ = write!(out, ".{:0digits$}", units % power);
+        }
+    } else {
+        let _ = write!(out, "{v:.digits$}");
+    }
+    out
 }
 
 fn parquet_error(e: parquet::errors::ParquetError) -> std::io::Error {
@@ -399,7 +423,7 @@ impl<'a> TableWriter<'a> {
                 let mut csv =
                     csv::WriterBuilder::new().has_headers(false).from_writer(Compressed::new(out, format.compression)?);
                 csv.write_record(columns.iter().map(|c| c.name.as_str()))?;
-                Sink::Csv(Box::new(csv))
+                Sink::Csv(Box::new(csv), String::new())
             }
             Encoding::Jsonl => Sink::Jsonl(Compressed::new(out, format.compression)?),
             Encoding::Parquet => {
@@ -433,13 +457,17 @@ impl<'a> TableWriter<'a> {
     pub fn row(&mut self, values: &[Value<'_>]) -> std::io::Result<()> {
         debug_assert_eq!(values.len(), self.columns.len(), "one value per column");
         match &mut self.sink {
-            Sink::Csv(csv) => {
+            Sink::Csv(csv, number) => {
                 for value in values {
                     match value {
                         Value::Null => csv.write_field("")?,
-                        Value::Int(v) => csv.write_field(v.to_string())?,
-                        Value::Float(v, Precision::Fixed(n)) => csv.write_field(format!("{v:.n$}"))?,
-                        Value::Float(v, Precision::Sci(n)) => csv.write_field(format!("{v:.n$e}"))?,
+                        Value::Int(v) => csv.write_field(itoa::Buffer::new().format(*v))?,
+                        Value::Float(v, Precision::Fixed(n)) => csv.write_field(fixed(number, *v, *n))?,
+                        Value::Float(v, Precision::Sci(n)) => {
+                            number.clear();
+                            let _ = write!(number, "{v:.n$e}");
+                            csv.write_field(&number)?
+                        }
                         Value::Bool(v) => csv.write_field(if *v { "true" } else { "false" })?,
                         Value::Str(v) => csv.write_field(v.as_bytes())?,
                     }
@@ -480,7 +508,7 @@ impl<'a> TableWriter<'a> {
     /// Ends the table: flushes, and writes what the compression or the format needs at the end.
     pub fn finish(self) -> std::io::Result<()> {
         match self.sink {
-            Sink::Csv(csv) => csv.into_inner().map_err(|e| e.into_error())?.finish(),
+            Sink::Csv(csv, _) => csv.into_inner().map_err(|e| e.into_error())?.finish(),
             Sink::Jsonl(out) => out.finish(),
             Sink::Parquet { out, mut writer, schema, mut builders, rows } => {
                 if rows > 0 || writer.flushed_row_groups().is_empty() {
@@ -501,4 +529,47 @@ fn flush_row_group(
     let columns: Vec<ArrayRef> = builders.iter_mut().map(Builder::finish).collect();
     let batch = RecordBatch::try_new(schema.clone(), columns).map_err(std::io::Error::other)?;
     writer.write(&batch).map_err(parquet_error)
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::fixed;
+
+    proptest! {
+        #[test]
+        fn fixed_decimals_are_those_of_the_standard_formatter(
+            v in prop_oneof![0.0..1.0f64, 0.0..1e9f64, (0u64..10_000_000).prop_map(|k| k as f64 / 2e6)],
+            digits in 0usize..=8,
+        ) {
+            let mut out = String::new();
+            prop_assert_eq!(fixed(&mut out, v, digits), format!("{v:.digits$}"));
+        }
+    }
+
+    #[test]
+    fn fixed_decimals_at_ties_and_edges() {
+        for v in [
+            0.0,
+            -0.0,
+            0.5,
+            1.5,
+            2.5,
+            0.0000005,
+            0.0000015,
+            0.9999995,
+            0.99999949,
+            1e9,
+            1e12,
+            -1.25,
+            f64::NAN,
+            f64::INFINITY,
+        ] {
+            for digits in [0, 1, 4, 6] {
+                let mut out = String::new();
+                assert_eq!(fixed(&mut out, v, digits), format!("{v:.digits$}"), "{v} to {digits}");
+            }
+        }
+    }
 }
