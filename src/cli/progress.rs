@@ -61,6 +61,7 @@ impl CliProgress {
         if let Some(Phase { name, start, bar, watcher }) = self.current.lock().expect("progress lock").take() {
             if let Some((stop, thread)) = watcher {
                 stop.store(true, Ordering::Relaxed);
+                thread.thread().unpark();
                 thread.join().expect("meter watcher");
             }
             bar.finish_and_clear();

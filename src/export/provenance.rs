@@ -6,7 +6,6 @@
 //! The record holds no time, so that the same command on the same files still writes
 //! byte-identical tables; a sidecar adds the time it was written.
 
-use std::io::Read;
 use std::path::Path;
 
 use serde::Serialize;
@@ -35,15 +34,8 @@ impl Input {
             return Ok(Input { path: path.display().to_string(), bytes: None, sha256: None });
         }
         let mut file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-        let (mut hasher, mut buffer, mut bytes) = (Sha256::new(), vec![0u8; 1 << 20], 0u64);
-        loop {
-            let n = file.read(&mut buffer).map_err(|e| Error::io(path, e))?;
-            if n == 0 {
-                break;
-            }
-            hasher.update(&buffer[..n]);
-            bytes += n as u64;
-        }
+        let mut hasher = Sha256::new();
+        let bytes = std::io::copy(&mut file, &mut hasher).map_err(|e| Error::io(path, e))?;
         Ok(Input { path: path.display().to_string(), bytes: Some(bytes), sha256: Some(hex(&hasher.finalize())) })
     }
 

@@ -108,12 +108,6 @@ impl Packages {
         }
     }
 
-    /// The record of `name`, made empty if it is new.
-    fn record(&mut self, ecosystem: Ecosystem, name: &str) -> &mut PackageRecord {
-        let id = self.id(ecosystem, name);
-        &mut self.records[id as usize]
-    }
-
     /// The records, each with its edges after any it was given directly.
     fn finish(mut self) -> Vec<PackageRecord> {
         let mut counts = vec![0usize; self.records.len()];
@@ -221,7 +215,8 @@ fn table_row(row: &csv::StringRecord, packages: &mut Packages) -> Result<(), Str
     }
     // A package's cells repeat on each of its rows; it may also have been named as a
     // dependency before its own rows.
-    let record = packages.record(package_ecosystem, package);
+    let id = packages.id(package_ecosystem, package) as usize;
+    let record = &mut packages.records[id];
     record.version = optional(&row[2]);
     record.project = optional(&row[3]);
     record.maintainers = list(&row[4]);
@@ -241,7 +236,7 @@ fn table_row(row: &csv::StringRecord, packages: &mut Packages) -> Result<(), Str
         flags: Some(flags),
         ..Dependency::new(&row[7], DepKind::Normal, false, optional(&row[8]))
     };
-    packages.record(target, &row[7]);
-    packages.record(package_ecosystem, package).deps.push(dep);
+    packages.id(target, &row[7]);
+    packages.records[id].deps.push(dep);
     Ok(())
 }
