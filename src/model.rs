@@ -113,7 +113,9 @@ impl Ecosystem {
 
     /// Splits a qualified name `ecosystem/name` (`npm/@babel/core`), if it is one.
     pub fn split_qualified(name: &str) -> Option<(Ecosystem, &str)> {
-        let (prefix, rest) = name.split_once('/')?;
+        // A byte search: this runs on every name of an edge list.
+        let slash = name.bytes().position(|b| b == b'/')?;
+        let (prefix, rest) = (&name[..slash], &name[slash + 1..]);
         Some((prefix.parse().ok()?, rest)).filter(|(_, rest)| !rest.is_empty())
     }
 }
@@ -352,6 +354,10 @@ pub fn normalize_repository(url: &str) -> Option<String> {
 pub struct Ingested {
     /// One record per package (ingesters merge repeats by their ecosystem's rules).
     pub packages: Vec<PackageRecord>,
+    /// Dependencies between these records given by their places in `packages`, for inputs
+    /// whose every target is a record of its own (edge lists): each is what a [`Dependency`]
+    /// with no requirement on the target's name would be, without a name to look up per edge.
+    pub edges: Vec<RecordEdge>,
     /// Bad records skipped under `skip_bad`, with the first error kept for the report.
     pub skipped: Skipped,
 }
@@ -368,6 +374,20 @@ impl Ingested {
         counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
         counts
     }
+}
+
+/// A dependency of `packages[from]` on `packages[to]` in one [`Ingested`], with no
+/// requirement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RecordEdge {
+    /// The dependent's place.
+    pub from: u32,
+    /// The dependency's place.
+    pub to: u32,
+    /// Why it is needed.
+    pub kind: DepKind,
+    /// Whether it is optional.
+    pub optional: bool,
 }
 
 /// A count of skipped bad records and the first one's error message.
@@ -427,15 +447,20 @@ impl Profile {
     /// target ([`Dependency::never_built`]), and it is not optional unless the profile follows
     /// optional dependencies (or, for one a feature switches on, features).
     pub fn admits(&self, dep: &Dependency) -> bool {
-        let kind = match dep.kind {
+        dep.never_built.is_none() && self.admits_kind(dep.kind, dep.optional, dep.by_feature)
+    }
+
+    /// Whether a dependency of `kind` that is `optional` (and switched on `by_feature`) is an
+    /// edge, wherever it is built.
+    pub fn admits_kind(&self, kind: DepKind, optional: bool, by_feature: bool) -> bool {
+        let followed = match kind {
             DepKind::Normal => self.with_normal,
             DepKind::Build => self.with_build,
             DepKind::Dev => self.with_dev,
             DepKind::Recommends => self.with_recommends,
             DepKind::Peer => self.with_peer,
         };
-        kind && dep.never_built.is_none()
-            && (!dep.optional || self.with_optional || dep.by_feature && self.with_features)
+        followed && (!optional || self.with_optional || by_feature && self.with_features)
     }
 
     /// Whether this profile follows `kind`.

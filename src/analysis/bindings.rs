@@ -154,6 +154,7 @@ mod tests {
                 crate_linking("ring", "ring_core_0_17_8_"),
                 PackageRecord::new(Ecosystem::Pypi, "PyCurl".into(), None, Vec::new()),
             ],
+            edges: Vec::new(),
             skipped: Default::default(),
         }];
         let found: Vec<(String, String)> = candidates(&inputs).into_iter().map(|c| (c.binding, c.library)).collect();

@@ -18,7 +18,7 @@
 //! let dep = |name: &str, kind| Dependency::new(name, kind, false, None);
 //! let record = |name: &str, deps| PackageRecord::new(Ecosystem::Generic, name.into(), None, deps);
 //! let a = record("a", vec![dep("b", DepKind::Normal), dep("c", DepKind::Dev)]);
-//! let input = [Ingested { packages: vec![a, record("c", vec![])], skipped: Default::default() }];
+//! let input = [Ingested { packages: vec![a, record("c", vec![])], edges: Vec::new(), skipped: Default::default() }];
 //! let old = build(&input, Profile::default(), &NoProgress)?;
 //! let new = build(&input, "normal,build,dev".parse().unwrap(), &NoProgress)?;
 //! let (old_rank, new_rank) = (rank(&old, &Default::default(), &NoProgress).unwrap(), rank(&new, &Default::default(), &NoProgress).unwrap());

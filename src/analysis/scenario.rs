@@ -139,6 +139,7 @@ impl Outcome {
 /// let on_x = |req: &str| vec![Dependency::new("x", DepKind::Normal, false, Some(req.into()))];
 /// let input = Ingested {
 ///     packages: vec![record("x", "1.0.1", vec![]), record("pinned", "1.0.0", on_x("=1.0.0")), record("loose", "1.0.0", on_x("^1"))],
+///     edges: Vec::new(),
 ///     skipped: Default::default(),
 /// };
 /// let graph = build(&[input], Profile::default(), &NoProgress).unwrap();

@@ -14,12 +14,15 @@ use std::path::Path;
 use std::sync::Arc;
 
 use arrow_array::builder::{BooleanBuilder, Float64Builder, Int64Builder, StringBuilder};
-use arrow_array::{ArrayRef, RecordBatch};
+use arrow_array::ArrayRef;
 use arrow_schema::{DataType, Field, Schema};
+use parquet::arrow::arrow_writer::{compute_leaves, ArrowColumnChunk, ArrowRowGroupWriterFactory};
 use parquet::arrow::ArrowWriter;
 use parquet::basic::{Compression as ParquetCompression, ZstdLevel};
 use parquet::file::metadata::KeyValue;
 use parquet::file::properties::WriterProperties;
+use parquet::file::writer::SerializedFileWriter;
+use rayon::prelude::*;
 
 use super::provenance::{Provenance, KEY};
 
@@ -320,7 +323,7 @@ impl Write for Compressed<'_> {
 }
 
 /// Rows buffered per Parquet row group.
-const ROW_GROUP: usize = 64 * 1024;
+pub(super) const ROW_GROUP: usize = 64 * 1024;
 
 /// The columns of a Parquet row group being filled.
 enum Builder {
@@ -364,24 +367,26 @@ impl Builder {
 }
 
 enum Sink<'a> {
-    /// The CSV writer, and a buffer each number is formatted in.
-    Csv(Box<csv::Writer<Compressed<'a>>>, String),
-    Jsonl(Compressed<'a>),
+    /// CSV or JSON lines, whose rows are encoded in parallel parts and written in order.
+    Text(Encoding, Compressed<'a>),
+    /// Parquet, whose row groups are encoded in parallel and written in order.
     Parquet {
         out: &'a mut dyn Write,
-        writer: Box<ArrowWriter<Vec<u8>>>,
+        writer: Box<SerializedFileWriter<Vec<u8>>>,
+        groups: ArrowRowGroupWriterFactory,
         schema: Arc<Schema>,
-        builders: Vec<Builder>,
-        rows: usize,
     },
 }
 
-/// A table being written: [`row`](TableWriter::row) per row, then [`finish`](TableWriter::finish),
-/// without which the output is incomplete.
+/// A table being written: [`rows`](TableWriter::rows) as often as needed, then
+/// [`finish`](TableWriter::finish), without which the output is incomplete.
 pub struct TableWriter<'a> {
     columns: Vec<Column>,
     sink: Sink<'a>,
 }
+
+/// Rows encoded as text by one thread at a time.
+const PART: usize = 2048;
 
 /// `v` with `digits` decimals, exactly as `format!("{v:.digits$}")` writes it: by integer
 /// arithmetic where the scaled value is far enough from a rounding tie for its rounding to be
@@ -405,6 +410,109 @@ fn fixed(out: &mut String, v: f64, digits: usize) -> &str {
     out
 }
 
+/// `rows` encoded as CSV or JSON lines.
+fn encode<T: Cells>(encoding: Encoding, columns: &[Column], rows: &[T]) -> std::io::Result<Vec<u8>> {
+    let mut values = Vec::with_capacity(columns.len());
+    let mut each_row = |write: &mut dyn FnMut(&[Value<'_>]) -> std::io::Result<()>| {
+        for row in rows {
+            values.clear();
+            row.push(&mut values);
+            debug_assert_eq!(values.len(), columns.len(), "one value per column");
+            write(&values)?;
+        }
+        Ok::<_, std::io::Error>(())
+    };
+    match encoding {
+        Encoding::Csv => {
+            let mut csv = csv::WriterBuilder::new().has_headers(false).from_writer(Vec::new());
+            let mut number = String::new();
+            each_row(&mut |values| csv_record(&mut csv, &mut number, values))?;
+            csv.into_inner().map_err(|e| e.into_error())
+        }
+        Encoding::Jsonl => {
+            let mut out = Vec::new();
+            each_row(&mut |values| {
+                // Keys in column order; serde_json writes the names and values.
+                out.push(b'{');
+                for (i, (column, value)) in columns.iter().zip(values).enumerate() {
+                    if i > 0 {
+                        out.push(b',');
+                    }
+                    serde_json::to_writer(&mut out, &column.name)?;
+                    out.push(b':');
+                    match value {
+                        Value::Int(v) => serde_json::to_writer(&mut out, v)?,
+                        Value::Float(v, _) if v.is_finite() => serde_json::to_writer(&mut out, v)?,
+                        Value::Bool(v) => serde_json::to_writer(&mut out, v)?,
+                        Value::Str(v) => serde_json::to_writer(&mut out, v.as_ref())?,
+                        Value::Null | Value::Float(..) => out.extend_from_slice(b"null"),
+                    }
+                }
+                out.extend_from_slice(b"}\n");
+                Ok(())
+            })?;
+            Ok(out)
+        }
+        Encoding::Parquet => unreachable!("Parquet is not encoded as text"),
+    }
+}
+
+/// Writes one CSV record of `values`, formatting numbers in `number`.
+fn csv_record(csv: &mut csv::Writer<Vec<u8>>, number: &mut String, values: &[Value<'_>]) -> std::io::Result<()> {
+    for value in values {
+        match value {
+            Value::Null => csv.write_field("")?,
+            Value::Int(v) => csv.write_field(itoa::Buffer::new().format(*v))?,
+            Value::Float(v, Precision::Fixed(n)) => csv.write_field(fixed(number, *v, *n))?,
+            Value::Float(v, Precision::Sci(n)) => csv.write_field(sci(number, *v, *n))?,
+            Value::Bool(v) => csv.write_field(if *v { "true" } else { "false" })?,
+            Value::Str(v) => csv.write_field(v.as_bytes())?,
+        }
+    }
+    csv.write_record(None::<&[u8]>)?;
+    Ok(())
+}
+
+/// `v` with `digits` digits after the first significant one, exactly as
+/// `format!("{v:.digits$e}")` writes it: by integer arithmetic where the scaled value is far
+/// enough from a rounding tie and has at most 9 digits, as [`fixed`] does; by the standard
+/// formatter otherwise.
+fn sci(out: &mut String, v: f64, digits: usize) -> &str {
+    out.clear();
+    if v.is_finite() && v > 0.0 && digits <= 8 {
+        let mut exponent = v.log10().floor() as i32;
+        let scaled = |exponent: i32| v * 10f64.powi(digits as i32 - exponent);
+        let power = 10u64.pow(digits as u32) as f64;
+        // log10 may be off by one near powers of ten.
+        if scaled(exponent) >= 10.0 * power {
+            exponent += 1;
+        } else if scaled(exponent) < power {
+            exponent -= 1;
+        }
+        let scaled = scaled(exponent);
+        let whole = scaled.trunc();
+        if (power..10.0 * power).contains(&whole) && ((scaled - whole) - 0.5).abs() > 1e-6 {
+            let mut units = whole as u64 + u64::from(scaled - whole > 0.5);
+            if units as f64 >= 10.0 * power {
+                // Rounded up to the next power of ten.
+                units /= 10;
+                exponent += 1;
+            }
+            let mut text = itoa::Buffer::new();
+            let text = text.format(units);
+            out.push_str(&text[..1]);
+            if digits > 0 {
+                out.push('.');
+                out.push_str(&text[1..]);
+            }
+            let _ = write!(out, "e{exponent}");
+            return out;
+        }
+    }
+    let _ = write!(out, "{v:.digits$e}");
+    out
+}
+
 fn parquet_error(e: parquet::errors::ParquetError) -> std::io::Error {
     std::io::Error::other(e)
 }
@@ -420,12 +528,15 @@ impl<'a> TableWriter<'a> {
     ) -> std::io::Result<Self> {
         let sink = match format.encoding {
             Encoding::Csv => {
-                let mut csv =
-                    csv::WriterBuilder::new().has_headers(false).from_writer(Compressed::new(out, format.compression)?);
-                csv.write_record(columns.iter().map(|c| c.name.as_str()))?;
-                Sink::Csv(Box::new(csv), String::new())
+                let mut out = Compressed::new(out, format.compression)?;
+                let header: Vec<Value<'_>> =
+                    columns.iter().map(|c| Value::Str(Cow::Borrowed(c.name.as_str()))).collect();
+                let mut csv = csv::WriterBuilder::new().has_headers(false).from_writer(Vec::new());
+                csv_record(&mut csv, &mut String::new(), &header)?;
+                out.write_all(&csv.into_inner().map_err(|e| e.into_error())?)?;
+                Sink::Text(Encoding::Csv, out)
             }
-            Encoding::Jsonl => Sink::Jsonl(Compressed::new(out, format.compression)?),
+            Encoding::Jsonl => Sink::Text(Encoding::Jsonl, Compressed::new(out, format.compression)?),
             Encoding::Parquet => {
                 let fields: Vec<Field> = columns
                     .iter()
@@ -445,60 +556,38 @@ impl<'a> TableWriter<'a> {
                     .set_created_by(format!("keystone {}", env!("CARGO_PKG_VERSION")))
                     .set_key_value_metadata(provenance.map(|p| vec![KeyValue::new(KEY.to_string(), p.to_json())]))
                     .build();
+                // The Arrow writer sets the file up (the Arrow schema in its metadata); its parts
+                // write the row groups.
                 let writer = ArrowWriter::try_new(Vec::new(), schema.clone(), Some(props)).map_err(parquet_error)?;
-                let builders = columns.iter().map(|c| Builder::new(c.ty)).collect();
-                Sink::Parquet { out, writer: Box::new(writer), schema, builders, rows: 0 }
+                let (writer, factory) = writer.into_serialized_writer().map_err(parquet_error)?;
+                Sink::Parquet { out, writer: Box::new(writer), groups: factory, schema }
             }
         };
         Ok(TableWriter { columns, sink })
     }
 
-    /// Writes one row: one value per column, of the column's type, or `Null` where nullable.
-    pub fn row(&mut self, values: &[Value<'_>]) -> std::io::Result<()> {
-        debug_assert_eq!(values.len(), self.columns.len(), "one value per column");
+    /// Writes `rows`, each with one value per column, of the column's type, or `Null` where
+    /// nullable.
+    pub fn rows<T: Cells + Sync>(&mut self, rows: &[T]) -> std::io::Result<()> {
         match &mut self.sink {
-            Sink::Csv(csv, number) => {
-                for value in values {
-                    match value {
-                        Value::Null => csv.write_field("")?,
-                        Value::Int(v) => csv.write_field(itoa::Buffer::new().format(*v))?,
-                        Value::Float(v, Precision::Fixed(n)) => csv.write_field(fixed(number, *v, *n))?,
-                        Value::Float(v, Precision::Sci(n)) => {
-                            number.clear();
-                            let _ = write!(number, "{v:.n$e}");
-                            csv.write_field(&number)?
-                        }
-                        Value::Bool(v) => csv.write_field(if *v { "true" } else { "false" })?,
-                        Value::Str(v) => csv.write_field(v.as_bytes())?,
-                    }
+            Sink::Text(encoding, out) => {
+                let encoding = *encoding;
+                let columns = &self.columns;
+                let parts: Vec<std::io::Result<Vec<u8>>> =
+                    rows.par_chunks(PART).map(|part| encode(encoding, columns, part)).collect();
+                for part in parts {
+                    out.write_all(&part?)?;
                 }
-                csv.write_record(None::<&[u8]>)?;
             }
-            Sink::Jsonl(out) => {
-                // Keys in column order; serde_json writes the names and values.
-                out.write_all(b"{")?;
-                for (i, (column, value)) in self.columns.iter().zip(values).enumerate() {
-                    if i > 0 {
-                        out.write_all(b",")?;
-                    }
-                    serde_json::to_writer(&mut *out, &column.name)?;
-                    out.write_all(b":")?;
-                    match value {
-                        Value::Int(v) => serde_json::to_writer(&mut *out, v)?,
-                        Value::Float(v, _) if v.is_finite() => serde_json::to_writer(&mut *out, v)?,
-                        Value::Bool(v) => serde_json::to_writer(&mut *out, v)?,
-                        Value::Str(v) => serde_json::to_writer(&mut *out, v.as_ref())?,
-                        Value::Null | Value::Float(..) => out.write_all(b"null")?,
-                    }
-                }
-                out.write_all(b"}\n")?;
-            }
-            Sink::Parquet { writer, schema, builders, rows, .. } => {
-                builders.iter_mut().zip(values).for_each(|(b, v)| b.append(v));
-                *rows += 1;
-                if *rows == ROW_GROUP {
-                    flush_row_group(writer, schema, builders)?;
-                    *rows = 0;
+            Sink::Parquet { writer, groups, schema, .. } => {
+                let first = writer.flushed_row_groups().len();
+                let encoded: Vec<parquet::errors::Result<Vec<ArrowColumnChunk>>> = rows
+                    .par_chunks(ROW_GROUP)
+                    .enumerate()
+                    .map(|(i, group)| encode_group(groups, first + i, schema, &self.columns, group))
+                    .collect();
+                for chunks in encoded {
+                    write_group(writer, chunks)?;
                 }
             }
         }
@@ -508,11 +597,11 @@ impl<'a> TableWriter<'a> {
     /// Ends the table: flushes, and writes what the compression or the format needs at the end.
     pub fn finish(self) -> std::io::Result<()> {
         match self.sink {
-            Sink::Csv(csv, _) => csv.into_inner().map_err(|e| e.into_error())?.finish(),
-            Sink::Jsonl(out) => out.finish(),
-            Sink::Parquet { out, mut writer, schema, mut builders, rows } => {
-                if rows > 0 || writer.flushed_row_groups().is_empty() {
-                    flush_row_group(&mut writer, &schema, &mut builders)?;
+            Sink::Text(_, out) => out.finish(),
+            Sink::Parquet { out, mut writer, groups, schema } => {
+                // An empty table still has one (empty) row group.
+                if writer.flushed_row_groups().is_empty() {
+                    write_group(&mut writer, encode_group::<bool>(&groups, 0, &schema, &self.columns, &[]))?;
                 }
                 out.write_all(&writer.into_inner().map_err(parquet_error)?)?;
                 out.flush()
@@ -521,21 +610,53 @@ impl<'a> TableWriter<'a> {
     }
 }
 
-fn flush_row_group(
-    writer: &mut ArrowWriter<Vec<u8>>,
-    schema: &Arc<Schema>,
-    builders: &mut [Builder],
+/// The columns of row group `index`, holding `rows`, encoded; `schema` is `columns` in Arrow's terms.
+fn encode_group<T: Cells>(
+    groups: &ArrowRowGroupWriterFactory,
+    index: usize,
+    schema: &Schema,
+    columns: &[Column],
+    rows: &[T],
+) -> parquet::errors::Result<Vec<ArrowColumnChunk>> {
+    let mut builders: Vec<Builder> = columns.iter().map(|c| Builder::new(c.ty)).collect();
+    let mut values = Vec::with_capacity(columns.len());
+    for row in rows {
+        values.clear();
+        row.push(&mut values);
+        builders.iter_mut().zip(&values).for_each(|(b, v)| b.append(v));
+    }
+    // Every column is flat, so each has one leaf and one encoder.
+    let encoders = groups.create_column_writers(index)?;
+    encoders
+        .into_iter()
+        .zip(builders.iter_mut().zip(schema.fields().iter()))
+        .map(|(mut encoder, (builder, field))| {
+            for leaf in compute_leaves(field, &builder.finish())? {
+                encoder.write(&leaf)?;
+            }
+            encoder.close()
+        })
+        .collect()
+}
+
+/// Appends an encoded row group to the file.
+fn write_group(
+    writer: &mut SerializedFileWriter<Vec<u8>>,
+    chunks: parquet::errors::Result<Vec<ArrowColumnChunk>>,
 ) -> std::io::Result<()> {
-    let columns: Vec<ArrayRef> = builders.iter_mut().map(Builder::finish).collect();
-    let batch = RecordBatch::try_new(schema.clone(), columns).map_err(std::io::Error::other)?;
-    writer.write(&batch).map_err(parquet_error)
+    let mut group = writer.next_row_group().map_err(parquet_error)?;
+    for chunk in chunks.map_err(parquet_error)? {
+        chunk.append_to_row_group(&mut group).map_err(parquet_error)?;
+    }
+    group.close().map_err(parquet_error)?;
+    Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;
 
-    use super::fixed;
+    use super::{fixed, sci};
 
     proptest! {
         #[test]
@@ -545,6 +666,29 @@ mod tests {
         ) {
             let mut out = String::new();
             prop_assert_eq!(fixed(&mut out, v, digits), format!("{v:.digits$}"));
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn scientific_digits_are_those_of_the_standard_formatter(
+            v in prop_oneof![1e-12..1.0f64, 0.0..1e9f64, (1u64..10_000_000).prop_map(|k| k as f64 * 1e-9)],
+            digits in 0usize..=8,
+        ) {
+            let mut out = String::new();
+            prop_assert_eq!(sci(&mut out, v, digits), format!("{v:.digits$e}"));
+        }
+    }
+
+    #[test]
+    fn scientific_digits_at_ties_and_edges() {
+        for v in
+            [0.0, -0.0, 1.0, 9.9999995, 9.99999949, 0.1, 1e-300, 5e-324, 1e300, f64::MAX, -2.5, f64::NAN, f64::INFINITY]
+        {
+            for digits in [0, 1, 6, 15] {
+                let mut out = String::new();
+                assert_eq!(sci(&mut out, v, digits), format!("{v:.digits$e}"), "{v} to {digits}");
+            }
         }
     }
 

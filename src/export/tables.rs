@@ -6,7 +6,7 @@
 use std::io::Write;
 
 use super::provenance::Provenance;
-use super::table::{Cells, Fixed, Format, Sci, TableWriter};
+use super::table::{Cells, Fixed, Format, Sci, TableWriter, ROW_GROUP};
 use crate::analysis::bindings::Candidate;
 use crate::analysis::gateways::gateway_flag;
 use crate::analysis::groups::{self, AdvisoryMatch, GroupMetrics, Groups};
@@ -29,12 +29,13 @@ pub struct Target<'a> {
 
 impl<'a> Target<'a> {
     /// Writes `rows` as a table of `T`'s columns.
-    pub fn write<T: Cells>(self, rows: impl IntoIterator<Item = T>) -> std::io::Result<()> {
+    pub fn write<T: Cells + Sync>(self, rows: impl IntoIterator<Item = T>) -> std::io::Result<()> {
         self.write_renamed::<T>(&[], rows)
     }
 
-    /// [`write`](Target::write), with the columns of `renames` (from, to) renamed.
-    pub fn write_renamed<T: Cells>(
+    /// [`write`](Target::write), with the columns of `renames` (from, to) renamed. Rows are
+    /// made here a batch at a time, and each batch is encoded in parallel.
+    pub fn write_renamed<T: Cells + Sync>(
         self,
         renames: &[(&str, &str)],
         rows: impl IntoIterator<Item = T>,
@@ -45,16 +46,18 @@ impl<'a> Target<'a> {
                 column.name = to.to_string();
             }
         }
-        let width = columns.len();
         let mut table = TableWriter::new(self.format, columns, self.provenance, self.out)?;
-        for row in rows {
-            let mut values = Vec::with_capacity(width);
-            row.push(&mut values);
-            table.row(&values)?;
+        let mut rows = rows.into_iter().peekable();
+        while rows.peek().is_some() {
+            let batch: Vec<T> = rows.by_ref().take(BATCH).collect();
+            table.rows(&batch)?;
         }
         table.finish()
     }
 }
+
+/// Rows made before they are encoded: four Parquet row groups.
+const BATCH: usize = 4 * ROW_GROUP;
 
 row! {
 /// A row of `keystone rank`.

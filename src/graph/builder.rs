@@ -2,6 +2,9 @@
 //! names to their providers, interns (ecosystem, name) pairs to sorted `u32` ids, and builds
 //! both CSRs.
 //!
+//! An input's [`RecordEdge`](crate::model::RecordEdge)s (edge lists) join records by their
+//! places and need no name resolution.
+//!
 //! Name resolution, per ecosystem: a dependency on a name that some record has is an edge to
 //! it; a name no record has but some records `provide` is an edge to each provider; any other
 //! name becomes a package of its own with no dependencies (a target without an entry).
@@ -17,7 +20,7 @@ use rustc_hash::FxHashMap;
 use super::csr::Csr;
 use super::{EdgeFlags, Graph, Meta, StrLists, StrTable};
 use crate::error::{Error, Result};
-use crate::model::{Dependency, Ecosystem, Ingested, Profile};
+use crate::model::{Ecosystem, Ingested, Profile};
 use crate::progress::{Progress, Work};
 use crate::versions;
 
@@ -41,6 +44,15 @@ impl<'a> Interner<'a> {
     }
 }
 
+/// Where an edge came from: the target's ecosystem, the requirement, and flags recorded by
+/// the input (which are taken instead of checking the requirement).
+#[derive(Clone, Copy)]
+struct Origin<'a> {
+    ecosystem: Ecosystem,
+    req: Option<&'a str>,
+    flags: Option<u8>,
+}
+
 /// Builds the graph of `inputs` under `profile`. Records of the same (ecosystem, name) from
 /// several inputs are merged: their dependencies are united, and the first version is kept.
 pub fn build(inputs: &[Ingested], profile: Profile, progress: &dyn Progress) -> Result<Graph> {
@@ -48,18 +60,23 @@ pub fn build(inputs: &[Ingested], profile: Profile, progress: &dyn Progress) -> 
     // Records first, so that provisional ids below `records` are exactly the records.
     let mut names = Interner::default();
     let mut versions: Vec<Option<&str>> = Vec::new();
-    for input in inputs {
-        for record in &input.packages {
-            let id = names.intern((record.ecosystem, &record.name)) as usize;
+    // Each input's records' provisional ids.
+    let record_ids: Vec<Vec<u32>> = inputs
+        .iter()
+        .map(|input| {
+            let ids: Vec<u32> =
+                input.packages.iter().map(|record| names.intern((record.ecosystem, &record.name))).collect();
             versions.resize(names.keys.len(), None);
-            versions[id] = versions[id].or(record.version.as_deref());
-        }
-    }
+            for (record, &id) in input.packages.iter().zip(&ids) {
+                versions[id as usize] = versions[id as usize].or(record.version.as_deref());
+            }
+            ids
+        })
+        .collect();
     let records = names.keys.len() as u32;
     let mut providers: FxHashMap<Key<'_>, Vec<u32>> = FxHashMap::default();
-    for input in inputs {
-        for record in &input.packages {
-            let id = names.ids[&(record.ecosystem, record.name.as_str())];
+    for (input, ids) in inputs.iter().zip(&record_ids) {
+        for (record, &id) in input.packages.iter().zip(ids) {
             for virtual_name in &record.provides {
                 providers.entry((record.ecosystem, virtual_name)).or_default().push(id);
             }
@@ -68,21 +85,25 @@ pub fn build(inputs: &[Ingested], profile: Profile, progress: &dyn Progress) -> 
     // Each admitted dependency, resolved to target ids; its requirement is kept and checked
     // against the target's latest version once every target is known.
     let mut edges: Vec<(u32, u32)> = Vec::new();
-    let mut origins: Vec<(Ecosystem, &Dependency)> = Vec::new();
-    for input in inputs {
-        for record in &input.packages {
-            let eco = record.ecosystem;
-            let from = names.ids[&(eco, record.name.as_str())];
+    let mut origins: Vec<Origin<'_>> = Vec::new();
+    for (input, ids) in inputs.iter().zip(&record_ids) {
+        for (record, &from) in input.packages.iter().zip(ids) {
             for dep in record.deps.iter().filter(|d| profile.admits(d)) {
-                let key = (dep.ecosystem.unwrap_or(eco), dep.name.as_str());
+                let key = (dep.ecosystem.unwrap_or(record.ecosystem), dep.name.as_str());
                 let before = edges.len();
                 match (names.ids.get(&key), providers.get(&key)) {
                     (Some(&to), _) if to < records => edges.push((from, to)),
                     (_, Some(provided)) => edges.extend(provided.iter().map(|&to| (from, to))),
                     _ => edges.push((from, names.intern(key))),
                 }
-                origins.extend(std::iter::repeat_n((key.0, dep), edges.len() - before));
+                let origin = Origin { ecosystem: key.0, req: dep.req.as_deref(), flags: dep.flags };
+                origins.extend(std::iter::repeat_n(origin, edges.len() - before));
             }
+        }
+        for edge in input.edges.iter().filter(|e| profile.admits_kind(e.kind, e.optional, false)) {
+            edges.push((ids[edge.from as usize], ids[edge.to as usize]));
+            let ecosystem = input.packages[edge.to as usize].ecosystem;
+            origins.push(Origin { ecosystem, req: None, flags: None });
         }
     }
     let n = names.keys.len();
@@ -94,10 +115,10 @@ pub fn build(inputs: &[Ingested], profile: Profile, progress: &dyn Progress) -> 
         .par_iter()
         .zip(&origins)
         .enumerate()
-        .map(|(i, (&(_, to), &(eco, dep)))| {
-            let flags = match dep.flags {
+        .map(|(i, (&(_, to), origin))| {
+            let flags = match origin.flags {
                 Some(recorded) => EdgeFlags(recorded),
-                None => versions::check(eco, dep.req.as_deref(), versions[to as usize])
+                None => versions::check(origin.ecosystem, origin.req, versions[to as usize])
                     .map_or(EdgeFlags::UNPARSED, EdgeFlags::from),
             };
             (flags.0, i as u32)
@@ -114,10 +135,10 @@ pub fn build(inputs: &[Ingested], profile: Profile, progress: &dyn Progress) -> 
     edges.par_iter_mut().for_each(|(a, b)| (*a, *b) = (final_id[*a as usize], final_id[*b as usize]));
     let (forward, data) = Csr::from_edges_with(n, &edges, &data, |kept, other| kept.0 |= other.0);
     let edge_flags = data.iter().map(|&(flags, _)| flags).collect();
-    let edge_reqs = StrTable::new(data.iter().map(|&(_, i)| origins[i as usize].1.req.as_deref().unwrap_or("")))?;
+    let edge_reqs = StrTable::new(data.iter().map(|&(_, i)| origins[i as usize].req.unwrap_or("")))?;
     let sorted = |i: &u32| keys[*i as usize];
     let ecosystems = order.iter().map(|i| sorted(i).0).collect();
-    let meta = meta(inputs, &names.ids, &final_id)?;
+    let meta = meta(inputs, &record_ids, &final_id)?;
     let names = StrTable::new(order.iter().map(|i| sorted(i).1))?;
     let versions = StrTable::new(order.iter().map(|&i| versions[i as usize].unwrap_or("")))?;
     let reverse = forward.transpose();
@@ -125,14 +146,16 @@ pub fn build(inputs: &[Ingested], profile: Profile, progress: &dyn Progress) -> 
 }
 
 /// Each node's project, maintainers and releases; records of the same package from several
-/// inputs keep the first project and unite the lists. `ids` gives each record's provisional id.
-fn meta(inputs: &[Ingested], ids: &FxHashMap<Key<'_>, u32>, final_id: &[u32]) -> Result<Meta> {
+/// inputs keep the first project and unite the lists. `record_ids` gives each record's
+/// provisional id.
+fn meta(inputs: &[Ingested], record_ids: &[Vec<u32>], final_id: &[u32]) -> Result<Meta> {
     let n = final_id.len();
     let mut projects: Vec<&str> = vec![""; n];
     let mut maintainers: Vec<Vec<&str>> = vec![Vec::new(); n];
     let mut releases: Vec<Vec<&str>> = vec![Vec::new(); n];
-    for record in inputs.iter().flat_map(|i| &i.packages) {
-        let v = final_id[ids[&(record.ecosystem, record.name.as_str())] as usize] as usize;
+    let records = inputs.iter().zip(record_ids).flat_map(|(input, ids)| input.packages.iter().zip(ids));
+    for (record, &id) in records {
+        let v = final_id[id as usize] as usize;
         if projects[v].is_empty() {
             projects[v] = record.project.as_deref().unwrap_or("");
         }

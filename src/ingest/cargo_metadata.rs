@@ -38,7 +38,7 @@ impl Ingest for CargoMetadata {
                 .map_err(|e| Error::parse(Location::file(path), format!("`cargo metadata` failed: {e}")))?;
             let packages =
                 records(&metadata, &self.cargo.targets).map_err(|m| Error::parse(Location::file(path), m))?;
-            return Ok(Ingested { packages, skipped: Skipped::default() });
+            return Ok(Ingested { packages, edges: Vec::new(), skipped: Skipped::default() });
         }
         self.read_stream(super::open(path, opts)?, path, opts, progress)
     }
@@ -59,7 +59,7 @@ impl Ingest for CargoMetadata {
             )
         })?;
         let packages = records(&metadata, &self.cargo.targets).map_err(|m| Error::parse(Location::file(path), m))?;
-        Ok(Ingested { packages, skipped: Skipped::default() })
+        Ok(Ingested { packages, edges: Vec::new(), skipped: Skipped::default() })
     }
 }
 

@@ -314,7 +314,7 @@ impl CratesDump {
             progress.phase("switch on optional dependencies by features", Work::Unmeasured);
             switch_on(&mut packages, &features);
         }
-        Ok(Ingested { packages, skipped: bad.finish() })
+        Ok(Ingested { packages, edges: Vec::new(), skipped: bad.finish() })
     }
 }
 

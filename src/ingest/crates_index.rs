@@ -285,7 +285,7 @@ impl<'p> Reader<'p> {
             self.progress.phase("switch on optional dependencies by features", Work::Unmeasured);
             switch_on(&mut packages, &features);
         }
-        Ingested { packages, skipped: self.bad.finish() }
+        Ingested { packages, edges: Vec::new(), skipped: self.bad.finish() }
     }
 
     /// Records a batch's releases and bad lines, and parses in full the lines that beat the

@@ -77,7 +77,7 @@ impl Ingest for Debian {
         }
         let mut packages: Vec<PackageRecord> = best.into_values().map(|(_, r)| r).collect();
         packages.sort_unstable_by(|a, b| a.name.cmp(&b.name));
-        Ok(Ingested { packages, skipped: bad.finish() })
+        Ok(Ingested { packages, edges: Vec::new(), skipped: bad.finish() })
     }
 }
 

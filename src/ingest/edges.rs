@@ -9,16 +9,19 @@
 //!   its version, project, maintainers and releases, every edge with its requirement and its
 //!   flags as recorded, so that it reads back into the same graph.
 
+use std::hash::BuildHasher;
 use std::io::BufRead;
+use std::ops::Range;
 use std::path::Path;
 
+use hashbrown::hash_table::{Entry, HashTable};
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
+use rustc_hash::FxBuildHasher;
 
-use super::lines::{batches, Batch};
+use super::lines::batches;
 use super::{csv_rows, BadRecords, Ingest, ReadOptions, Stream};
 use crate::error::{Error, Location, Result};
-use crate::model::{DepKind, Dependency, Ecosystem, Ingested, PackageRecord};
+use crate::model::{DepKind, Dependency, Ecosystem, Ingested, PackageRecord, RecordEdge};
 use crate::progress::{Progress, Work};
 
 /// The columns of the table `keystone edges` writes.
@@ -58,146 +61,241 @@ impl Ingest for Edges {
             let mut csv = csv::ReaderBuilder::new().from_reader(input);
             csv_rows(&mut csv, path, &mut bad, |row| table_row(row, &mut packages))?;
         } else {
+            // Kept from batch to batch, so that their memory is touched once.
+            let (mut spans, mut lines) = (Vec::new(), Vec::new());
+            // Rows of one dependent usually follow each other: its place is kept.
+            let mut dependent: Option<(u64, u32)> = None;
             for batch in batches(input, path, opts.max_record_bytes) {
                 let batch = batch?;
-                for (line, row) in generic_rows(&batch) {
-                    match row {
-                        Ok(None) => {}
-                        Ok(Some(row)) => {
-                            let (ecosystem, name) = qualified(&row.dependency);
-                            let to = packages.id(ecosystem, name);
-                            let (ecosystem, name) = qualified(&row.dependent);
-                            let from = packages.id(ecosystem, name);
-                            packages.edges.push((from, to, row.kind, row.optional));
+                spans.clear();
+                spans.extend(batch.spans());
+                spans
+                    .par_iter()
+                    .with_min_len(1 << 12)
+                    .map(|(no, span)| Line::parse(*no, &batch.data, span))
+                    .collect_into_vec(&mut lines);
+                for ((no, _), line) in spans.iter().zip(lines.drain(..)) {
+                    let quoted;
+                    let (row, text) = match line {
+                        Line::Blank => continue,
+                        Line::Row(row) => (row, &batch.data[..]),
+                        Line::Quoted(span) => match quoted_row(*no, &batch.data[span]) {
+                            Ok(None) => continue,
+                            Ok(Some((row, fields))) => {
+                                quoted = fields;
+                                (row, quoted.as_bytes())
+                            }
+                            Err(message) => {
+                                bad.record(Error::parse(Location::line(path, *no), message))?;
+                                continue;
+                            }
+                        },
+                        Line::Bad(message) => {
+                            bad.record(Error::parse(Location::line(path, *no), message))?;
+                            continue;
                         }
-                        Err(message) => bad.record(Error::parse(Location::line(path, line), message))?,
-                    }
+                    };
+                    let from = match dependent {
+                        Some((hash, id)) if hash == row.dependent.hash && packages.is(id, &row.dependent, text) => id,
+                        _ => packages.place(&row.dependent, text),
+                    };
+                    dependent = Some((row.dependent.hash, from));
+                    let to = packages.place(&row.dependency, text);
+                    packages.edges.push(RecordEdge { from, to, kind: row.kind, optional: row.optional });
                 }
             }
         }
-        Ok(Ingested { packages: packages.finish(), skipped: bad.finish() })
+        let (packages, edges) = packages.finish();
+        Ok(Ingested { packages, edges, skipped: bad.finish() })
     }
 }
 
 /// Package records by ecosystem and name, in the order first named, and the edges of the
-/// generic shape between them, given to the records at the end.
+/// generic shape between them. A name is given its place when first seen; its record is
+/// made when asked for, or at the end.
 #[derive(Default)]
 struct Packages {
-    /// Each ecosystem's names (indexed by ecosystem) and their records' places.
-    ids: Vec<FxHashMap<Box<str>, u32>>,
+    /// Each name's hash and place.
+    places: HashTable<(u64, u32)>,
+    /// Each place's name: its ecosystem, and where it lies in `names`.
+    keys: Vec<(Ecosystem, usize, usize)>,
+    /// Every name, one after another.
+    names: String,
+    /// The records of the first places.
     records: Vec<PackageRecord>,
-    /// Dependent, dependency, kind, and whether it is optional.
-    edges: Vec<(u32, u32, DepKind, bool)>,
+    edges: Vec<RecordEdge>,
 }
 
 impl Packages {
-    /// The place of `name`'s record, made empty if it is new.
-    fn id(&mut self, ecosystem: Ecosystem, name: &str) -> u32 {
-        if self.ids.is_empty() {
-            self.ids = Ecosystem::ALL.iter().map(|_| FxHashMap::default()).collect();
-        }
-        let ids = &mut self.ids[ecosystem as usize];
-        match ids.get(name) {
-            Some(&id) => id,
-            None => {
-                let id = self.records.len() as u32;
-                ids.insert(name.into(), id);
-                self.records.push(PackageRecord::new(ecosystem, name.to_string(), None, Vec::new()));
+    /// Whether `id` is the place of `name`, whose text lies in `text`.
+    fn is(&self, id: u32, name: &Name, text: &[u8]) -> bool {
+        let (ecosystem, start, end) = self.keys[id as usize];
+        ecosystem == name.ecosystem && self.names.as_bytes()[start..end] == text[name.span()]
+    }
+
+    /// The place of `name`, whose text lies in `text`, given if it is new.
+    fn place(&mut self, name: &Name, text: &[u8]) -> u32 {
+        let Packages { places, keys, names, .. } = self;
+        let wanted = &text[name.span()];
+        let is = |&(hash, id): &(u64, u32)| {
+            let (ecosystem, start, end) = keys[id as usize];
+            hash == name.hash && ecosystem == name.ecosystem && names.as_bytes()[start..end] == *wanted
+        };
+        match places.entry(name.hash, is, |&(hash, _)| hash) {
+            Entry::Occupied(entry) => entry.get().1,
+            Entry::Vacant(entry) => {
+                let id = keys.len() as u32;
+                entry.insert((name.hash, id));
+                // Names are whole UTF-8 fields, so nothing is replaced.
+                names.push_str(&String::from_utf8_lossy(wanted));
+                keys.push((name.ecosystem, names.len() - wanted.len(), names.len()));
                 id
             }
         }
     }
 
-    /// The records, each with its edges after any it was given directly.
-    fn finish(mut self) -> Vec<PackageRecord> {
-        let mut counts = vec![0usize; self.records.len()];
-        self.edges.iter().for_each(|&(from, ..)| counts[from as usize] += 1);
-        self.records.iter_mut().zip(counts).for_each(|(record, count)| record.deps.reserve_exact(count));
-        for (from, to, kind, optional) in self.edges {
-            let target = &self.records[to as usize];
-            let dep = Dependency {
-                ecosystem: Some(target.ecosystem),
-                ..Dependency::new(target.name.clone(), kind, optional, None)
-            };
-            self.records[from as usize].deps.push(dep);
+    /// The record at place `id`, made (with every place before it) if it is not yet.
+    fn record(&mut self, id: u32) -> &mut PackageRecord {
+        let made = self.records.len();
+        let Packages { keys, names, records, .. } = self;
+        records.extend(keys.get(made..=id as usize).unwrap_or_default().iter().map(|&(ecosystem, start, end)| {
+            PackageRecord::new(ecosystem, names[start..end].to_string(), None, Vec::new())
+        }));
+        &mut self.records[id as usize]
+    }
+
+    /// Every record, in the order of their places.
+    fn finish(mut self) -> (Vec<PackageRecord>, Vec<RecordEdge>) {
+        if let Some(last) = self.keys.len().checked_sub(1) {
+            self.records.reserve_exact(self.keys.len() - self.records.len());
+            self.record(last as u32);
         }
-        self.records
+        (self.records, self.edges)
     }
 }
 
-/// The ecosystem and name of a possibly qualified name.
-fn qualified(name: &str) -> (Ecosystem, &str) {
-    Ecosystem::split_qualified(name).unwrap_or((Ecosystem::Generic, name))
+/// A name in a row: where its text lies (without an ecosystem prefix), its ecosystem (from a
+/// qualified name, or `generic`), and its hash.
+struct Name {
+    hash: u64,
+    start: usize,
+    len: usize,
+    ecosystem: Ecosystem,
 }
 
-/// A row of the generic shape.
-struct Row<'a> {
-    dependent: std::borrow::Cow<'a, str>,
-    dependency: std::borrow::Cow<'a, str>,
+impl Name {
+    /// The name of `ecosystem` at `span` of `text`.
+    fn new(ecosystem: Ecosystem, text: &[u8], span: Range<usize>) -> Self {
+        let hash = FxBuildHasher.hash_one((ecosystem, &text[span.clone()]));
+        Name { hash, start: span.start, len: span.len(), ecosystem }
+    }
+
+    fn span(&self) -> Range<usize> {
+        self.start..self.start + self.len
+    }
+
+    /// The name written at `span` of `text` in a generic row, possibly qualified.
+    fn written(text: &str, span: Range<usize>) -> Self {
+        match Ecosystem::split_qualified(&text[span.clone()]) {
+            Some((ecosystem, rest)) => Name::new(ecosystem, text.as_bytes(), span.end - rest.len()..span.end),
+            None => Name::new(Ecosystem::Generic, text.as_bytes(), span),
+        }
+    }
+}
+
+/// A row of the generic shape, its names in the text it was read from.
+struct Row {
+    dependent: Name,
+    dependency: Name,
     kind: DepKind,
     optional: bool,
 }
 
-/// The rows of a batch of the generic shape with their line numbers, parsed in parallel: none
-/// for a blank line or the header. A line without quotes is split at its commas; one with
-/// quotes is read as CSV.
-fn generic_rows(batch: &Batch) -> Vec<(u64, Result<Option<Row<'_>>, String>)> {
-    let lines: Vec<(u64, &[u8])> = batch.lines().collect();
-    lines
-        .par_iter()
-        .map(|&(no, line)| {
-            let row = if line.is_empty() {
-                Ok(None)
-            } else if line.contains(&b'"') {
-                quoted_row(no, line)
-            } else {
-                std::str::from_utf8(line)
-                    .map_err(|e| format!("expected a CSV row: invalid UTF-8: {e}"))
-                    .and_then(|line| parse_row(no, &line.split(',').collect::<Vec<_>>()))
-            };
-            (no, row)
-        })
-        .collect()
+/// A line of the generic shape, as parsed on its own.
+enum Line {
+    /// Blank, or the header.
+    Blank,
+    Row(Row),
+    /// A line with quotes, to be read as CSV (rare, so not in parallel).
+    Quoted(Range<usize>),
+    Bad(String),
 }
 
-/// Line `no`, which has quotes, read as CSV.
-fn quoted_row(no: u64, line: &[u8]) -> Result<Option<Row<'static>>, String> {
+impl Line {
+    /// Line `no`, at `span` of `data`, split at its commas; the names of its row lie in `data`.
+    fn parse(no: u64, data: &[u8], span: &Range<usize>) -> Line {
+        let bytes = &data[span.clone()];
+        if bytes.is_empty() {
+            return Line::Blank;
+        }
+        if bytes.contains(&b'"') {
+            return Line::Quoted(span.clone());
+        }
+        let text = match std::str::from_utf8(bytes) {
+            Ok(text) => text,
+            Err(e) => return Line::Bad(format!("expected a CSV row: invalid UTF-8: {e}")),
+        };
+        let mut start = 0;
+        let fields = memchr::memchr_iter(b',', bytes).chain([bytes.len()]).map(|end| {
+            let field = start..end;
+            start = end + 1;
+            field
+        });
+        match row(no, text, fields) {
+            Ok(None) => Line::Blank,
+            Ok(Some(mut row)) => {
+                row.dependent.start += span.start;
+                row.dependency.start += span.start;
+                Line::Row(row)
+            }
+            Err(message) => Line::Bad(message),
+        }
+    }
+}
+
+/// Line `no`, which has quotes, read as CSV: its row, and the text its names lie in.
+fn quoted_row(no: u64, line: &[u8]) -> Result<Option<(Row, String)>, String> {
     let mut csv = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(line);
     let mut record = csv::StringRecord::new();
-    match csv.read_record(&mut record) {
-        Ok(_) => {
-            let fields: Vec<&str> = record.iter().collect();
-            parse_row(no, &fields).map(|row| row.map(Row::into_owned))
-        }
-        Err(e) => Err(format!("expected a CSV row: {e}")),
-    }
+    csv.read_record(&mut record).map_err(|e| format!("expected a CSV row: {e}"))?;
+    let text = record.as_slice().to_string();
+    let fields = (0..record.len()).filter_map(|i| record.range(i));
+    Ok(row(no, &text, fields)?.map(|row| (row, text)))
 }
 
-impl Row<'_> {
-    fn into_owned(self) -> Row<'static> {
-        Row { dependent: self.dependent.into_owned().into(), dependency: self.dependency.into_owned().into(), ..self }
-    }
-}
-
-/// Line `no` of the generic shape: the dependent and its dependency, with the kind; none for
-/// the header.
-fn parse_row<'a>(no: u64, row: &[&'a str]) -> Result<Option<Row<'a>>, String> {
-    if no == 1 && row.len() >= 2 && row[0] == "dependent" && row[1] == "dependency" {
+/// Line `no` of the generic shape, whose fields lie at `fields` of `text`: the dependent and
+/// its dependency, with the kind; none for the header.
+fn row(no: u64, text: &str, fields: impl Iterator<Item = Range<usize>>) -> Result<Option<Row>, String> {
+    let mut fields = fields.map(|field| {
+        let trimmed = text[field.clone()].trim_start();
+        let start = field.end - trimmed.len();
+        start..start + trimmed.trim_end().len()
+    });
+    let (dependent, dependency, kind) = (fields.next(), fields.next(), fields.next());
+    let count = [&dependent, &dependency, &kind].iter().filter(|f| f.is_some()).count() + fields.count();
+    let (Some(dependent), Some(dependency)) = (dependent, dependency) else {
+        return Err(format!("expected 2 or 3 fields `dependent,dependency[,kind]`, found {count}"));
+    };
+    if no == 1 && &text[dependent.clone()] == "dependent" && &text[dependency.clone()] == "dependency" {
         return Ok(None);
     }
-    if !(2..=3).contains(&row.len()) {
-        return Err(format!("expected 2 or 3 fields `dependent,dependency[,kind]`, found {}", row.len()));
+    if count > 3 {
+        return Err(format!("expected 2 or 3 fields `dependent,dependency[,kind]`, found {count}"));
     }
-    let (dependent, dependency) = (row[0].trim(), row[1].trim());
     if dependent.is_empty() || dependency.is_empty() {
         return Err("expected non-empty `dependent` and `dependency` names".to_string());
     }
-    let (kind, optional) = match row.get(2).map(|k| k.trim()).unwrap_or_default() {
+    let (kind, optional) = match kind.map_or("", |kind| &text[kind]) {
         "" => (DepKind::Normal, false),
         "optional" => (DepKind::Normal, true),
         other => (other.parse::<DepKind>().map_err(|e| format!("{e}, or optional"))?, false),
     };
-    Ok(Some(Row { dependent: dependent.into(), dependency: dependency.into(), kind, optional }))
+    Ok(Some(Row {
+        dependent: Name::written(text, dependent),
+        dependency: Name::written(text, dependency),
+        kind,
+        optional,
+    }))
 }
 
 /// A row of keystone's own table: the package's record is made (or found) in `packages` with
@@ -215,8 +313,9 @@ fn table_row(row: &csv::StringRecord, packages: &mut Packages) -> Result<(), Str
     }
     // A package's cells repeat on each of its rows; it may also have been named as a
     // dependency before its own rows.
-    let id = packages.id(package_ecosystem, package) as usize;
-    let record = &mut packages.records[id];
+    let name = |ecosystem, text: &str| Name::new(ecosystem, text.as_bytes(), 0..text.len());
+    let id = packages.place(&name(package_ecosystem, package), package.as_bytes());
+    let record = packages.record(id);
     record.version = optional(&row[2]);
     record.project = optional(&row[3]);
     record.maintainers = list(&row[4]);
@@ -236,7 +335,7 @@ fn table_row(row: &csv::StringRecord, packages: &mut Packages) -> Result<(), Str
         flags: Some(flags),
         ..Dependency::new(&row[7], DepKind::Normal, false, optional(&row[8]))
     };
-    packages.id(target, &row[7]);
-    packages.records[id].deps.push(dep);
+    packages.place(&name(target, &row[7]), row[7].as_bytes());
+    packages.record(id).deps.push(dep);
     Ok(())
 }

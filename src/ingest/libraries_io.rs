@@ -128,7 +128,7 @@ impl Ingest for LibrariesIo {
             );
             packages[start..].sort_unstable_by(|a, b| a.name.cmp(&b.name));
         }
-        Ok(Ingested { packages, skipped: bad.finish() })
+        Ok(Ingested { packages, edges: Vec::new(), skipped: bad.finish() })
     }
 }
 

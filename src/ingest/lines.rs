@@ -121,5 +121,5 @@ pub(crate) fn records_per_line(
     }
     let mut packages: Vec<PackageRecord> = packages.into_values().collect();
     packages.sort_unstable_by(|a, b| a.name.cmp(&b.name));
-    Ok(Ingested { packages, skipped: bad.finish() })
+    Ok(Ingested { packages, edges: Vec::new(), skipped: bad.finish() })
 }

@@ -51,3 +51,42 @@ fn the_edges_table_reads_back_into_the_same_graph() {
         }
     }
 }
+
+/// The generic shape's corners: a quoted line is read as CSV, the header counts only on line
+/// 1, a qualified name belongs to its ecosystem (so `npm/a` and `a` are two packages even on
+/// consecutive rows of the same dependent), blank lines and CRLF endings are nothing, and a bad
+/// line is an error naming it.
+#[test]
+fn generic_edge_lists_read_quotes_qualified_names_and_say_which_line_is_bad() {
+    use keystone::ingest::ReadOptions;
+    use keystone::progress::NoProgress;
+    let wd = crate::workdir::Workdir::new();
+    let path = wd.create(
+        "edges.csv",
+        "dependent,dependency\r\nnpm/a,x\r\na,x\n\n\"b,c\",\" a \"\ndependent,dependency\nnpm/a,y,dev\n",
+    );
+    assert_eq!(
+        edge_list(&graph_of(Format::Edges, &path, Profile { with_dev: true, ..Profile::default() })),
+        [
+            "generic/a -> generic/x",
+            "generic/b,c -> generic/a",
+            "generic/dependent -> generic/dependency",
+            "npm/a -> generic/x",
+            "npm/a -> generic/y"
+        ]
+    );
+    for (text, line, says) in [
+        ("a,b\nc\n", 2, "expected 2 or 3 fields"),
+        ("a,b\n,c\n", 2, "non-empty"),
+        ("a,b\na,b,c,d\n", 2, "found 4"),
+        ("a,b\na,b,sometimes\n", 2, "or optional"),
+        ("a,b\n\n\"a\",\"\"\n", 3, "non-empty"),
+    ] {
+        let bad = wd.create("bad.csv", text);
+        let err = Format::Edges.reader().read(&bad, &ReadOptions::default(), &NoProgress).unwrap_err().to_string();
+        assert!(err.contains(&format!("bad.csv:{line}")) && err.contains(says), "{text:?}: {err}");
+    }
+    let invalid = wd.create("invalid.csv", b"a,b\nc,\xff\n");
+    let err = Format::Edges.reader().read(&invalid, &ReadOptions::default(), &NoProgress).unwrap_err().to_string();
+    assert!(err.contains("invalid.csv:2") && err.contains("UTF-8"), "{err}");
+}

@@ -289,6 +289,6 @@ impl PypiDepsDb {
                 Err(e) => bad.record(e)?,
             }
         }
-        Ok(Ingested { packages, skipped: bad.finish() })
+        Ok(Ingested { packages, edges: Vec::new(), skipped: bad.finish() })
     }
 }
