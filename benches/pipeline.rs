@@ -1,8 +1,9 @@
 //! Criterion benchmarks of every phase on the real dumps in `../shared/datasets`: reading the
 //! input, building the graph, SCC, reach, depth counts, PageRank, snapshot write and load, and
 //! `blast` with its gateway summary; and at either end of a whole `rank`, reading the graph as
-//! a plain edge list and writing the ranking as CSV and as Parquet. Skipped (with a message)
-//! when the datasets are absent.
+//! a plain edge list and writing the ranking as CSV and as Parquet; and the committee's report
+//! of the top 100 projects beyond the ranking. Skipped (with a message) when the datasets are
+//! absent.
 //! The `npm-synthetic` group runs the analysis phases on the synthetic npm-sized graph
 //! ([`keystone::synthetic`]).
 //!
@@ -11,7 +12,9 @@
 use std::path::{Path, PathBuf};
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use keystone::analysis::{depth, floating, gateways, pagerank, paths, rank, reach};
+use keystone::analysis::{depth, floating, gateways, groups, pagerank, paths, rank, reach, report, score};
+use keystone::export::provenance::Provenance;
+use keystone::export::report::{html, Document};
 use keystone::export::table;
 use keystone::export::tables::{write_rank, Target};
 use keystone::graph::{builder, scc, snapshot, Graph};
@@ -49,6 +52,46 @@ fn phases(c: &mut Criterion, name: &str, format: Format, relative: &str, hub: &s
     group.finish();
     let graph = builder::build(&[input], Profile::default(), &NoProgress).expect("graph builds");
     analysis(c, name, &graph, graph.find(hub).expect("hub exists"));
+    committee_report(c, name, &graph);
+}
+
+/// The committee's report beyond `rank --by project --score`: the model of the top 100 and its
+/// page (the size of which is printed once).
+fn committee_report(c: &mut Criterion, name: &str, graph: &Graph) {
+    let groups = groups::projects(graph, &Default::default()).expect("projects");
+    let (metrics, reach) = groups::group_metrics(graph.reverse(), &groups, &NoProgress);
+    let pr = pagerank::pagerank(graph.forward(), graph.reverse(), &Default::default(), &NoProgress).scores;
+    let scores = score::score(
+        &score::group_evidence(graph, &groups, &metrics, &reach, &pr, &[], &NoProgress),
+        &Default::default(),
+    );
+    let inputs = report::Inputs {
+        graph,
+        groups: &groups,
+        metrics: &metrics,
+        reach: &reach,
+        scores: &scores,
+        advisories: &[],
+        lists: &[],
+        spotlight: &[],
+        top: 100,
+    };
+    let provenance = Provenance::new(vec!["keystone".into()], Vec::new());
+    let page = |model: &report::Report| {
+        let document = Document {
+            title: name,
+            provenance: &provenance,
+            profile: String::new(),
+            method: Vec::new(),
+            report: model,
+        };
+        html(&document).expect("renders")
+    };
+    eprintln!("{name}: the report page of the top 100 is {} bytes", page(&report::build(&inputs)).len());
+    let mut group = c.benchmark_group(name);
+    group.sample_size(10);
+    group.bench_function("report_top100", |b| b.iter(|| page(&report::build(&inputs))));
+    group.finish();
 }
 
 /// The phases that run on a built graph; `hub` is the package `blast` starts from.

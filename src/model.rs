@@ -120,6 +120,13 @@ impl Ecosystem {
     }
 }
 
+/// Written as its name (`crates`, `debian`), as in every table.
+impl serde::Serialize for Ecosystem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
 /// `name` as its ecosystem's registry compares names, so that what a user or a side input
 /// writes finds the package it means:
 /// - crates.io: ASCII case ignored, `-` and `_` the same (`Serde_JSON` is `serde-json`);

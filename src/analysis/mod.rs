@@ -19,6 +19,7 @@ pub mod rank;
 pub mod reach;
 #[cfg(test)]
 pub(crate) mod reference;
+pub mod report;
 pub mod scenario;
 pub mod score;
 mod sketch;

@@ -136,6 +136,19 @@ pub(crate) struct OutputArgs {
     provenance: bool,
 }
 
+/// The provenance of this command reading `inputs` (`None`: the embedded dataset).
+pub(crate) fn provenance(inputs: &[Option<&Path>]) -> Result<Provenance> {
+    let inputs = inputs
+        .iter()
+        .map(|input| match input {
+            Some(path) => Input::file(path),
+            None => Ok(Input::bytes(keystone::DEFAULT_DATASET_NAME, keystone::DEFAULT_DATASET)),
+        })
+        .collect::<keystone::error::Result<Vec<_>>>()?;
+    let command = std::iter::once("keystone".to_string()).chain(std::env::args().skip(1)).collect();
+    Ok(Provenance::new(command, inputs))
+}
+
 /// What a comparison of two rankings shows, and where its table goes.
 #[derive(Debug, Args, Clone)]
 pub(crate) struct CompareArgs {
@@ -393,19 +406,8 @@ impl OutputArgs {
         write: impl FnOnce(Target<'_>) -> std::io::Result<()>,
     ) -> Result<()> {
         let format = self.format()?;
-        let provenance = if self.provenance || format.encoding == Encoding::Parquet {
-            let inputs = inputs
-                .iter()
-                .map(|input| match input {
-                    Some(path) => Input::file(path),
-                    None => Ok(Input::bytes(keystone::DEFAULT_DATASET_NAME, keystone::DEFAULT_DATASET)),
-                })
-                .collect::<keystone::error::Result<Vec<_>>>()?;
-            let command = std::iter::once("keystone".to_string()).chain(std::env::args().skip(1)).collect();
-            Some(Provenance::new(command, inputs))
-        } else {
-            None
-        };
+        let provenance =
+            if self.provenance || format.encoding == Encoding::Parquet { Some(provenance(inputs)?) } else { None };
         write_output(self.path(), |out| write(Target { format, out, provenance: provenance.as_ref() }))?;
         if let (true, Some(path), Some(record)) = (self.provenance, self.path(), &provenance) {
             let mut sidecar = path.as_os_str().to_owned();

@@ -15,6 +15,7 @@ mod load;
 mod output;
 mod progress;
 mod rank;
+mod report;
 mod stats;
 mod synth;
 mod why;
@@ -67,6 +68,10 @@ enum Command {
     /// Where the packages of real incidents (OSV records) rank, by score, reach and direct
     /// dependents, and their upstream projects by reach.
     Backtest(backtest::Args),
+    /// The committee's report: a self-contained page (or its JSON) with the shortlist of
+    /// upstream projects by score, the evidence for each, the lists naming them and the blind
+    /// spots.
+    Report(report::Args),
     /// Candidate bindings (crates and PyPI packages linking a native library Debian packages)
     /// seen in raw inputs, for review before adding them to an alias file.
     Bindings(bindings::Args),
@@ -90,6 +95,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Synth(args) => synth::run(args, &progress),
         Command::Backtest(args) => backtest::run(args, &progress),
         Command::Bindings(args) => bindings::run(args, &progress),
+        Command::Report(args) => report::run(args, &progress),
     };
     progress.finish();
     code

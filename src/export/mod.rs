@@ -6,5 +6,6 @@
 
 pub mod movements;
 pub mod provenance;
+pub mod report;
 pub mod table;
 pub mod tables;

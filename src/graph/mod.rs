@@ -436,7 +436,7 @@ impl Graph {
     }
 
     /// The nodes of `ecosystem`, a range of ids (nodes are sorted by ecosystem, then name).
-    fn range_of(&self, ecosystem: Ecosystem) -> std::ops::Range<u32> {
+    pub fn range_of(&self, ecosystem: Ecosystem) -> std::ops::Range<u32> {
         let start = self.ecosystems.partition_point(|&e| e < ecosystem) as u32;
         let end = self.ecosystems.partition_point(|&e| e <= ecosystem) as u32;
         start..end

@@ -29,6 +29,7 @@ pub mod edges;
 pub mod libraries_io;
 mod limit;
 mod lines;
+pub mod lists;
 pub mod npm;
 pub mod pypi;
 pub mod side;

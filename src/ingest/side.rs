@@ -77,30 +77,45 @@ struct OsvPackage {
     name: String,
 }
 
-/// Reads OSV records, one JSON object per line (plain or compressed): one [`Advisory`] per
-/// affected package, in file order (a package listed twice in one record, once per range, is
-/// given once).
+/// Reads OSV records: one JSON object per line (plain or compressed), or a folder of `.json`
+/// files of one record each (as osv.dev's exports unpack), read in name order. One
+/// [`Advisory`] per affected package, in the order read (a package listed twice in one record,
+/// once per range, is given once).
 pub fn read_osv(path: &Path) -> Result<Vec<Advisory>> {
     let mut out = Vec::new();
     let mut seen: FxHashSet<(String, String, String)> = FxHashSet::default();
+    let mut add = |osv: Osv| {
+        for affected in osv.affected {
+            let (ecosystem, package) = (affected.package.ecosystem, affected.package.name);
+            if seen.insert((osv.id.clone(), ecosystem.clone(), package.clone())) {
+                out.push(Advisory { id: osv.id.clone(), aliases: osv.aliases.clone(), ecosystem, package });
+            }
+        }
+    };
+    let expected = "expected an OSV record (`id`, `affected[].package`)";
+    if path.is_dir() {
+        let mut files: Vec<_> = std::fs::read_dir(path)
+            .map_err(|e| Error::io(path, e))?
+            .map(|entry| entry.map(|e| e.path()).map_err(|e| Error::io(path, e)))
+            .collect::<Result<_>>()?;
+        files.retain(|f| f.extension().is_some_and(|e| e == "json"));
+        files.sort();
+        for file in files {
+            let text = std::fs::read_to_string(&file).map_err(|e| Error::io(&file, e))?;
+            let osv = serde_json::from_str(&text)
+                .map_err(|e| Error::parse(Location::line(&file, e.line() as u64), format!("{expected}: {e}")))?;
+            add(osv);
+        }
+        return Ok(out);
+    }
     for (i, line) in super::open(path, &ReadOptions::default())?.lines().enumerate() {
         let line = line.map_err(|e| Error::io(path, e))?;
         if line.trim().is_empty() {
             continue;
         }
-        let osv: Osv = serde_json::from_str(&line).map_err(|e| {
-            Error::parse(
-                Location::line(path, i as u64 + 1),
-                format!("expected an OSV record (`id`, `affected[].package`) on one line: {e}"),
-            )
-        })?;
-        for affected in osv.affected {
-            let (ecosystem, package) = (affected.package.ecosystem, affected.package.name);
-            if !seen.insert((osv.id.clone(), ecosystem.clone(), package.clone())) {
-                continue;
-            }
-            out.push(Advisory { id: osv.id.clone(), aliases: osv.aliases.clone(), ecosystem, package });
-        }
+        let osv = serde_json::from_str(&line)
+            .map_err(|e| Error::parse(Location::line(path, i as u64 + 1), format!("{expected} on one line: {e}")))?;
+        add(osv);
     }
     Ok(out)
 }

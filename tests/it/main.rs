@@ -13,6 +13,7 @@
 //!   determinism across thread counts, killed and failed runs), and `real_data` (checks on the
 //!   real dumps in `../shared`).
 
+mod browser;
 mod workdir;
 
 mod cargo_metadata;
@@ -32,6 +33,7 @@ mod compare_profiles;
 mod diff;
 mod ingest;
 mod rank;
+mod report;
 
 mod limits;
 mod outputs;
