@@ -23,6 +23,7 @@ use std::collections::{BTreeMap, VecDeque};
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 
+use super::floating::{blast_new_release, propagation_graph};
 use super::gateways::{dominators, gateway_flag, top_gateway};
 use super::groups::{AdvisoryMatch, GroupMetrics, Groups};
 use super::paths::blast;
@@ -151,6 +152,9 @@ pub struct Candidate {
     pub top_gateway_share: Option<f64>,
     /// The xz shape: a reach of 1% of the graph or more, and 100 times its outside dependents.
     pub gateway_flag: bool,
+    /// The floating reach of its top package: the packages a fresh install would take a
+    /// malicious new release of it into (see [`floating`](super::floating)).
+    pub top_package_floating_reach: u32,
     /// The dependents outside the project that others' chains to its top member must cross,
     /// with how many they hold (as `blast` lists them), most first.
     pub dominators: Vec<(String, u32)>,
@@ -298,6 +302,7 @@ pub fn build(inputs: &Inputs<'_>) -> Report {
     let (listings, lists) = match_lists(inputs, &group_of);
     let advisories = advisories_of(inputs);
     let ecosystem_size = |e: Ecosystem| graph.range_of(e).len().max(1) as f64;
+    let propagation = propagation_graph(graph);
     let shortlist: Vec<Candidate> = chosen
         .iter()
         .map(|&g| {
@@ -327,6 +332,7 @@ pub fn build(inputs: &Inputs<'_>) -> Report {
                 top_gateway: m.top_gateway.map(|v| graph.display_name(v)),
                 top_gateway_share: s.evidence.concentration,
                 gateway_flag: gateway_flag(m.direct_dependents, m.reach, n),
+                top_package_floating_reach: blast_new_release(&propagation, top, None).reached.len() as u32,
                 dominators: gateways
                     .iter()
                     .filter(|(d, _)| members.binary_search(d).is_err())

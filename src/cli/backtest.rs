@@ -16,7 +16,8 @@ use super::CliProgress;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// OSV records, one JSON object per line (plain or compressed).
+    /// OSV records: one JSON object per line (plain or compressed), a folder of `.json` records,
+    /// or a zip of them as osv.dev ships each ecosystem.
     osv: PathBuf,
     /// A snapshot or raw input to rank; without one, the embedded Debian bookworm file.
     input: Option<PathBuf>,

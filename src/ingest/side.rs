@@ -77,10 +77,11 @@ struct OsvPackage {
     name: String,
 }
 
-/// Reads OSV records: one JSON object per line (plain or compressed), or a folder of `.json`
-/// files of one record each (as osv.dev's exports unpack), read in name order. One
-/// [`Advisory`] per affected package, in the order read (a package listed twice in one record,
-/// once per range, is given once).
+/// Reads OSV records: one JSON object per line (plain or compressed), a folder of `.json`
+/// files of one record each, or a zip of them (as osv.dev ships each ecosystem's records);
+/// the files of a folder or zip are read in name order. One [`Advisory`] per affected
+/// package, in the order read (a package listed twice in one record, once per range, is given
+/// once).
 pub fn read_osv(path: &Path) -> Result<Vec<Advisory>> {
     let mut out = Vec::new();
     let mut seen: FxHashSet<(String, String, String)> = FxHashSet::default();
@@ -92,7 +93,12 @@ pub fn read_osv(path: &Path) -> Result<Vec<Advisory>> {
             }
         }
     };
-    let expected = "expected an OSV record (`id`, `affected[].package`)";
+    const EXPECTED: &str = "expected an OSV record (`id`, `affected[].package`)";
+    // A whole file of one record; `at` names it in errors.
+    let record = |text: &str, at: &Path| {
+        serde_json::from_str::<Osv>(text)
+            .map_err(|e| Error::parse(Location::line(at, e.line() as u64), format!("{EXPECTED}: {e}")))
+    };
     if path.is_dir() {
         let mut files: Vec<_> = std::fs::read_dir(path)
             .map_err(|e| Error::io(path, e))?
@@ -101,10 +107,23 @@ pub fn read_osv(path: &Path) -> Result<Vec<Advisory>> {
         files.retain(|f| f.extension().is_some_and(|e| e == "json"));
         files.sort();
         for file in files {
-            let text = std::fs::read_to_string(&file).map_err(|e| Error::io(&file, e))?;
-            let osv = serde_json::from_str(&text)
-                .map_err(|e| Error::parse(Location::line(&file, e.line() as u64), format!("{expected}: {e}")))?;
-            add(osv);
+            add(record(&std::fs::read_to_string(&file).map_err(|e| Error::io(&file, e))?, &file)?);
+        }
+        return Ok(out);
+    }
+    if path.extension().is_some_and(|e| e == "zip") {
+        let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+        let bad_zip = |e: zip::result::ZipError| {
+            Error::parse(Location::file(path), format!("expected a zip of OSV records: {e}"))
+        };
+        let mut archive = zip::ZipArchive::new(file).map_err(bad_zip)?;
+        let mut names: Vec<String> =
+            archive.file_names().filter(|n| n.ends_with(".json")).map(str::to_string).collect();
+        names.sort();
+        for name in names {
+            let mut text = String::new();
+            archive.by_name(&name).map_err(bad_zip)?.read_to_string(&mut text).map_err(|e| Error::io(path, e))?;
+            add(record(&text, &path.join(&name))?);
         }
         return Ok(out);
     }
@@ -114,7 +133,7 @@ pub fn read_osv(path: &Path) -> Result<Vec<Advisory>> {
             continue;
         }
         let osv = serde_json::from_str(&line)
-            .map_err(|e| Error::parse(Location::line(path, i as u64 + 1), format!("{expected} on one line: {e}")))?;
+            .map_err(|e| Error::parse(Location::line(path, i as u64 + 1), format!("{EXPECTED} on one line: {e}")))?;
         add(osv);
     }
     Ok(out)

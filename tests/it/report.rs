@@ -105,6 +105,15 @@ fn report_on_debian_with_the_omega_list_and_the_xz_record() {
     assert_eq!(xz["gateway_flag"], true);
     assert_eq!(xz["advisories"], serde_json::json!([{"id": "DEBIAN-CVE-2024-3094", "aliases": ["CVE-2024-3094"]}]));
     assert_eq!(xz["listed_by"], serde_json::json!([{"list": "Omega", "sources": ["Debian Popularity Contest"]}]));
+    // Its top package's floating reach is the one `rank` gives liblzma5.
+    let rank = crate::workdir::stdout(&wd.run(&["rank", "--top", "10"]));
+    let header: Vec<&str> = rank.lines().next().unwrap().split(',').collect();
+    let row: Vec<&str> = rank.lines().find(|l| l.split(',').nth(1) == Some("liblzma5")).unwrap().split(',').collect();
+    let floating = row[header.iter().position(|&h| h == "floating_reach").unwrap()];
+    assert_eq!(
+        (xz["top_package"].as_str(), xz["top_package_floating_reach"].to_string()),
+        (Some("liblzma5"), floating.to_string())
+    );
     let blind = report["blind_spots"].as_array().unwrap();
     assert!(blind.len() >= 10);
     for b in blind {
@@ -213,4 +222,74 @@ fn report_page_in_a_real_browser() {
     assert_eq!(browser.eval("Array.from(document.querySelectorAll('#shortlist-table tbody tr')).filter(r => !r.hidden).map(r => r.dataset.project)"), serde_json::json!(["xz"]));
     browser.screenshot(&std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("report-screenshot.png"));
     assert_eq!(browser.errors(), Vec::<String>::new(), "the page reported errors");
+}
+
+/// On a snapshot of four ecosystems, each project is ranked within its ecosystem too (each
+/// ecosystem's first scores 1), and the ecosystems whose inputs give no project are said.
+#[test]
+fn report_ranks_within_each_ecosystem_of_a_mixed_snapshot() {
+    let wd = Workdir::new();
+    let snap = wd.path("mixed.snap");
+    let fixtures = ["crates-index.jsonl", "Packages", "pypi/pypi-api.jsonl", "npm/packuments.jsonl"].map(fixture);
+    let mut args = vec!["ingest", "-o", path(&snap)];
+    args.extend(fixtures.iter().map(|p| path(p)));
+    assert_ok(&wd.run(&args));
+    let (page, json) = (wd.path("report.html"), wd.path("report.json"));
+    for out in [&page, &json] {
+        assert_ok(&wd.run(&["report", path(&snap), "--top", "40", "-o", path(out)]));
+    }
+    let report = read_json(&json);
+    let shortlist = report["shortlist"].as_array().unwrap();
+    for ecosystem in ["crates", "debian", "npm", "pypi"] {
+        let within: Vec<u64> = shortlist
+            .iter()
+            .filter(|c| c["ecosystem"] == ecosystem)
+            .map(|c| c["ecosystem_rank"].as_u64().unwrap())
+            .collect();
+        assert_eq!(within, (1..=within.len() as u64).collect::<Vec<_>>(), "{ecosystem}");
+        let first = shortlist.iter().find(|c| c["ecosystem"] == ecosystem).unwrap();
+        assert_eq!(first["score"]["score"].as_f64(), Some(1.0), "{ecosystem}");
+    }
+    let without: Vec<&str> = report["ecosystems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["packages_with_project"] == 0)
+        .map(|e| e["ecosystem"].as_str().unwrap())
+        .collect();
+    assert_eq!(without, ["crates", "npm", "pypi"]);
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert_eq!(html.matches("no project information").count(), 3);
+}
+
+/// OSV records read the same from a folder of `.json` files, a zip of them (as osv.dev ships
+/// each ecosystem), and JSON lines.
+#[test]
+fn osv_records_from_a_folder_a_zip_or_json_lines() {
+    use std::io::Write;
+    let wd = Workdir::new();
+    let record = std::fs::read_to_string(std::path::Path::new(XZ_OSV).join("DEBIAN-CVE-2024-3094.json")).unwrap();
+    let zipped = wd.path("Debian.zip");
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(&zipped).unwrap());
+    let stored = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    zip.start_file("DEBIAN-CVE-2024-3094.json", stored).unwrap();
+    zip.write_all(record.as_bytes()).unwrap();
+    zip.finish().unwrap();
+    let value: Value = serde_json::from_str(&record).unwrap();
+    let lines = wd.create("osv.jsonl", format!("{value}\n"));
+    let packages = fixture("Packages");
+    let advisories = |osv: &std::path::Path| {
+        let out = wd.path("report.json");
+        assert_ok(&wd.run(&["report", path(&packages), "--top", "3", "--osv", path(osv), "-o", path(&out)]));
+        let report = read_json(&out);
+        let xz = report["shortlist"].as_array().unwrap().iter().find(|c| c["project"] == "xz-utils").cloned().unwrap();
+        xz["advisories"].clone()
+    };
+    let expected = serde_json::json!([{"id": "DEBIAN-CVE-2024-3094", "aliases": ["CVE-2024-3094"]}]);
+    for osv in [std::path::Path::new(XZ_OSV), &zipped, &lines] {
+        assert_eq!(advisories(osv), expected, "{}", osv.display());
+    }
+    let broken = wd.create("broken.zip", "not a zip");
+    let run = wd.run(&["report", path(&packages), "--osv", path(&broken), "-o", path(&wd.path("r.json"))]);
+    assert!(stderr(&run).contains("broken.zip: expected a zip of OSV records"), "{}", stderr(&run));
 }
