@@ -157,7 +157,7 @@ pub struct Candidate {
     pub top_package_floating_reach: u32,
     /// The dependents outside the project that others' chains to its top member must cross,
     /// with how many they hold (as `blast` lists them), most first.
-    pub dominators: Vec<(String, u32)>,
+    pub dominators: Vec<Dominator>,
     /// Example chains from dependents down to the top member (`dependent > … > member`).
     pub chains: Vec<String>,
     /// The accounts that can publish a member.
@@ -203,8 +203,28 @@ pub struct ScoreParts {
     pub impact: f64,
     /// 1 + the fragility factors' points.
     pub fragility: f64,
-    /// Each factor: its name, value (null when missing) and points.
-    pub factors: Vec<(String, Option<f64>, f64)>,
+    /// Each factor's part.
+    pub factors: Vec<FactorPart>,
+}
+
+/// One factor of a score.
+#[derive(Debug, Clone, Serialize)]
+pub struct FactorPart {
+    /// Its name (`pagerank`, `popular_reach`, `concentration`, `sole_maintainer`).
+    pub factor: &'static str,
+    /// Its value in [0, 1]; null when the signal is missing.
+    pub value: Option<f64>,
+    /// What it adds: weight × value.
+    pub points: f64,
+}
+
+/// A dependent that others' chains must cross.
+#[derive(Debug, Clone, Serialize)]
+pub struct Dominator {
+    /// Its display name.
+    pub package: String,
+    /// How many other dependents reach the package only through it.
+    pub dominated: u32,
 }
 
 /// A high-reach project no list names.
@@ -337,7 +357,7 @@ pub fn build(inputs: &Inputs<'_>) -> Report {
                     .iter()
                     .filter(|(d, _)| members.binary_search(d).is_err())
                     .take(5)
-                    .map(|&(d, count)| (graph.display_name(d), count))
+                    .map(|&(d, dominated)| Dominator { package: graph.display_name(d), dominated })
                     .collect(),
                 chains: chains(graph, top),
                 maintainers,
@@ -350,7 +370,10 @@ pub fn build(inputs: &Inputs<'_>) -> Report {
                     size: s.size,
                     impact: s.impact,
                     fragility: s.fragility,
-                    factors: Factor::ALL.iter().map(|&f| (f.as_str().to_string(), s.value(f), s.points(f))).collect(),
+                    factors: Factor::ALL
+                        .iter()
+                        .map(|&f| FactorPart { factor: f.as_str(), value: s.value(f), points: s.points(f) })
+                        .collect(),
                 },
             }
         })
