@@ -94,13 +94,24 @@ fn scatter(chart: &Chart) -> Result<String, String> {
             .map_err(plot_error)?;
         plot.draw_series(chart.points.iter().filter(|p| p.flagged).map(|p| Circle::new(at(p), 4, RED.filled())))
             .map_err(plot_error)?;
-        let top: Vec<_> = chart.points.iter().filter(|p| p.shortlisted.is_some_and(|r| r <= 10)).collect();
-        plot.draw_series(top.iter().map(|p| {
-            EmptyElement::at(at(p))
-                + Circle::new((0, 0), 5, BLACK.stroke_width(1))
-                + Text::new(p.package.clone(), (6, -6), ("sans-serif", 12).into_font())
-        }))
-        .map_err(plot_error)?;
+        // The first ten projects' top packages are ringed; each is named (the xz-shaped first,
+        // then by rank) unless its name would overlap one already written (the caption names
+        // them all).
+        let mut top: Vec<_> = chart.points.iter().filter(|p| p.shortlisted.is_some_and(|r| r <= 10)).collect();
+        top.sort_by_key(|p| (!p.flagged, p.shortlisted));
+        let mut written: Vec<(i32, i32, i32)> = Vec::new();
+        for p in top {
+            let (x, y) = plot.backend_coord(&at(p));
+            let width = 7 * p.package.len() as i32;
+            let free = written.iter().all(|&(wx, wy, ww)| (y - wy).abs() >= 14 || x + width < wx || wx + ww < x);
+            if free {
+                written.push((x, y, width));
+                let name = Text::new(p.package.clone(), (6, -6), ("sans-serif", 12).into_font());
+                plot.plotting_area().draw(&(EmptyElement::at(at(p)) + name)).map_err(plot_error)?;
+            }
+            let ring = Circle::new(at(p), 5, BLACK.stroke_width(1));
+            plot.plotting_area().draw(&ring).map_err(plot_error)?;
+        }
         root.present().map_err(plot_error)?;
     }
     Ok(svg)
