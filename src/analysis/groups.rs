@@ -233,6 +233,18 @@ impl AdvisoryMatch {
             .map_or(AdvisoryMatch::NoSuchName(eco), AdvisoryMatch::Project)
     }
 
+    /// For advisory `a` matching nothing, the line that says so and why; `None` when it
+    /// matched.
+    pub fn unmatched(self, a: &Advisory) -> Option<String> {
+        let why = match self {
+            AdvisoryMatch::Package(..) | AdvisoryMatch::Project(_) => return None,
+            AdvisoryMatch::UnknownEcosystem => format!("keystone does not read OSV's ecosystem `{}`", a.ecosystem),
+            AdvisoryMatch::EcosystemAbsent(eco) => format!("the graph holds no {eco} packages"),
+            AdvisoryMatch::NoSuchName(eco) => format!("no {eco} package or project is named `{}`", a.package),
+        };
+        Some(format!("{}: {} {} not matched: {why}", a.id, a.ecosystem, a.package))
+    }
+
     /// The package and project matched, if any; a project matched by name stands in with its
     /// member of largest reach.
     pub fn matched(self, metrics: &[GroupMetrics]) -> Option<(u32, Option<usize>)> {

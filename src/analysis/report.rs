@@ -73,7 +73,7 @@ pub struct Report {
     /// The shortlist, by score.
     pub shortlist: Vec<Candidate>,
     /// Projects the spotlight file takes off the shortlist, with its reasons.
-    pub excluded: Vec<Override>,
+    pub excluded: Vec<Spotlight>,
     /// The highest-reach projects that no list names (empty without lists).
     pub blind_spots: Vec<BlindSpot>,
     /// How each list matched the graph.
@@ -95,30 +95,6 @@ pub struct EcosystemSummary {
     pub projects: usize,
     /// Its packages the input gives a project (the others are projects of one).
     pub packages_with_project: usize,
-}
-
-/// A spotlight override as the page shows it.
-#[derive(Debug, Clone, Serialize)]
-pub struct Override {
-    /// The project.
-    pub project: String,
-    /// Why.
-    pub rationale: String,
-    /// Who.
-    pub added_by: String,
-    /// When.
-    pub added_at: String,
-}
-
-impl From<&Spotlight> for Override {
-    fn from(s: &Spotlight) -> Override {
-        Override {
-            project: s.project.clone(),
-            rationale: s.rationale.clone(),
-            added_by: s.added_by.clone(),
-            added_at: s.added_at.clone(),
-        }
-    }
 }
 
 /// One shortlisted project and its evidence.
@@ -169,7 +145,7 @@ pub struct Candidate {
     /// The lists that name it, each with the list's own source where it says.
     pub listed_by: Vec<Listing>,
     /// The spotlight's reason for including it, if it did.
-    pub spotlight: Option<Override>,
+    pub spotlight: Option<Spotlight>,
     /// The score and each factor's part.
     pub score: ScoreParts,
 }
@@ -301,14 +277,8 @@ pub fn build(inputs: &Inputs<'_>) -> Report {
     }
     let order = score::ranked(scores, |a, b| groups.names[a].cmp(&groups.names[b]));
     let mut position = vec![0usize; groups.names.len()];
-    let mut within = vec![0usize; groups.names.len()];
-    let mut seen: BTreeMap<Ecosystem, usize> = BTreeMap::new();
-    for (i, &g) in order.iter().enumerate() {
-        position[g] = i + 1;
-        let count = seen.entry(scores[g].evidence.ecosystem).or_default();
-        *count += 1;
-        within[g] = *count;
-    }
+    order.iter().enumerate().for_each(|(i, &g)| position[g] = i + 1);
+    let within = score::ecosystem_positions(&order, |g| scores[g].evidence.ecosystem);
     let find = |project: &str| groups.names.binary_search_by(|name| name.as_str().cmp(project)).ok();
     let spot = |action: Action| inputs.spotlight.iter().filter(move |s| s.action == action);
     let excluded: Vec<usize> = spot(Action::Exclude).filter_map(|s| find(&s.project)).collect();
@@ -364,7 +334,7 @@ pub fn build(inputs: &Inputs<'_>) -> Report {
                 sole_maintainer: s.evidence.sole_maintainer,
                 advisories: advisories.get(&g).cloned().unwrap_or_default(),
                 listed_by: listings.get(&g).cloned().unwrap_or_default(),
-                spotlight: spot(Action::Include).find(|o| o.project == groups.names[g]).map(Override::from),
+                spotlight: spot(Action::Include).find(|o| o.project == groups.names[g]).cloned(),
                 score: ScoreParts {
                     score: s.score,
                     size: s.size,
@@ -397,7 +367,7 @@ pub fn build(inputs: &Inputs<'_>) -> Report {
     };
     Report {
         ecosystems: ecosystems(graph, groups, scores),
-        excluded: spot(Action::Exclude).map(Override::from).collect(),
+        excluded: spot(Action::Exclude).cloned().collect(),
         blind_spots,
         lists,
         unmatched_advisories: unmatched_advisories(inputs),
@@ -479,19 +449,7 @@ fn advisories_of(inputs: &Inputs<'_>) -> FxHashMap<usize, Vec<AdvisoryRef>> {
 
 /// Why each advisory that matches nothing does not.
 fn unmatched_advisories(inputs: &Inputs<'_>) -> Vec<String> {
-    inputs
-        .advisories
-        .iter()
-        .filter_map(|a| {
-            let why = match AdvisoryMatch::of(a, inputs.graph, inputs.groups) {
-                AdvisoryMatch::Package(..) | AdvisoryMatch::Project(_) => return None,
-                AdvisoryMatch::UnknownEcosystem => format!("keystone does not read OSV's ecosystem `{}`", a.ecosystem),
-                AdvisoryMatch::EcosystemAbsent(eco) => format!("the graph holds no {eco} packages"),
-                AdvisoryMatch::NoSuchName(eco) => format!("no {eco} package or project is named `{}`", a.package),
-            };
-            Some(format!("{}: {} {} not matched: {why}", a.id, a.ecosystem, a.package))
-        })
-        .collect()
+    inputs.advisories.iter().filter_map(|a| AdvisoryMatch::of(a, inputs.graph, inputs.groups).unmatched(a)).collect()
 }
 
 /// keystone's ecosystem for a list's name of one (`cargo` is crates.io), if keystone reads it.

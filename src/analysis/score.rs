@@ -210,6 +210,17 @@ impl Score {
     }
 }
 
+/// 1-based positions of the items of `order` among the items of the same ecosystem.
+pub fn ecosystem_positions(order: &[usize], ecosystem: impl Fn(usize) -> Ecosystem) -> Vec<usize> {
+    let (mut at, mut seen) = (vec![0usize; order.len()], [0usize; Ecosystem::ALL.len()]);
+    for &i in order {
+        let count = &mut seen[ecosystem(i) as usize];
+        *count += 1;
+        at[i] = *count;
+    }
+    at
+}
+
 /// Each value's percentile rank within its ecosystem: the share of the ecosystem's items with
 /// a smaller value, in [0, 1).
 fn percentiles(values: &[f64], ecosystem: impl Fn(usize) -> Ecosystem) -> Vec<f64> {

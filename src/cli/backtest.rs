@@ -56,13 +56,7 @@ pub fn run(args: Args, progress: &CliProgress) -> Result<ExitCode> {
 
 /// Says on stderr which advisories match no package or project of the graph, and why.
 fn report_unmatched(advisories: &[Advisory], graph: &Graph, groups: &Groups, progress: &CliProgress) {
-    for a in advisories {
-        let why = match AdvisoryMatch::of(a, graph, groups) {
-            AdvisoryMatch::Package(..) | AdvisoryMatch::Project(_) => continue,
-            AdvisoryMatch::UnknownEcosystem => format!("keystone does not read OSV's ecosystem `{}`", a.ecosystem),
-            AdvisoryMatch::EcosystemAbsent(eco) => format!("the graph holds no {eco} packages"),
-            AdvisoryMatch::NoSuchName(eco) => format!("no {eco} package or project is named `{}`", a.package),
-        };
-        progress.message(&format!("{}: {} {} not matched: {why}", a.id, a.ecosystem, a.package));
+    for note in advisories.iter().filter_map(|a| AdvisoryMatch::of(a, graph, groups).unmatched(a)) {
+        progress.message(&note);
     }
 }

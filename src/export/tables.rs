@@ -308,17 +308,6 @@ impl ScoreCells {
     }
 }
 
-/// 1-based positions of the items of `order` among the items of the same ecosystem.
-fn ecosystem_positions(order: &[usize], ecosystem: impl Fn(usize) -> Ecosystem) -> Vec<usize> {
-    let (mut at, mut seen) = (vec![0usize; order.len()], [0usize; Ecosystem::ALL.len()]);
-    for &i in order {
-        let count = &mut seen[ecosystem(i) as usize];
-        *count += 1;
-        at[i] = *count;
-    }
-    at
-}
-
 row! {
 /// A row of `keystone rank --score`.
 pub struct ScoreRow<'a> {
@@ -349,7 +338,7 @@ pub fn write_scores(
 ) -> std::io::Result<()> {
     let by_node = row_of(graph, ranking);
     let order = score::ranked_packages(graph, scores);
-    let within = ecosystem_positions(&order, |v| scores[v].evidence.ecosystem);
+    let within = score::ecosystem_positions(&order, |v| scores[v].evidence.ecosystem);
     to.write(order.iter().take(top.unwrap_or(usize::MAX)).enumerate().map(|(i, &v)| ScoreRow {
         rank: i + 1,
         ecosystem_rank: within[v],
@@ -396,7 +385,7 @@ pub fn write_group_scores(
     to: Target<'_>,
 ) -> std::io::Result<()> {
     let order = score::ranked(scores, |a, b| groups.names[a].cmp(&groups.names[b]));
-    let within = ecosystem_positions(&order, |g| scores[g].evidence.ecosystem);
+    let within = score::ecosystem_positions(&order, |g| scores[g].evidence.ecosystem);
     let rows = order.iter().take(top.unwrap_or(usize::MAX)).enumerate().map(|(i, &g)| {
         let members: Vec<String> = groups.members[g].iter().map(|&v| graph.display_name(v)).collect();
         GroupScoreRow {
@@ -534,7 +523,7 @@ pub fn write_backtest(
         order.into_iter().enumerate().for_each(|(i, x)| at[x.into()] = i + 1);
         at
     }
-    let within = |order: &[usize]| ecosystem_positions(order, |v| graph.ecosystem(v as u32));
+    let within = |order: &[usize]| score::ecosystem_positions(order, |v| graph.ecosystem(v as u32));
     let by_node = row_of(graph, ranking);
     // The ranking is by reach already; by direct dependents, ties are broken as in every ranking.
     let by_reach: Vec<usize> = by_node.iter().map(|i| i + 1).collect();

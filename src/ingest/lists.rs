@@ -11,7 +11,7 @@
 
 use std::path::Path;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::side::read_toml;
 use super::ReadOptions;
@@ -84,7 +84,7 @@ pub fn read_list(path: &Path) -> Result<Vec<ListEntry>> {
 }
 
 /// What a spotlight row asks of the shortlist.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Action {
     /// Shown in the shortlist, marked, whatever its score.
@@ -93,13 +93,15 @@ pub enum Action {
     Exclude,
 }
 
-/// One override of the committee, every field required.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+/// One override of the committee, every field required. A report shows it without its
+/// action, which the place it is shown in says.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Spotlight {
     /// The project, as `rank --by project` names it.
     pub project: String,
     /// Include or exclude.
+    #[serde(skip_serializing)]
     pub action: Action,
     /// Why, in a sentence the page shows.
     pub rationale: String,
