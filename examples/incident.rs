@@ -4,8 +4,7 @@
 //!
 //! `cargo run --release --example incident -- liblzma5`
 
-use keystone::analysis::gateways::dominators;
-use keystone::analysis::scenario::{self, Scenario};
+use keystone::analysis::scenario::{self, Bad, Scenario, Target};
 use keystone::graph::builder;
 use keystone::ingest::{read_default, ReadOptions};
 use keystone::model::Profile;
@@ -16,9 +15,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let graph =
         builder::build(&[read_default(&ReadOptions::default(), &NoProgress)?], Profile::default(), &NoProgress)?;
     let x = graph.find(&name)?;
-    let outcome = scenario::run(&graph, x, &Scenario::Compromise, None)?;
+    let outcome = scenario::run(&graph, &[Target { package: x, bad: Bad::All }], Scenario::Compromise, None)?;
     println!("{}: {} packages affected if compromised", graph.display_name(x), outcome.search.reached.len());
-    for (gateway, dominated) in dominators(graph.reverse(), graph.forward(), x).gateways.iter().take(5) {
+    for (gateway, dominated) in outcome.gateways.iter().take(5) {
         println!("  through {}: {dominated}", graph.display_name(*gateway));
     }
     let cycles = petgraph::algo::tarjan_scc(&graph).into_iter().filter(|c| c.len() > 1).count();

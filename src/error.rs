@@ -70,6 +70,14 @@ pub enum Error {
         /// Close names that do exist, best first.
         suggestions: Vec<String>,
     },
+    /// A project name that is not among the graph's projects.
+    #[error("no project named `{name}`{}", suggest(.suggestions))]
+    UnknownProject {
+        /// The name asked for.
+        name: String,
+        /// Close names that do exist, best first.
+        suggestions: Vec<String>,
+    },
     /// An `ecosystem/name` whose ecosystem keystone does not know.
     #[error("no ecosystem `{prefix}` (this graph holds {}); write ecosystem/name", .present.join(", "))]
     UnknownEcosystem {

@@ -600,6 +600,32 @@ pub struct Advisory {
     pub ecosystem: String,
     /// The package name as written.
     pub package: String,
+    /// The affected releases, as the record gives them; several entries for the package in
+    /// one record are merged.
+    pub affected: AffectedReleases,
+}
+
+/// Which releases of one package an OSV record says are affected: those in any of its
+/// `ECOSYSTEM` or `SEMVER` ranges, and those it lists by name. A record that gives neither
+/// affects every release (`GIT` ranges, of commits, are not read).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AffectedReleases {
+    /// Each range's events, in the record's order.
+    pub ranges: Vec<Vec<OsvEvent>>,
+    /// Releases listed by name.
+    pub versions: Vec<String>,
+}
+
+/// One event of an OSV range, with its version in the ecosystem's syntax (`"0"` introduced:
+/// from the first release).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OsvEvent {
+    /// Releases from this one on are affected.
+    Introduced(String),
+    /// Releases from this one on are not.
+    Fixed(String),
+    /// Releases after this one are not.
+    LastAffected(String),
 }
 
 impl Advisory {

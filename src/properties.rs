@@ -220,6 +220,54 @@ proptest! {
         let limited = paths::blast(&reverse, x, Some(2));
         prop_assert_eq!(limited.reached.len(), dist.iter().filter(|&&d| d == 1 || d == 2).count());
     }
+
+    /// A search from several sources, each with some of its edges as first steps, is one BFS
+    /// from a stand-in node on which every source hangs (its other edges dropped); its gateways
+    /// are that stand-in's dominated counts, sources left out.
+    #[test]
+    fn searches_from_several_sources_match_one_from_a_stand_in(
+        g in graphs(),
+        picks in prop::collection::vec(any::<prop::sample::Index>(), 1..5),
+        seed in any::<u64>(),
+    ) {
+        use crate::analysis::gateways::of_search;
+        let (reverse, n) = (g.transpose(), g.len());
+        let mut sources: Vec<u32> = picks.iter().map(|i| i.index(n) as u32).collect();
+        sources.sort_unstable();
+        sources.dedup();
+        let kept = |s: u32, w: u32| (seed ^ (u64::from(s) << 32 | u64::from(w))).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 62 != 0;
+        let starts: Vec<(u32, Vec<u32>)> =
+            sources.iter().map(|&s| (s, reverse.neighbors(s).iter().copied().filter(|&w| kept(s, w)).collect())).collect();
+        let search = paths::Search::from_starts(&reverse, starts.clone(), paths::Bounds::default());
+        let mut edges: Vec<(u32, u32)> = (0..n as u32)
+            .filter(|u| sources.binary_search(u).is_err())
+            .flat_map(|u| reverse.neighbors(u).iter().map(move |&w| (u, w)))
+            .collect();
+        for (s, first) in &starts {
+            edges.push((n as u32, *s));
+            edges.extend(first.iter().map(|&w| (*s, w)));
+        }
+        let stand_in = Csr::from_edges(n + 1, &edges);
+        let dist = reference::bfs_distances(&stand_in, n as u32);
+        for v in 0..n as u32 {
+            if sources.binary_search(&v).is_ok() {
+                prop_assert!(search.is_source(v) && search.depth(v) == Some(0));
+                continue;
+            }
+            let expected = Some(dist[v as usize]).filter(|&d| d != u32::MAX).map(|d| d - 1);
+            prop_assert_eq!(search.depth(v), expected);
+            if let Some(chain) = search.chain(v) {
+                prop_assert_eq!(chain.len() as u32 - 1, expected.unwrap());
+                prop_assert!(sources.binary_search(chain.last().unwrap()).is_ok());
+                for pair in chain.windows(2) {
+                    prop_assert!(stand_in.neighbors(pair[1]).contains(&pair[0]), "{:?} is not an edge", pair);
+                }
+            }
+        }
+        let expected: Vec<(u32, u32)> =
+            reference::dominated(&stand_in, n as u32).into_iter().filter(|(d, _)| sources.binary_search(d).is_err()).collect();
+        prop_assert_eq!(of_search(&search, &reverse).gateways, expected);
+    }
 }
 
 #[test]
@@ -323,7 +371,7 @@ proptest! {
         let propagation = floating::propagation_graph(&graph);
         for x in 0..g.len() as u32 {
             prop_assert!(fast[x as usize] <= full[x as usize]);
-            let search = floating::blast_new_release(&propagation, x, None);
+            let search = floating::blast_new_release(&propagation, &[x], None);
             prop_assert_eq!(search.reached.len() as u32, fast[x as usize]);
         }
     }

@@ -43,13 +43,15 @@ pub fn propagation_graph(graph: &Graph) -> Csr {
     Csr::from_edges(2 * n as usize, &edges)
 }
 
-/// Everything a malicious next release of `x` reaches through fresh installs, with depths and
-/// chains (as [`blast`](crate::analysis::paths::blast)); each chain ends at `x`'s stand-in node
-/// `n + x` of `propagation` ([`propagation_graph`]). The search never passes through `x`
-/// itself: `x` is the source of the release, not a package affected by it.
-pub fn blast_new_release(propagation: &Csr, x: u32, max_depth: Option<u32>) -> Search {
+/// Everything malicious next releases of the packages `xs` reach through fresh installs, with
+/// depths and chains (as [`blast`](crate::analysis::paths::blast)); each chain ends at the
+/// stand-in node `n + x` of `propagation` ([`propagation_graph`]) of the nearest `x`. The search
+/// never passes through the `xs` themselves: they are the sources of the releases, not packages
+/// affected by them.
+pub fn blast_new_release(propagation: &Csr, xs: &[u32], max_depth: Option<u32>) -> Search {
     let n = propagation.len() as u32 / 2;
-    Search::run(propagation, n + x, Bounds { max_depth, avoid: Some(x), ..Bounds::default() })
+    let starts = xs.iter().map(|&x| (n + x, propagation.neighbors(n + x).to_vec())).collect();
+    Search::from_starts(propagation, starts, Bounds { max_depth, avoid: xs, ..Bounds::default() })
 }
 
 /// For every package X, the number of packages a malicious next release of X reaches through
@@ -74,7 +76,7 @@ pub fn floating_reach(graph: &Graph, limits: &ReachLimits, progress: &dyn Progre
     let sizes = comps.sizes();
     for x in 0..n {
         if sizes[comps.component[x] as usize] > 1 && result.values[x] > 0 {
-            result.values[x] = blast_new_release(&propagation, x as u32, None).reached.len() as u32;
+            result.values[x] = blast_new_release(&propagation, &[x as u32], None).reached.len() as u32;
             if let Some(estimated) = result.estimated.get_mut(x) {
                 *estimated = false;
             }

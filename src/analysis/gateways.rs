@@ -13,13 +13,16 @@
 //! - [`gateway_flag`] (the *xz shape*): reach at least [`FLAG_MIN_SHARE`] of the graph and at
 //!   least [`FLAG_RATIO`] times the outside dependents.
 //! - [`dominators`]: on the dependents of one package X, which dependents every chain from
-//!   many others to X must cross (a dominator tree of the reverse graph rooted at X).
+//!   many others to X must cross (a dominator tree of the reverse graph rooted at X);
+//!   [`of_search`] the same for what a search from several sources reached, through the edges
+//!   it could follow (the union a `blast` of several targets, or of a scenario, hits).
 
 use std::borrow::Cow;
 
 use rayon::prelude::*;
-use rustc_hash::FxHashSet;
+use rustc_hash::{FxHashMap, FxHashSet};
 
+use super::paths::Search;
 use crate::graph::bitset::Bitset;
 use crate::graph::csr::Csr;
 
@@ -183,6 +186,47 @@ pub fn dominators(reverse: &Csr, forward: &Csr, x: u32) -> Dominators {
     }
     let mut gateways: Vec<(u32, u32)> =
         (0..root).filter(|&i| size[i as usize] > 1).map(|i| (order[i as usize], size[i as usize] - 1)).collect();
+    gateways.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    Dominators { gateways }
+}
+
+/// The dominators of what `search` reached over `graph` (the graph it searched): the dominator
+/// tree of the nodes reached, below a root standing for all the sources, over the edges the
+/// search could follow (from a source, only its first steps; from a node reached, every edge to
+/// another node reached). Sources are not listed: they are what the others reach.
+///
+/// Time and memory O(r + e) for the `r` nodes reached and the `e` edges among them.
+///
+/// ```
+/// use keystone::analysis::gateways::of_search;
+/// use keystone::analysis::paths::{Bounds, Search};
+/// use keystone::graph::csr::Csr;
+/// // Sources 0 and 1; 2 depends on both, 3 and 4 on 2 alone, 5 on 1 alone.
+/// let reverse = Csr::from_edges(6, &[(0, 2), (1, 2), (2, 3), (2, 4), (1, 5)]);
+/// let search = Search::from_starts(&reverse, vec![(0, vec![2]), (1, vec![2, 5])], Bounds::default());
+/// assert_eq!(of_search(&search, &reverse).gateways, vec![(2, 2)]);
+/// ```
+pub fn of_search(search: &Search, graph: &Csr) -> Dominators {
+    // Local ids: 0 the root, then the sources, then the nodes reached.
+    let mut local: FxHashMap<u32, u32> = FxHashMap::default();
+    let nodes: Vec<u32> = search.sources.iter().map(|s| s.0).chain(search.reached.iter().copied()).collect();
+    for (i, &v) in nodes.iter().enumerate() {
+        local.insert(v, i as u32 + 1);
+    }
+    let sources = search.sources.len();
+    let mut edges: Vec<(u32, u32)> = (1..=sources as u32).map(|s| (0, s)).collect();
+    for (i, &v) in nodes.iter().enumerate() {
+        let next = if i < sources { search.sources[i].1.as_slice() } else { graph.neighbors(v) };
+        let from = i as u32 + 1;
+        edges.extend(next.iter().filter_map(|w| local.get(w)).filter(|&&w| w as usize > sources).map(|&w| (from, w)));
+    }
+    let sub = Csr::from_edges(nodes.len() + 1, &edges);
+    let mut gateways: Vec<(u32, u32)> = dominators(&sub, &sub.transpose(), 0)
+        .gateways
+        .into_iter()
+        .filter(|&(g, _)| g as usize > sources)
+        .map(|(g, dominated)| (nodes[g as usize - 1], dominated))
+        .collect();
     gateways.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     Dominators { gateways }
 }

@@ -2,7 +2,7 @@
 //! [`reach`] (transitive dependents, exact or within a memory limit with HyperLogLog
 //! sketches), [`floating`] (who a malicious next release reaches through fresh installs),
 //! [`depth`] (dependents by shortest depth), [`pagerank`], [`paths`] (`blast` and `why`),
-//! [`scenario`]s, [`gateways`], [`groups`] (projects and accounts), the [`score`], [`stats`],
+//! [`scenario`]s of what an [`incident`] names, [`gateways`], [`groups`] (projects and accounts), the [`score`], [`stats`],
 //! [`rank`] which combines them, [`compare`] which sets two rankings side by side, and the candidate [`bindings`] of
 //! raw inputs. The slow, obvious versions the fast ones
 //! are tested against (`reference.rs`) are compiled for the crate's tests only.
@@ -13,6 +13,7 @@ pub mod depth;
 pub mod floating;
 pub mod gateways;
 pub mod groups;
+pub mod incident;
 pub mod pagerank;
 pub mod paths;
 pub mod rank;

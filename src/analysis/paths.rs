@@ -6,12 +6,12 @@ use std::collections::VecDeque;
 
 use crate::graph::csr::Csr;
 
-/// A BFS from one source over some edge direction.
+/// A BFS from one or several sources over some edge direction.
 #[derive(Debug, Clone)]
 pub struct Search {
-    /// The start node.
-    pub source: u32,
-    /// Every node reached, source excluded, in BFS order (by depth, then discovery).
+    /// The start nodes (depth 0), ascending, each with the nodes its first step went to.
+    pub sources: Vec<(u32, Vec<u32>)>,
+    /// Every node reached, sources excluded, in BFS order (by depth, then discovery).
     pub reached: Vec<u32>,
     /// Per node, its depth plus one; [`UNSEEN`] or [`AVOIDED`] otherwise. Zero for unseen, so
     /// the arrays start as fresh zeroed memory that a small search never touches.
@@ -22,13 +22,13 @@ pub struct Search {
 
 /// How far a [`Search`] goes; the default goes everywhere it can.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Bounds {
+pub struct Bounds<'a> {
     /// At most this many edges deep.
     pub max_depth: Option<u32>,
     /// Stop as soon as this node is reached.
     pub target: Option<u32>,
-    /// Never enter this node.
-    pub avoid: Option<u32>,
+    /// Never enter these nodes.
+    pub avoid: &'a [u32],
 }
 
 const UNSEEN: u32 = 0;
@@ -39,34 +39,44 @@ impl Search {
     ///
     /// Neighbours are visited in ascending id order, so each node's parent (and so its chain)
     /// is deterministic. Time O(n + m) at worst.
-    pub fn run(graph: &Csr, source: u32, bounds: Bounds) -> Search {
-        Search::walk(graph, source, graph.neighbors(source), bounds)
+    pub fn run(graph: &Csr, source: u32, bounds: Bounds<'_>) -> Search {
+        Search::from_starts(graph, vec![(source, graph.neighbors(source).to_vec())], bounds)
     }
 
-    /// Like [`Search::run`], but the first step from `source` goes only to `seeds` (ascending,
-    /// a subset of its neighbours): the scenarios of `blast`, where only some direct
-    /// dependents are affected.
-    pub fn from_seeds(graph: &Csr, source: u32, seeds: &[u32], max_depth: Option<u32>) -> Search {
-        Search::walk(graph, source, seeds, Bounds { max_depth, ..Bounds::default() })
-    }
-
-    fn walk(graph: &Csr, source: u32, first: &[u32], bounds: Bounds) -> Search {
+    /// Searches from several sources at once, each at depth 0, whose first steps go only to
+    /// the nodes given with each (a subset of its neighbours: the scenarios of `blast`, where
+    /// only some direct dependents are affected). Each node reached gets its depth from the
+    /// nearest source, and its chain leads to that source (ties: the first in BFS order).
+    /// Sources are taken in ascending order; a node listed twice counts once, with the union of
+    /// its first steps.
+    pub fn from_starts(graph: &Csr, mut starts: Vec<(u32, Vec<u32>)>, bounds: Bounds<'_>) -> Search {
         let Bounds { max_depth, target, avoid } = bounds;
+        starts.sort_unstable_by_key(|s| s.0);
+        starts.dedup_by(|b, a| {
+            let same = a.0 == b.0;
+            if same {
+                a.1.append(&mut b.1);
+                a.1.sort_unstable();
+                a.1.dedup();
+            }
+            same
+        });
         let n = graph.len();
         let mut depth = vec![UNSEEN; n];
         let mut parent = vec![UNSEEN; n];
         let mut reached = Vec::new();
-        let mut queue = VecDeque::from([source]);
-        if let Some(avoid) = avoid {
-            depth[avoid as usize] = AVOIDED;
+        for &v in avoid {
+            depth[v as usize] = AVOIDED;
         }
-        depth[source as usize] = 1;
-        'search: while let Some(v) = queue.pop_front() {
+        for (s, _) in &starts {
+            depth[*s as usize] = 1;
+        }
+        let mut queue: VecDeque<(u32, &[u32])> = starts.iter().map(|(s, first)| (*s, first.as_slice())).collect();
+        'search: while let Some((v, next)) = queue.pop_front() {
             let d = depth[v as usize];
             if max_depth.is_some_and(|m| d > m) {
                 continue;
             }
-            let next = if v == source { first } else { graph.neighbors(v) };
             for &w in next {
                 if depth[w as usize] == UNSEEN {
                     depth[w as usize] = d + 1;
@@ -75,11 +85,16 @@ impl Search {
                     if target == Some(w) {
                         break 'search;
                     }
-                    queue.push_back(w);
+                    queue.push_back((w, graph.neighbors(w)));
                 }
             }
         }
-        Search { source, reached, depth, parent }
+        Search { sources: starts, reached, depth, parent }
+    }
+
+    /// Whether `v` is one of the sources.
+    pub fn is_source(&self, v: u32) -> bool {
+        self.depth[v as usize] == 1
     }
 
     /// The depth at which `v` was reached (0 for the source), if it was.
@@ -87,12 +102,12 @@ impl Search {
         Some(self.depth[v as usize]).filter(|&d| d != UNSEEN && d != AVOIDED).map(|d| d - 1)
     }
 
-    /// The chain of nodes from `v` back to the source (`v` first), if `v` was reached.
+    /// The chain of nodes from `v` back to its nearest source (`v` first), if `v` was reached.
     pub fn chain(&self, v: u32) -> Option<Vec<u32>> {
         self.depth(v)?;
         let mut chain = vec![v];
         let mut at = v;
-        while at != self.source {
+        while !self.is_source(at) {
             at = self.parent[at as usize];
             chain.push(at);
         }

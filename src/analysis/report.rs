@@ -267,87 +267,118 @@ pub struct Point {
     pub shortlisted: Option<usize>,
 }
 
+/// What every card is made from, computed once: positions by score, the lists' and advisories'
+/// matches, the propagation graph.
+pub struct Cards<'a> {
+    inputs: &'a Inputs<'a>,
+    /// Projects by score.
+    order: Vec<usize>,
+    /// Each project's position by score (1-based), overall and within its ecosystem.
+    position: Vec<usize>,
+    within: Vec<usize>,
+    listings: FxHashMap<usize, Vec<Listing>>,
+    lists: Vec<ListSummary>,
+    advisories: FxHashMap<usize, Vec<AdvisoryRef>>,
+    propagation: Csr,
+}
+
+impl<'a> Cards<'a> {
+    /// Prepares the cards of `inputs`' projects.
+    pub fn new(inputs: &'a Inputs<'a>) -> Cards<'a> {
+        let Inputs { graph, groups, scores, .. } = *inputs;
+        let mut group_of = vec![0u32; graph.node_count()];
+        for (g, members) in groups.members.iter().enumerate() {
+            members.iter().for_each(|&v| group_of[v as usize] = g as u32);
+        }
+        let order = score::ranked(scores, |a, b| groups.names[a].cmp(&groups.names[b]));
+        let mut position = vec![0usize; groups.names.len()];
+        order.iter().enumerate().for_each(|(i, &g)| position[g] = i + 1);
+        let within = score::ecosystem_positions(&order, |g| scores[g].evidence.ecosystem);
+        let (listings, lists) = match_lists(inputs, &group_of);
+        let advisories = advisories_of(inputs);
+        Cards { inputs, order, position, within, listings, lists, advisories, propagation: propagation_graph(graph) }
+    }
+
+    /// The card of project `g`: its evidence, as the report shows it.
+    pub fn card(&self, g: usize) -> Candidate {
+        let Inputs { graph, groups, metrics, scores, .. } = *self.inputs;
+        let m = &metrics[g];
+        let s = &scores[g];
+        let members = &groups.members[g];
+        let top = m.top_member;
+        let gateways = dominators(graph.reverse(), graph.forward(), top).gateways;
+        let mut maintainers: Vec<String> =
+            members.iter().flat_map(|&v| graph.maintainers(v)).map(str::to_string).collect();
+        maintainers.sort();
+        maintainers.dedup();
+        let mut ecosystems: Vec<Ecosystem> = members.iter().map(|&v| graph.ecosystem(v)).collect();
+        ecosystems.dedup();
+        let ecosystem_size = graph.range_of(s.evidence.ecosystem).len().max(1) as f64;
+        Candidate {
+            rank: self.position[g],
+            ecosystem_rank: self.within[g],
+            project: groups.names[g].clone(),
+            ecosystem: s.evidence.ecosystem,
+            ecosystems,
+            members: members.iter().map(|&v| graph.display_name(v)).collect(),
+            reach: m.reach,
+            reach_share: f64::from(m.reach) / ecosystem_size,
+            direct_dependents: m.direct_dependents,
+            reach_by_depth: reach_by_depth(graph.reverse(), members),
+            top_package: graph.display_name(top),
+            top_gateway: m.top_gateway.map(|v| graph.display_name(v)),
+            top_gateway_share: s.evidence.concentration,
+            gateway_flag: gateway_flag(m.direct_dependents, m.reach, graph.node_count()),
+            top_package_floating_reach: blast_new_release(&self.propagation, &[top], None).reached.len() as u32,
+            dominators: gateways
+                .iter()
+                .filter(|(d, _)| members.binary_search(d).is_err())
+                .take(5)
+                .map(|&(d, dominated)| Dominator { package: graph.display_name(d), dominated })
+                .collect(),
+            chains: chains(graph, top),
+            maintainers,
+            sole_maintainer: s.evidence.sole_maintainer,
+            advisories: self.advisories.get(&g).cloned().unwrap_or_default(),
+            listed_by: self.listings.get(&g).cloned().unwrap_or_default(),
+            spotlight: self
+                .inputs
+                .spotlight
+                .iter()
+                .find(|o| o.action == Action::Include && o.project == groups.names[g])
+                .cloned(),
+            score: ScoreParts {
+                score: s.score,
+                size: s.size,
+                impact: s.impact,
+                fragility: s.fragility,
+                factors: Factor::ALL
+                    .iter()
+                    .map(|&f| FactorPart { factor: f.as_str(), value: s.value(f), points: s.points(f) })
+                    .collect(),
+            },
+        }
+    }
+}
+
 /// Builds the report.
 pub fn build(inputs: &Inputs<'_>) -> Report {
     let Inputs { graph, groups, metrics, scores, .. } = *inputs;
-    let n = graph.node_count();
-    let mut group_of = vec![0u32; n];
-    for (g, members) in groups.members.iter().enumerate() {
-        members.iter().for_each(|&v| group_of[v as usize] = g as u32);
-    }
-    let order = score::ranked(scores, |a, b| groups.names[a].cmp(&groups.names[b]));
-    let mut position = vec![0usize; groups.names.len()];
-    order.iter().enumerate().for_each(|(i, &g)| position[g] = i + 1);
-    let within = score::ecosystem_positions(&order, |g| scores[g].evidence.ecosystem);
+    let cards = Cards::new(inputs);
+    let position = &cards.position;
     let find = |project: &str| groups.names.binary_search_by(|name| name.as_str().cmp(project)).ok();
     let spot = |action: Action| inputs.spotlight.iter().filter(move |s| s.action == action);
     let excluded: Vec<usize> = spot(Action::Exclude).filter_map(|s| find(&s.project)).collect();
-    let mut chosen: Vec<usize> = order.iter().copied().filter(|g| !excluded.contains(g)).take(inputs.top).collect();
+    let mut chosen: Vec<usize> =
+        cards.order.iter().copied().filter(|g| !excluded.contains(g)).take(inputs.top).collect();
     for s in spot(Action::Include) {
         if let Some(g) = find(&s.project).filter(|g| !chosen.contains(g)) {
             chosen.push(g);
         }
     }
     chosen.sort_by_key(|&g| position[g]);
-    let (listings, lists) = match_lists(inputs, &group_of);
-    let advisories = advisories_of(inputs);
-    let ecosystem_size = |e: Ecosystem| graph.range_of(e).len().max(1) as f64;
-    let propagation = propagation_graph(graph);
-    let shortlist: Vec<Candidate> = chosen
-        .iter()
-        .map(|&g| {
-            let m = &metrics[g];
-            let s = &scores[g];
-            let members = &groups.members[g];
-            let top = m.top_member;
-            let gateways = dominators(graph.reverse(), graph.forward(), top).gateways;
-            let mut maintainers: Vec<String> =
-                members.iter().flat_map(|&v| graph.maintainers(v)).map(str::to_string).collect();
-            maintainers.sort();
-            maintainers.dedup();
-            let mut ecosystems: Vec<Ecosystem> = members.iter().map(|&v| graph.ecosystem(v)).collect();
-            ecosystems.dedup();
-            Candidate {
-                rank: position[g],
-                ecosystem_rank: within[g],
-                project: groups.names[g].clone(),
-                ecosystem: s.evidence.ecosystem,
-                ecosystems,
-                members: members.iter().map(|&v| graph.display_name(v)).collect(),
-                reach: m.reach,
-                reach_share: f64::from(m.reach) / ecosystem_size(s.evidence.ecosystem),
-                direct_dependents: m.direct_dependents,
-                reach_by_depth: reach_by_depth(graph.reverse(), members),
-                top_package: graph.display_name(top),
-                top_gateway: m.top_gateway.map(|v| graph.display_name(v)),
-                top_gateway_share: s.evidence.concentration,
-                gateway_flag: gateway_flag(m.direct_dependents, m.reach, n),
-                top_package_floating_reach: blast_new_release(&propagation, top, None).reached.len() as u32,
-                dominators: gateways
-                    .iter()
-                    .filter(|(d, _)| members.binary_search(d).is_err())
-                    .take(5)
-                    .map(|&(d, dominated)| Dominator { package: graph.display_name(d), dominated })
-                    .collect(),
-                chains: chains(graph, top),
-                maintainers,
-                sole_maintainer: s.evidence.sole_maintainer,
-                advisories: advisories.get(&g).cloned().unwrap_or_default(),
-                listed_by: listings.get(&g).cloned().unwrap_or_default(),
-                spotlight: spot(Action::Include).find(|o| o.project == groups.names[g]).cloned(),
-                score: ScoreParts {
-                    score: s.score,
-                    size: s.size,
-                    impact: s.impact,
-                    fragility: s.fragility,
-                    factors: Factor::ALL
-                        .iter()
-                        .map(|&f| FactorPart { factor: f.as_str(), value: s.value(f), points: s.points(f) })
-                        .collect(),
-                },
-            }
-        })
-        .collect();
+    let shortlist: Vec<Candidate> = chosen.iter().map(|&g| cards.card(g)).collect();
+    let listings = &cards.listings;
     let blind_spots = if inputs.lists.is_empty() {
         Vec::new()
     } else {
@@ -369,9 +400,9 @@ pub fn build(inputs: &Inputs<'_>) -> Report {
         ecosystems: ecosystems(graph, groups, scores),
         excluded: spot(Action::Exclude).cloned().collect(),
         blind_spots,
-        lists,
+        lists: cards.lists.clone(),
         unmatched_advisories: unmatched_advisories(inputs),
-        chart: chart(inputs, &chosen, &position),
+        chart: chart(inputs, &chosen, position),
         shortlist,
     }
 }

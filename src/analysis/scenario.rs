@@ -1,4 +1,6 @@
-//! The scenarios of `blast`: what happens to the dependents of one package X when
+//! The scenarios of `blast`: what happens to the dependents of the packages an incident names
+//! (the *targets*: one package, several, a project's, or an OSV record's) when, for each X of
+//! them,
 //! - **compromise**: every release of X is malicious: all dependents at any depth are hit;
 //! - **new release**: X publishes a malicious next release: only fresh installs through floating
 //!   requirements are hit ([`floating`](super::floating));
@@ -17,6 +19,18 @@
 //!   dependent whose requirement admits none of the releases that remain is **broken**, and so
 //!   is everything that depends on a broken package.
 //!
+//! Which releases of X are bad is given with each target ([`Bad`]): every release, a range in
+//! the ecosystem's requirement syntax, or an OSV record's ranges and versions
+//! ([`versions::osv_affected`]), whose `fixed` versions count as fixes where the input lists
+//! one release. Compromise and new release concern every release.
+//!
+//! Several targets make one union: the targets with a bad release are the *sources*, at depth
+//! 0; every other package is reached at its depth from the nearest source, with one chain to
+//! it, and is stuck when a chain leads it to a stuck direct dependent of any source. A target
+//! with no bad release is an ordinary package, hit only if it depends on a source. The
+//! *gateways* of the union are the dominators of what it reached
+//! ([`gateways::of_search`](super::gateways::of_search)).
+//!
 //! Releases are those the input lists for X (yanked crates excluded); where it lists none, the
 //! one version the graph holds. Requirements are read with the ecosystem's rules
 //! ([`versions::admitted`]); one that cannot be read is counted as stuck or broken, so that the
@@ -26,22 +40,44 @@
 use rustc_hash::FxHashMap;
 
 use super::floating::{blast_new_release, propagation_graph};
+use super::gateways::of_search;
 use super::paths::{Bounds, Search};
 use crate::error::{Error, Result};
 use crate::graph::Graph;
+use crate::model::{AffectedReleases, OsvEvent};
 use crate::versions;
 
-/// What is assumed to happen to the package.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// What is assumed to happen to each target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scenario {
     /// Every release is malicious.
     Compromise,
     /// A malicious next release is published.
     NewRelease,
-    /// The releases in this range (the ecosystem's requirement syntax) are vulnerable.
-    Affected(String),
-    /// The releases in this range, or all when `None`, are removed.
-    Removed(Option<String>),
+    /// The bad releases are vulnerable.
+    Affected,
+    /// The bad releases are removed.
+    Removed,
+}
+
+/// A package an incident names, and which of its releases are bad.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    /// The package.
+    pub package: u32,
+    /// Its bad releases.
+    pub bad: Bad,
+}
+
+/// Which releases of a target are bad.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Bad {
+    /// Every release.
+    All,
+    /// Those a requirement in the ecosystem's syntax admits (`>=1.4.1, <1.4.3`).
+    Range(String),
+    /// Those an OSV record names.
+    Advisory(AffectedReleases),
 }
 
 /// How a package reached by a scenario is hit.
@@ -72,25 +108,39 @@ impl Status {
     }
 }
 
-/// The outcome of a scenario for package `x`.
+/// What a scenario found about one target's own releases.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TargetOutcome {
+    /// The target.
+    pub package: u32,
+    /// Its releases the scenario selects (every one for compromise and new release).
+    pub in_range: Vec<String>,
+    /// Number of its releases considered.
+    pub releases: usize,
+    /// Releases that do not exist in the input but could fix a dependent, where the input lists
+    /// only the current release ([`versions::fixes`], or the advisory's `fixed` versions).
+    pub fixes: Vec<String>,
+    /// Direct dependents whose requirement on it could not be read (counted as hit).
+    pub unreadable: u32,
+    /// Whether it is a source of the union: compromised, or with a bad release.
+    pub source: bool,
+}
+
+/// The outcome of a scenario for a set of targets.
 #[derive(Debug, Clone)]
 pub struct Outcome {
-    /// Every package hit, with shortest depths and one chain each.
+    /// Every package hit, with shortest depths from the nearest source and one chain each.
     pub search: Search,
     /// Stuck packages (affected range only); every other reached package has the scenario's
     /// single status.
     stuck: Option<Search>,
     /// The status of reached packages that are not stuck.
     base: Status,
-    /// X's releases the range selects, and how many releases X has in all.
-    pub in_range: Vec<String>,
-    /// Number of X's releases considered.
-    pub releases: usize,
-    /// Releases of X that do not exist yet but could fix a dependent, where the input lists
-    /// only X's current release ([`versions::fixes`]).
-    pub fixes: Vec<String>,
-    /// Direct dependents whose requirement on X could not be read (counted as hit).
-    pub unreadable: u32,
+    /// Per target, in the order given.
+    pub targets: Vec<TargetOutcome>,
+    /// `(gateway, dominated)`: the packages hit that others hit reach the sources only
+    /// through, and how many each carries ([`gateways::of_search`](super::gateways::of_search)).
+    pub gateways: Vec<(u32, u32)>,
 }
 
 impl Outcome {
@@ -119,15 +169,44 @@ impl Outcome {
             })
             .collect()
     }
+
+    /// The packages hit, in `order`: by depth, or by `reach` (each package's own, largest
+    /// first), then depth; ties by name, then id.
+    pub fn ordered(&self, graph: &Graph, order: Order, reach: &[u32]) -> Vec<u32> {
+        let search = &self.search;
+        let mut rows = search.reached.clone();
+        let depth = |v: u32| search.depth(v).unwrap_or(u32::MAX);
+        let by_name = |a: &u32, b: &u32| graph.name(*a).cmp(graph.name(*b)).then(a.cmp(b));
+        match order {
+            Order::Depth => rows.sort_unstable_by(|a, b| depth(*a).cmp(&depth(*b)).then_with(|| by_name(a, b))),
+            Order::Importance => rows.sort_unstable_by(|a, b| {
+                reach[*b as usize].cmp(&reach[*a as usize]).then(depth(*a).cmp(&depth(*b))).then_with(|| by_name(a, b))
+            }),
+        }
+        rows
+    }
 }
 
-/// Runs `scenario` for package `x`, following dependents at most `max_depth` steps away.
+/// The order of the packages hit ([`Outcome::ordered`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Order {
+    /// Nearest first.
+    #[default]
+    Depth,
+    /// Those most others stand on first.
+    Importance,
+}
+
+/// Runs `scenario` for `targets`, following dependents at most `max_depth` steps away.
 ///
-/// Time O(n + m) for the searches, plus one requirement check per direct dependent and release
-/// of X (distinct requirements are checked once).
+/// Time O(n + m) for the searches and the gateways, plus one requirement check per direct
+/// dependent and release of each target (distinct requirements are checked once).
+///
+/// # Errors
+/// A range or an advisory's version that does not parse, naming the target.
 ///
 /// ```
-/// use keystone::analysis::scenario::{run, Scenario, Status};
+/// use keystone::analysis::scenario::{run, Bad, Scenario, Status, Target};
 /// use keystone::graph::builder::build;
 /// use keystone::model::{DepKind, Dependency, Ecosystem, Ingested, PackageRecord, Profile};
 /// use keystone::progress::NoProgress;
@@ -143,79 +222,143 @@ impl Outcome {
 ///     skipped: Default::default(),
 /// };
 /// let graph = build(&[input], Profile::default(), &NoProgress).unwrap();
-/// let x = graph.find("x").unwrap();
-/// let outcome = run(&graph, x, &Scenario::Affected("=1.0.0".into()), None).unwrap();
+/// let x = Target { package: graph.find("x").unwrap(), bad: Bad::Range("=1.0.0".into()) };
+/// let outcome = run(&graph, &[x], Scenario::Affected, None).unwrap();
 /// assert_eq!(outcome.status(graph.find("pinned").unwrap()), Status::Stuck);
 /// assert_eq!(outcome.status(graph.find("loose").unwrap()), Status::Fixable);
 /// ```
-pub fn run(graph: &Graph, x: u32, scenario: &Scenario, max_depth: Option<u32>) -> Result<Outcome> {
-    let releases = graph.releases(x);
-    let outcome = |search, stuck, base, in_range, fixes, unreadable| Outcome {
-        search,
-        stuck,
-        base,
-        in_range,
-        releases: releases.len(),
-        fixes,
-        unreadable,
+pub fn run(graph: &Graph, targets: &[Target], scenario: Scenario, max_depth: Option<u32>) -> Result<Outcome> {
+    let bounds = Bounds { max_depth, ..Bounds::default() };
+    let every = |t: &Target| {
+        let releases = graph.releases(t.package);
+        TargetOutcome {
+            package: t.package,
+            in_range: releases.iter().map(|r| r.to_string()).collect(),
+            releases: releases.len(),
+            fixes: Vec::new(),
+            unreadable: 0,
+            source: true,
+        }
     };
-    let (range, removal) = match scenario {
+    let (search, stuck, base, outcomes) = match scenario {
         Scenario::Compromise => {
-            let search = Search::run(graph.reverse(), x, Bounds { max_depth, ..Bounds::default() });
-            return Ok(outcome(search, None, Status::Affected, Vec::new(), Vec::new(), 0));
+            let starts = targets.iter().map(|t| (t.package, graph.reverse().neighbors(t.package).to_vec())).collect();
+            let search = Search::from_starts(graph.reverse(), starts, bounds);
+            (search, None, Status::Affected, targets.iter().map(every).collect())
         }
         Scenario::NewRelease => {
-            let search = blast_new_release(&propagation_graph(graph), x, max_depth);
-            return Ok(outcome(search, None, Status::Floats, Vec::new(), Vec::new(), 0));
+            let xs: Vec<u32> = targets.iter().map(|t| t.package).collect();
+            let propagation = propagation_graph(graph);
+            let search = blast_new_release(&propagation, &xs, max_depth);
+            let gateways = of_search(&search, &propagation).gateways;
+            let targets = targets.iter().map(every).collect();
+            return Ok(Outcome { search, stuck: None, base: Status::Floats, targets, gateways });
         }
-        Scenario::Affected(range) => (Some(range.as_str()), false),
-        Scenario::Removed(range) => (range.as_deref(), true),
+        Scenario::Affected | Scenario::Removed => {
+            let removal = scenario == Scenario::Removed;
+            let (mut hit, mut stuck, mut outcomes) = (Vec::new(), Vec::new(), Vec::new());
+            for target in targets {
+                let (outcome, seeds) = select(graph, target, removal)?;
+                if outcome.source {
+                    hit.push((target.package, seeds.hit));
+                    stuck.push((target.package, seeds.stuck));
+                }
+                outcomes.push(outcome);
+            }
+            let search = Search::from_starts(graph.reverse(), hit, bounds);
+            if removal {
+                (search, None, Status::Broken, outcomes)
+            } else {
+                (search, Some(Search::from_starts(graph.reverse(), stuck, bounds)), Status::Fixable, outcomes)
+            }
+        }
     };
+    let gateways = of_search(&search, graph.reverse()).gateways;
+    Ok(Outcome { search, stuck, base, targets: outcomes, gateways })
+}
+
+/// The direct dependents of one target a range or removal hits, and those of them stuck.
+struct Seeds {
+    hit: Vec<u32>,
+    stuck: Vec<u32>,
+}
+
+/// For one target of an affected range (or a removal, when `removal`), its bad releases and
+/// the direct dependents hit.
+fn select(graph: &Graph, target: &Target, removal: bool) -> Result<(TargetOutcome, Seeds)> {
+    let x = target.package;
+    let releases = graph.releases(x);
     let eco = graph.ecosystem(x);
     let range_error = |e: String| Error::Invalid(format!("the range for {}: {e}", graph.display_name(x)));
-    let selected = versions::admitted(eco, range, &releases).map_err(range_error)?;
-    let in_range: Vec<&str> = releases.iter().zip(&selected).filter(|(_, &s)| s).map(|(r, _)| *r).collect();
-    // A vulnerable range of the one release listed: the releases that could fix it count as
-    // outside the range.
-    let fixes = match (removal, range, releases.as_slice()) {
-        (false, Some(range), [current]) => versions::fixes(eco, range, current).map_err(range_error)?,
-        _ => Vec::new(),
+    let (selected, fixes) = match &target.bad {
+        Bad::All => (vec![true; releases.len()], Vec::new()),
+        Bad::Range(range) => {
+            let selected = versions::admitted(eco, Some(range), &releases).map_err(range_error)?;
+            // A vulnerable range of the one release listed: the releases that could fix it
+            // count as outside the range.
+            let fixes = match (removal, releases.as_slice()) {
+                (false, [current]) => versions::fixes(eco, range, current).map_err(range_error)?,
+                _ => Vec::new(),
+            };
+            (selected, fixes)
+        }
+        Bad::Advisory(affected) => {
+            let selected = versions::osv_affected(eco, affected, &releases).map_err(range_error)?;
+            let fixes = match (removal, releases.as_slice()) {
+                (false, [_]) => {
+                    let mut fixed: Vec<String> = affected
+                        .ranges
+                        .iter()
+                        .flatten()
+                        .filter_map(|e| match e {
+                            OsvEvent::Fixed(v) if !releases.contains(&v.as_str()) => Some(v.clone()),
+                            _ => None,
+                        })
+                        .collect();
+                    fixed.dedup();
+                    fixed
+                }
+                _ => Vec::new(),
+            };
+            (selected, fixes)
+        }
     };
+    let in_range: Vec<String> =
+        releases.iter().zip(&selected).filter(|(_, &s)| s).map(|(r, _)| r.to_string()).collect();
+    let count = releases.len();
+    let source = !in_range.is_empty();
+    let fixes = if source { fixes } else { Vec::new() };
     let (releases, selected): (Vec<&str>, Vec<bool>) =
         releases.iter().copied().zip(selected).chain(fixes.iter().map(|f| (f.as_str(), false))).unzip();
     // Per distinct requirement: (admits a selected release, admits one outside), or unreadable.
     let mut cache: FxHashMap<&str, Option<(bool, bool)>> = FxHashMap::default();
     let (mut hit, mut stuck, mut unreadable) = (Vec::new(), Vec::new(), 0u32);
-    for &d in graph.reverse().neighbors(x) {
-        let i = graph.forward().neighbors(d).binary_search(&x).expect("reverse edges mirror forward edges");
-        let req = graph.edge_req(d, i);
-        let answer = *cache.entry(req).or_insert_with(|| {
-            let admitted = versions::admitted(eco, Some(req), &releases).ok()?;
-            let hits = || admitted.iter().zip(&selected).filter(|(&a, _)| a);
-            Some((hits().any(|(_, &s)| s), hits().any(|(_, &s)| !s)))
-        });
-        let (inside, outside) = answer.unwrap_or_else(|| {
-            unreadable += 1;
-            (true, false)
-        });
-        match (removal, inside, outside) {
-            // Removal: broken when nothing outside the removed range satisfies it.
-            (true, _, false) => hit.push(d),
-            (true, _, true) => {}
-            (false, false, _) => {}
-            (false, true, true) => hit.push(d),
-            (false, true, false) => {
-                hit.push(d);
-                stuck.push(d);
+    if source {
+        for &d in graph.reverse().neighbors(x) {
+            let i = graph.forward().neighbors(d).binary_search(&x).expect("reverse edges mirror forward edges");
+            let req = graph.edge_req(d, i);
+            let answer = *cache.entry(req).or_insert_with(|| {
+                let admitted = versions::admitted(eco, Some(req), &releases).ok()?;
+                let hits = || admitted.iter().zip(&selected).filter(|(&a, _)| a);
+                Some((hits().any(|(_, &s)| s), hits().any(|(_, &s)| !s)))
+            });
+            let (inside, outside) = answer.unwrap_or_else(|| {
+                unreadable += 1;
+                (true, false)
+            });
+            match (removal, inside, outside) {
+                // Removal: broken when nothing outside the removed range satisfies it.
+                (true, _, false) => hit.push(d),
+                (true, _, true) => {}
+                (false, false, _) => {}
+                (false, true, true) => hit.push(d),
+                (false, true, false) => {
+                    hit.push(d);
+                    stuck.push(d);
+                }
             }
         }
     }
-    let search = Search::from_seeds(graph.reverse(), x, &hit, max_depth);
-    let in_range = in_range.into_iter().map(str::to_string).collect();
-    Ok(if removal {
-        outcome(search, None, Status::Broken, in_range, fixes, unreadable)
-    } else {
-        let stuck = Search::from_seeds(graph.reverse(), x, &stuck, max_depth);
-        outcome(search, Some(stuck), Status::Fixable, in_range, fixes, unreadable)
-    })
+    let outcome = TargetOutcome { package: x, in_range, releases: count, fixes, unreadable, source };
+    Ok((outcome, Seeds { hit, stuck }))
 }

@@ -144,27 +144,39 @@ row! {
 pub struct BlastRow {
     /// An affected package (qualified `ecosystem/name` when the graph holds several).
     pub package: String,
-    /// Its shortest depth: 1 for direct dependents.
+    /// Its shortest depth from the nearest source: 1 for direct dependents.
     pub depth: u32,
     /// How it is hit: `affected`, `floats`, `stuck`, `fixable` or `broken` (see docs/model.md).
     pub status: &'static str,
-    /// One shortest chain `package > … > compromised`.
+    /// Its own reach: the packages that depend on it at any depth, anywhere in the graph.
+    pub reach: u32,
+    /// One shortest chain `package > … > source`.
     pub path: String,
 }
 }
 
-/// Writes every package a scenario reached, ordered by depth then name.
-pub fn write_blast(graph: &Graph, outcome: &Outcome, to: Target<'_>) -> std::io::Result<()> {
+/// Writes the packages `rows` of a scenario's outcome (in that order; see
+/// [`Outcome::ordered`]), with each one's own `reach`.
+pub fn write_blast(
+    graph: &Graph,
+    outcome: &Outcome,
+    rows: &[u32],
+    reach: &[u32],
+    to: Target<'_>,
+) -> std::io::Result<()> {
     let search = &outcome.search;
-    let mut reached: Vec<(u32, u32)> = search.reached.iter().filter_map(|&v| search.depth(v).map(|d| (d, v))).collect();
-    reached
-        .sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| graph.name(a.1).cmp(graph.name(b.1))).then(a.1.cmp(&b.1)));
-    to.write(reached.into_iter().map(|(depth, v)| {
+    to.write(rows.iter().map(|&v| {
         let chain = search.chain(v).unwrap_or_default();
         // A propagation graph's stand-in node `n + x` for x's next release is shown as x.
         let package = |c: u32| if c as usize >= graph.node_count() { c - graph.node_count() as u32 } else { c };
         let path: Vec<String> = chain.iter().map(|&c| graph.display_name(package(c))).collect();
-        BlastRow { package: graph.display_name(v), depth, status: outcome.status(v).as_str(), path: path.join(" > ") }
+        BlastRow {
+            package: graph.display_name(v),
+            depth: search.depth(v).unwrap_or_default(),
+            status: outcome.status(v).as_str(),
+            reach: reach[v as usize],
+            path: path.join(" > "),
+        }
     }))
 }
 

@@ -15,6 +15,8 @@ pub mod scc;
 pub mod snapshot;
 pub mod visit;
 
+use std::borrow::Cow;
+
 use rayon::prelude::*;
 
 use crate::error::{Error, Result};
@@ -496,28 +498,35 @@ impl Graph {
     }
 
     /// The error for an unknown `query`, with up to five names of `ecosystem` (of every
-    /// ecosystem when `None`) close to `name` as their registries read names: names that start
-    /// with it (shortest first), then names with a Jaro-Winkler similarity of 0.85 or more (most
-    /// similar first); ties by length, then id.
+    /// ecosystem when `None`) close to `name` as their registries read names ([`close`]).
     fn unknown(&self, query: &str, name: &str, ecosystem: Option<Ecosystem>) -> Error {
         let ecosystems = ecosystem.map_or_else(|| self.ecosystems(), |e| vec![e]);
-        let mut scored: Vec<(bool, f64, usize, u32)> = ecosystems
-            .into_iter()
-            .flat_map(|e| {
-                let name = normalize_name(e, name);
-                self.range_of(e).filter_map(move |v| {
-                    let candidate = normalize_name(e, self.name(v));
-                    let prefix = candidate.starts_with(name.as_ref());
-                    let similarity = strsim::jaro_winkler(&name, &candidate);
-                    let rank = if prefix { 0.0 } else { -similarity };
-                    (prefix || similarity >= 0.85).then_some((!prefix, rank, candidate.len(), v))
-                })
-            })
-            .collect();
-        scored.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)).then((a.2, a.3).cmp(&(b.2, b.3))));
+        let names: Vec<(Ecosystem, Cow<'_, str>)> =
+            ecosystems.into_iter().map(|e| (e, normalize_name(e, name))).collect();
+        let candidates = names
+            .iter()
+            .flat_map(|(e, name)| self.range_of(*e).map(move |v| (name.as_ref(), normalize_name(*e, self.name(v)), v)));
         Error::UnknownPackage {
             name: query.to_string(),
-            suggestions: scored.into_iter().take(5).map(|(_, _, _, v)| self.display_name(v)).collect(),
+            suggestions: close(candidates).into_iter().map(|v| self.display_name(v)).collect(),
         }
     }
+}
+
+/// Up to five of `candidates` — `(name asked for, candidate's name, candidate)`, both names as
+/// the registry reads them — close to the name asked for: those that start with it (shortest
+/// first), then those with a Jaro-Winkler similarity of 0.85 or more (most similar first); ties
+/// by length, then the order given.
+pub fn close<'a, T>(candidates: impl Iterator<Item = (&'a str, Cow<'a, str>, T)>) -> Vec<T> {
+    let mut scored: Vec<(bool, f64, usize, usize, T)> = candidates
+        .enumerate()
+        .filter_map(|(i, (name, candidate, t))| {
+            let prefix = candidate.starts_with(name);
+            let similarity = strsim::jaro_winkler(name, &candidate);
+            let rank = if prefix { 0.0 } else { -similarity };
+            (prefix || similarity >= 0.85).then_some((!prefix, rank, candidate.len(), i, t))
+        })
+        .collect();
+    scored.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)).then((a.2, a.3).cmp(&(b.2, b.3))));
+    scored.into_iter().take(5).map(|s| s.4).collect()
 }

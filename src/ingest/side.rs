@@ -6,12 +6,12 @@ use std::collections::BTreeMap;
 use std::io::{BufRead, Read};
 use std::path::Path;
 
-use rustc_hash::FxHashSet;
+use rustc_hash::FxHashMap;
 use serde::Deserialize;
 
 use super::ReadOptions;
 use crate::error::{Error, Location, Result};
-use crate::model::Advisory;
+use crate::model::{Advisory, AffectedReleases, OsvEvent};
 
 /// Reads a popularity list of one ecosystem (plain or compressed; tab- or comma-separated, with
 /// a header) into one weight per package name: a column whose name contains `downloads` gives
@@ -69,6 +69,25 @@ struct Osv {
 #[derive(Deserialize)]
 struct Affected {
     package: OsvPackage,
+    #[serde(default)]
+    ranges: Vec<OsvRange>,
+    #[serde(default)]
+    versions: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct OsvRange {
+    #[serde(rename = "type")]
+    kind: String,
+    #[serde(default)]
+    events: Vec<Event>,
+}
+
+#[derive(Deserialize)]
+struct Event {
+    introduced: Option<String>,
+    fixed: Option<String>,
+    last_affected: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -77,20 +96,38 @@ struct OsvPackage {
     name: String,
 }
 
-/// Reads OSV records: one JSON object per line (plain or compressed), a folder of `.json`
-/// files of one record each, or a zip of them (as osv.dev ships each ecosystem's records);
+/// Reads OSV records: one record (a `.json` file, as osv.dev serves one), one JSON object per
+/// line (plain or compressed), a folder of `.json` files of one record each, or a zip of them (as osv.dev ships each ecosystem's records);
 /// the files of a folder or zip are read in name order. One [`Advisory`] per affected
-/// package, in the order read (a package listed twice in one record, once per range, is given
-/// once).
+/// package, in the order read, with its affected ranges and versions (a package listed twice
+/// in one record, once per range, is given once, its ranges merged).
 pub fn read_osv(path: &Path) -> Result<Vec<Advisory>> {
-    let mut out = Vec::new();
-    let mut seen: FxHashSet<(String, String, String)> = FxHashSet::default();
+    let mut out: Vec<Advisory> = Vec::new();
+    let mut seen: FxHashMap<(String, String, String), usize> = FxHashMap::default();
     let mut add = |osv: Osv| {
         for affected in osv.affected {
             let (ecosystem, package) = (affected.package.ecosystem, affected.package.name);
-            if seen.insert((osv.id.clone(), ecosystem.clone(), package.clone())) {
-                out.push(Advisory { id: osv.id.clone(), aliases: osv.aliases.clone(), ecosystem, package });
-            }
+            let at = *seen.entry((osv.id.clone(), ecosystem.clone(), package.clone())).or_insert_with(|| {
+                let (id, aliases) = (osv.id.clone(), osv.aliases.clone());
+                out.push(Advisory { id, aliases, ecosystem, package, affected: AffectedReleases::default() });
+                out.len() - 1
+            });
+            let releases = &mut out[at].affected;
+            releases.versions.extend(affected.versions);
+            releases.ranges.extend(
+                affected.ranges.into_iter().filter(|r| r.kind == "ECOSYSTEM" || r.kind == "SEMVER").map(|r| {
+                    r.events
+                        .into_iter()
+                        .filter_map(|e| match (e.introduced, e.fixed, e.last_affected) {
+                            (Some(v), _, _) => Some(OsvEvent::Introduced(v)),
+                            (_, Some(v), _) => Some(OsvEvent::Fixed(v)),
+                            (_, _, Some(v)) => Some(OsvEvent::LastAffected(v)),
+                            // `limit` bounds only `GIT` ranges.
+                            _ => None,
+                        })
+                        .collect()
+                }),
+            );
         }
     };
     const EXPECTED: &str = "expected an OSV record (`id`, `affected[].package`)";
@@ -109,6 +146,10 @@ pub fn read_osv(path: &Path) -> Result<Vec<Advisory>> {
         for file in files {
             add(record(&std::fs::read_to_string(&file).map_err(|e| Error::io(&file, e))?, &file)?);
         }
+        return Ok(out);
+    }
+    if path.extension().is_some_and(|e| e == "json") {
+        add(record(&std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?, path)?);
         return Ok(out);
     }
     if path.extension().is_some_and(|e| e == "zip") {

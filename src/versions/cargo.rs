@@ -9,6 +9,11 @@ pub(super) fn matcher(req: &str) -> Result<impl Fn(&str) -> bool, String> {
     Ok(move |v: &str| semver::Version::parse(v).is_ok_and(|v| req.matches(&v)))
 }
 
+/// A version, as Cargo orders them.
+pub(super) fn version(text: &str) -> Result<semver::Version, String> {
+    semver::Version::parse(text).map_err(|e| format!("`{text}` is not a semver version: {e}"))
+}
+
 pub(super) fn check(req: &str, latest: Option<&str>) -> Result<ReqCheck, String> {
     let req = semver::VersionReq::parse(req).map_err(|e| format!("`{req}` is not a Cargo requirement: {e}"))?;
     let Some(latest) = latest else { return Ok(ReqCheck::ANY) };

@@ -8,7 +8,8 @@ use debversion::Version;
 
 use super::ReqCheck;
 
-fn parse(text: &str) -> Result<Version, String> {
+/// A version, as Debian orders them.
+pub(super) fn version(text: &str) -> Result<Version, String> {
     Version::from_str(text).map_err(|e| format!("`{text}` is not a Debian version: {e}"))
 }
 
@@ -16,7 +17,7 @@ fn parse(text: &str) -> Result<Version, String> {
 fn constraint(req: &str) -> Result<(&'static [Ordering], Version), String> {
     let req = req.trim();
     let split = req.find(|c: char| !"<>=".contains(c)).unwrap_or(req.len());
-    let (op, version) = (&req[..split], req[split..].trim());
+    let (op, bound) = (&req[..split], req[split..].trim());
     let allowed: &[Ordering] = match op {
         "<<" => &[Ordering::Less],
         "<=" | "<" => &[Ordering::Less, Ordering::Equal],
@@ -25,7 +26,7 @@ fn constraint(req: &str) -> Result<(&'static [Ordering], Version), String> {
         ">>" => &[Ordering::Greater],
         _ => return Err(format!("`{req}` is not a Debian constraint (`<<`, `<=`, `=`, `>=` or `>>` and a version)")),
     };
-    Ok((allowed, parse(version)?))
+    Ok((allowed, version(bound)?))
 }
 
 /// Whether a version satisfies `req`: one constraint, or several joined by commas (all must
@@ -33,7 +34,7 @@ fn constraint(req: &str) -> Result<(&'static [Ordering], Version), String> {
 pub(super) fn matcher(req: &str) -> Result<impl Fn(&str) -> bool, String> {
     let constraints = req.split(',').map(constraint).collect::<Result<Vec<_>, _>>()?;
     Ok(move |v: &str| {
-        parse(v).is_ok_and(|v| constraints.iter().all(|(allowed, bound)| allowed.contains(&v.cmp(bound))))
+        version(v).is_ok_and(|v| constraints.iter().all(|(allowed, bound)| allowed.contains(&v.cmp(bound))))
     })
 }
 
@@ -52,7 +53,7 @@ fn next_revision(version: &Version) -> Version {
 /// those in the range left out.
 pub(super) fn fixes(range: &str, current: &str) -> Result<Vec<String>, String> {
     let in_range = matcher(range)?;
-    let mut candidates = vec![next_revision(&parse(current)?)];
+    let mut candidates = vec![next_revision(&version(current)?)];
     for part in range.split(',') {
         let (allowed, bound) = constraint(part)?;
         match allowed {
@@ -69,7 +70,7 @@ pub(super) fn fixes(range: &str, current: &str) -> Result<Vec<String>, String> {
 pub(super) fn check(req: &str, latest: Option<&str>) -> Result<ReqCheck, String> {
     let (allowed, bound) = constraint(req)?;
     let Some(latest) = latest else { return Ok(ReqCheck::ANY) };
-    let latest = parse(latest)?;
+    let latest = version(latest)?;
     let next = next_revision(&latest);
     let admits = |v: &Version| allowed.contains(&v.cmp(&bound));
     Ok(ReqCheck { admits_latest: admits(&latest), floats: admits(&next) })

@@ -16,7 +16,7 @@ mod debian;
 mod npm;
 mod pypi;
 
-use crate::model::Ecosystem;
+use crate::model::{AffectedReleases, Ecosystem, OsvEvent};
 
 /// What a requirement says about its target's latest release.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -76,6 +76,78 @@ pub fn fixes(ecosystem: Ecosystem, range: &str, current: &str) -> Result<Vec<Str
         Ecosystem::Debian => debian::fixes(range, current),
         _ => Ok(Vec::new()),
     }
+}
+
+/// Which of `versions` an OSV record's `affected` entry names, by the ecosystem's version
+/// ordering: those in any range (from an `introduced` event up to the next `fixed` one, or up to
+/// and including a `last_affected` one; `introduced: "0"` is the first release) and those listed
+/// by name. An entry with no range and no version affects every release. A release that cannot
+/// be read is affected only when listed by name; an event version that cannot be read is an
+/// error, which says why.
+///
+/// ```
+/// use keystone::model::{AffectedReleases, Ecosystem, OsvEvent};
+/// use keystone::versions::osv_affected;
+/// let range = vec![OsvEvent::Introduced("5.6.0-0.1".into()), OsvEvent::Fixed("5.6.1+really5.4.5-1".into())];
+/// let affected = AffectedReleases { ranges: vec![range], versions: vec![] };
+/// let v = ["5.4.1-0.2", "5.6.0-0.2", "5.6.1-1", "5.6.1+really5.4.5-1"];
+/// assert_eq!(osv_affected(Ecosystem::Debian, &affected, &v), Ok(vec![false, true, true, false]));
+/// ```
+pub fn osv_affected(ecosystem: Ecosystem, affected: &AffectedReleases, versions: &[&str]) -> Result<Vec<bool>, String> {
+    if affected.ranges.is_empty() && affected.versions.is_empty() {
+        return Ok(vec![true; versions.len()]);
+    }
+    match ecosystem {
+        Ecosystem::Crates => in_osv(cargo::version, affected, versions),
+        Ecosystem::Debian => in_osv(debian::version, affected, versions),
+        Ecosystem::Npm => in_osv(npm::version, affected, versions),
+        Ecosystem::Pypi => in_osv(pypi::version, affected, versions),
+        other => Err(format!("no version rules for {other} releases")),
+    }
+}
+
+fn in_osv<V: Ord>(
+    parse: fn(&str) -> Result<V, String>,
+    affected: &AffectedReleases,
+    versions: &[&str],
+) -> Result<Vec<bool>, String> {
+    // Each range's events in version order; `None` is the `"0"` before every release.
+    let ranges = affected
+        .ranges
+        .iter()
+        .map(|events| {
+            let mut parsed = events
+                .iter()
+                .map(|event| {
+                    let (OsvEvent::Introduced(at) | OsvEvent::Fixed(at) | OsvEvent::LastAffected(at)) = event;
+                    let first = matches!(event, OsvEvent::Introduced(_)) && at == "0";
+                    Ok((if first { None } else { Some(parse(at)?) }, event))
+                })
+                .collect::<Result<Vec<_>, String>>()?;
+            parsed.sort_by(|a, b| a.0.cmp(&b.0));
+            Ok(parsed)
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+    Ok(versions
+        .iter()
+        .map(|text| {
+            let listed = affected.versions.iter().any(|v| v == text);
+            let Ok(v) = parse(text) else { return listed };
+            let v = Some(v);
+            listed
+                || ranges.iter().any(|events| {
+                    let mut on = false;
+                    for (at, event) in events.iter().take_while(|(at, _)| *at <= v) {
+                        match event {
+                            OsvEvent::Introduced(_) => on = true,
+                            OsvEvent::Fixed(_) => on = false,
+                            OsvEvent::LastAffected(_) => on &= *at == v,
+                        }
+                    }
+                    on
+                })
+        })
+        .collect())
 }
 
 /// Checks requirement `req` of ecosystem `ecosystem` against the target's `latest` version.

@@ -20,6 +20,11 @@ fn parse_range(req: &str) -> Result<Range, String> {
     Range::parse(req).map_err(|_| format!("`{req}` is not an npm version range"))
 }
 
+/// A version, as npm orders them.
+pub(super) fn version(text: &str) -> Result<Version, String> {
+    Version::parse(text).map_err(|_| format!("`{text}` is not a semver version"))
+}
+
 pub(super) fn check(req: &str, latest: Option<&str>) -> Result<ReqCheck, String> {
     let req = req.trim();
     if req == "latest" {

@@ -18,6 +18,11 @@ pub(super) fn matcher(req: &str) -> Result<impl Fn(&str) -> bool, String> {
     Ok(move |v: &str| Version::from_str(v).is_ok_and(|v| specifiers.contains(&v)))
 }
 
+/// A version, as PEP 440 orders them.
+pub(super) fn version(text: &str) -> Result<Version, String> {
+    Version::from_str(text).map_err(|e| format!("`{text}` is not a PEP 440 version: {e}"))
+}
+
 pub(super) fn check(req: &str, latest: Option<&str>) -> Result<ReqCheck, String> {
     let specifiers = specifiers(req)?;
     let Some(latest) = latest else { return Ok(ReqCheck::ANY) };

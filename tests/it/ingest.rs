@@ -28,12 +28,12 @@ fn ingest_then_every_command_on_the_snapshot() {
     assert!(stderr(&blast).contains("liblzma5 5.4.1-0.2: 5 packages affected"), "{}", stderr(&blast));
     assert_eq!(
         stdout(&blast),
-        "package,depth,status,path\n\
-         postfix,1,affected,postfix > liblzma5\n\
-         xz-utils,1,affected,xz-utils > liblzma5\n\
-         bsd-mailx,2,affected,bsd-mailx > postfix > liblzma5\n\
-         libfoo1,2,affected,libfoo1 > xz-utils > liblzma5\n\
-         foo-tools,3,affected,foo-tools > libfoo1 > xz-utils > liblzma5\n"
+        "package,depth,status,reach,path\n\
+         postfix,1,affected,1,postfix > liblzma5\n\
+         xz-utils,1,affected,2,xz-utils > liblzma5\n\
+         bsd-mailx,2,affected,0,bsd-mailx > postfix > liblzma5\n\
+         libfoo1,2,affected,1,libfoo1 > xz-utils > liblzma5\n\
+         foo-tools,3,affected,0,foo-tools > libfoo1 > xz-utils > liblzma5\n"
     );
     let limited = wd.run(&["blast", path(&snap), "debian/liblzma5", "--max-depth", "1"]);
     assert_eq!(stdout(&limited).lines().count(), 3);
@@ -80,8 +80,8 @@ fn one_snapshot_holds_several_ecosystems() {
     let blast = wd.run(&["blast", path(&snap), "debian/libc6"]);
     assert_ok(&blast);
     let text = stdout(&blast);
-    assert!(text.contains("\ncrates/libc,1,affected,crates/libc > debian/libc6\n"), "{text}");
-    assert!(text.contains("\ncrates/tokio,2,affected,crates/tokio > crates/libc > debian/libc6\n"), "{text}");
+    assert!(text.contains("\ncrates/libc,1,affected,5,crates/libc > debian/libc6\n"), "{text}");
+    assert!(text.contains("\ncrates/tokio,2,affected,0,crates/tokio > crates/libc > debian/libc6\n"), "{text}");
 
     let why = wd.run(&["why", path(&snap), "crates/mylib", "libc6"]);
     assert_eq!(stdout(&why), "crates/mylib > crates/cc > crates/libc > debian/libc6\n");

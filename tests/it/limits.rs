@@ -149,7 +149,7 @@ fn a_long_chain_and_a_large_cycle_do_not_overflow_the_stack() {
         assert_eq!(blast.reached.len(), N - 1);
         assert_eq!(blast.chain(top).unwrap().len(), N);
         let propagation = floating::propagation_graph(&graph);
-        assert_eq!(floating::blast_new_release(&propagation, bottom, None).reached.len(), N - 1);
+        assert_eq!(floating::blast_new_release(&propagation, &[bottom], None).reached.len(), N - 1);
         assert_eq!(paths::why(graph.forward(), top, bottom).unwrap().len(), N);
         assert_eq!(paths::why(graph.forward(), bottom, top).map(|c| c.len()), cycle.then_some(2));
     }

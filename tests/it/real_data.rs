@@ -6,7 +6,7 @@
 
 use std::collections::BTreeSet;
 
-use keystone::analysis::scenario::{run, Scenario, Status};
+use keystone::analysis::scenario::{run, Bad, Scenario, Status, Target};
 use keystone::analysis::{paths, rank::rank};
 use keystone::graph::builder;
 use keystone::ingest::{Format, ReadOptions};
@@ -145,14 +145,15 @@ fn score_ranks_by_impact_on_real_dumps() {
 fn scenarios_on_crates_io_2025() {
     let Some(path) = dataset("cratesio/crates-io-index-2025-09-28.nocksum.jsonl.zst") else { return };
     let graph = graph_of(Format::CratesIndex, &path, Profile::default());
-    let x = graph.find("serde").unwrap();
-    let all = run(&graph, x, &Scenario::Compromise, None).unwrap().search.reached.len();
-    let affected = run(&graph, x, &Scenario::Affected("<1.0.100".into()), None).unwrap();
+    let serde = |bad: Bad| vec![Target { package: graph.find("serde").unwrap(), bad }];
+    let old = || Bad::Range("<1.0.100".into());
+    let all = run(&graph, &serde(Bad::All), Scenario::Compromise, None).unwrap().search.reached.len();
+    let affected = run(&graph, &serde(old()), Scenario::Affected, None).unwrap();
     let stuck = affected.search.reached.iter().filter(|&&v| affected.status(v) == Status::Stuck).count();
     assert!(0 < stuck && stuck < affected.search.reached.len() && affected.search.reached.len() <= all);
-    let removed = run(&graph, x, &Scenario::Removed(None), None).unwrap();
+    let removed = run(&graph, &serde(Bad::All), Scenario::Removed, None).unwrap();
     assert!(removed.search.reached.len() <= all && removed.search.reached.len() * 10 > all * 9);
-    let old = run(&graph, x, &Scenario::Removed(Some("<1.0.100".into())), None).unwrap();
+    let old = run(&graph, &serde(old()), Scenario::Removed, None).unwrap();
     assert!(old.search.reached.len() < affected.search.reached.len());
     eprintln!(
         "serde: compromise {all}, <1.0.100 affected {} (stuck {stuck}), removal {}, removal of <1.0.100 {}",

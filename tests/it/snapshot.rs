@@ -20,7 +20,7 @@ fn analyse(graph: &Graph) {
     if graph.node_count() > 0 {
         let _ = paths::blast(graph.reverse(), 0, None);
         let _ = paths::why(graph.forward(), graph.node_count() as u32 - 1, 0);
-        let _ = floating::blast_new_release(&floating::propagation_graph(graph), 0, None);
+        let _ = floating::blast_new_release(&floating::propagation_graph(graph), &[0], None);
     }
 }
 
