@@ -9,7 +9,8 @@
 //!
 //! Data flows one way, each layer using only those before it: [`model`] (records every format
 //! emits) → [`ingest`] (one file per format behind [`ingest::Ingest`]) → [`graph`] (interned
-//! `u32` ids, forward and reverse CSR, snapshots) → [`analysis`] → [`export`] (CSV). [`error`],
+//! `u32` ids, forward and reverse CSR, snapshots) → [`analysis`] → [`export`] (tables, the
+//! report, blast summaries) → [`serve`] (the page and JSON API over one graph). [`error`],
 //! [`progress`], [`versions`] and [`atomic`] serve every layer. The library never prints; long
 //! calls take a [`progress::Progress`].
 //!
@@ -41,6 +42,7 @@ pub mod model;
 pub mod progress;
 #[cfg(test)]
 mod properties;
+pub mod serve;
 pub mod synthetic;
 pub mod versions;
 

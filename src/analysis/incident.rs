@@ -15,13 +15,14 @@ use crate::error::{Error, Result};
 use crate::graph::{close, Graph};
 use crate::model::{Advisory, Ecosystem};
 
-/// The members of project `name` (as [`projects`](super::groups::projects) names them).
+/// The project `name` (as [`projects`](super::groups::projects) names them), by its place in
+/// `groups`.
 ///
 /// # Errors
 /// [`Error::UnknownProject`], with up to five close project names.
-pub fn project<'g>(groups: &'g Groups, name: &str) -> Result<&'g [u32]> {
+pub fn project(groups: &Groups, name: &str) -> Result<usize> {
     match groups.names.binary_search_by(|n| n.as_str().cmp(name)) {
-        Ok(g) => Ok(&groups.members[g]),
+        Ok(g) => Ok(g),
         Err(_) => {
             let candidates = groups.names.iter().map(|n| (name, n.as_str().into(), n.clone()));
             Err(Error::UnknownProject { name: name.to_string(), suggestions: close(candidates) })
@@ -46,7 +47,8 @@ pub fn named_targets(
         targets.push(Target { package: graph.find(name)?, bad: bad.clone() });
     }
     for name in projects {
-        targets.extend(project(groups, name)?.iter().map(|&package| Target { package, bad: bad.clone() }));
+        targets
+            .extend(groups.members[project(groups, name)?].iter().map(|&package| Target { package, bad: bad.clone() }));
     }
     Ok(targets)
 }

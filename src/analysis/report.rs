@@ -6,7 +6,7 @@
 //! Definitions:
 //! - A *project* is a group of [`projects`](super::groups::projects): the alias that claims a
 //!   package, else its Debian source or repository, else the package alone.
-//! - The shortlist is the top `top` projects by the [`score`] (each ecosystem's
+//! - The shortlist is the top `top` projects by the [score](mod@super::score) (each ecosystem's
 //!   top scores 1), with the projects a spotlight file includes added and those it excludes
 //!   taken off (and listed apart, with their rationale).
 //! - A list *names* a project when one of its rows matches a member: by ecosystem and name
@@ -25,13 +25,15 @@ use serde::Serialize;
 
 use super::floating::{blast_new_release, propagation_graph};
 use super::gateways::{dominators, gateway_flag, top_gateway};
-use super::groups::{AdvisoryMatch, GroupMetrics, Groups};
+use super::groups::{group_metrics, AdvisoryMatch, GroupMetrics, Groups};
+use super::pagerank::{pagerank, PageRankOptions};
 use super::paths::blast;
-use super::score::{self, Factor, Score};
+use super::score::{self, group_evidence, score, Factor, Popularity, Score, Weights};
 use crate::graph::csr::Csr;
 use crate::graph::Graph;
 use crate::ingest::lists::{Action, ListEntry, Spotlight};
 use crate::model::{normalize_name, normalize_repository, Advisory, Ecosystem};
+use crate::progress::Progress;
 
 /// Most points the chart draws: every shortlisted and flagged package, and an even sample of
 /// the rest up to this many.
@@ -168,7 +170,7 @@ pub struct Listing {
     pub sources: Vec<String>,
 }
 
-/// A score and its parts (see [`score`]).
+/// A score and its parts (see [the score](mod@super::score)).
 #[derive(Debug, Clone, Serialize)]
 pub struct ScoreParts {
     /// ln(1 + key) / ln(1 + the ecosystem's largest key).
@@ -269,8 +271,7 @@ pub struct Point {
 
 /// What every card is made from, computed once: positions by score, the lists' and advisories'
 /// matches, the propagation graph.
-pub struct Cards<'a> {
-    inputs: &'a Inputs<'a>,
+pub struct Cards {
     /// Projects by score.
     order: Vec<usize>,
     /// Each project's position by score (1-based), overall and within its ecosystem.
@@ -282,9 +283,9 @@ pub struct Cards<'a> {
     propagation: Csr,
 }
 
-impl<'a> Cards<'a> {
+impl Cards {
     /// Prepares the cards of `inputs`' projects.
-    pub fn new(inputs: &'a Inputs<'a>) -> Cards<'a> {
+    pub fn new(inputs: &Inputs<'_>) -> Cards {
         let Inputs { graph, groups, scores, .. } = *inputs;
         let mut group_of = vec![0u32; graph.node_count()];
         for (g, members) in groups.members.iter().enumerate() {
@@ -296,12 +297,13 @@ impl<'a> Cards<'a> {
         let within = score::ecosystem_positions(&order, |g| scores[g].evidence.ecosystem);
         let (listings, lists) = match_lists(inputs, &group_of);
         let advisories = advisories_of(inputs);
-        Cards { inputs, order, position, within, listings, lists, advisories, propagation: propagation_graph(graph) }
+        Cards { order, position, within, listings, lists, advisories, propagation: propagation_graph(graph) }
     }
 
-    /// The card of project `g`: its evidence, as the report shows it.
-    pub fn card(&self, g: usize) -> Candidate {
-        let Inputs { graph, groups, metrics, scores, .. } = *self.inputs;
+    /// The card of project `g` of `inputs` (those the cards were prepared for): its evidence,
+    /// as the report shows it.
+    pub fn card(&self, inputs: &Inputs<'_>, g: usize) -> Candidate {
+        let Inputs { graph, groups, metrics, scores, .. } = *inputs;
         let m = &metrics[g];
         let s = &scores[g];
         let members = &groups.members[g];
@@ -341,8 +343,7 @@ impl<'a> Cards<'a> {
             sole_maintainer: s.evidence.sole_maintainer,
             advisories: self.advisories.get(&g).cloned().unwrap_or_default(),
             listed_by: self.listings.get(&g).cloned().unwrap_or_default(),
-            spotlight: self
-                .inputs
+            spotlight: inputs
                 .spotlight
                 .iter()
                 .find(|o| o.action == Action::Include && o.project == groups.names[g])
@@ -361,6 +362,32 @@ impl<'a> Cards<'a> {
     }
 }
 
+/// Every project's reach and score, and every package's reach: what the report's cards are
+/// made from.
+pub struct Scored {
+    /// Each project's reach and direct dependents.
+    pub metrics: Vec<GroupMetrics>,
+    /// Each package's reach.
+    pub reach: Vec<u32>,
+    /// Each project's score.
+    pub scores: Vec<Score>,
+}
+
+/// Scores the projects `groups` of `graph` with the `popularity` lists and `weights`.
+pub fn score_projects(
+    graph: &Graph,
+    groups: &Groups,
+    popularity: &[Popularity],
+    weights: &Weights,
+    progress: &dyn Progress,
+) -> Scored {
+    let (metrics, reach) = group_metrics(graph.reverse(), groups, progress);
+    let pr = pagerank(graph.forward(), graph.reverse(), &PageRankOptions::default(), progress).scores;
+    let evidence = group_evidence(graph, groups, &metrics, &reach, &pr, popularity, progress);
+    let scores = score(&evidence, weights);
+    Scored { metrics, reach, scores }
+}
+
 /// Builds the report.
 pub fn build(inputs: &Inputs<'_>) -> Report {
     let Inputs { graph, groups, metrics, scores, .. } = *inputs;
@@ -377,7 +404,7 @@ pub fn build(inputs: &Inputs<'_>) -> Report {
         }
     }
     chosen.sort_by_key(|&g| position[g]);
-    let shortlist: Vec<Candidate> = chosen.iter().map(|&g| cards.card(g)).collect();
+    let shortlist: Vec<Candidate> = chosen.iter().map(|&g| cards.card(inputs, g)).collect();
     let listings = &cards.listings;
     let blind_spots = if inputs.lists.is_empty() {
         Vec::new()

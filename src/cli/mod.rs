@@ -16,6 +16,7 @@ mod output;
 mod progress;
 mod rank;
 mod report;
+mod serve;
 mod stats;
 mod synth;
 mod why;
@@ -72,6 +73,9 @@ enum Command {
     /// upstream projects by score, the evidence for each, the lists naming them and the blind
     /// spots.
     Report(report::Args),
+    /// Serve the responder's page and a JSON API over one graph (loopback by default): search,
+    /// cards, blast of packages or projects with every scenario, why.
+    Serve(serve::Args),
     /// Candidate bindings (crates and PyPI packages linking a native library Debian packages)
     /// seen in raw inputs, for review before adding them to an alias file.
     Bindings(bindings::Args),
@@ -96,6 +100,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Backtest(args) => backtest::run(args, &progress),
         Command::Bindings(args) => bindings::run(args, &progress),
         Command::Report(args) => report::run(args, &progress),
+        Command::Serve(args) => serve::run(args, &progress),
     };
     progress.finish();
     code

@@ -5,10 +5,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
-use keystone::analysis::groups::{group_metrics, projects};
-use keystone::analysis::pagerank::{pagerank, PageRankOptions};
-use keystone::analysis::report::{build, Inputs};
-use keystone::analysis::score::{group_evidence, score};
+use keystone::analysis::groups::projects;
+use keystone::analysis::report::{build, score_projects, Inputs, Scored};
 use keystone::atomic::write_atomic;
 use keystone::export::report::{html, json, Document, METHOD};
 use keystone::ingest::lists::{read_list, read_spotlight};
@@ -95,11 +93,8 @@ pub fn run(args: Args, progress: &CliProgress) -> Result<ExitCode> {
             bail!("{file}: `{}` is not a project of the graph (`rank --by project` lists them)", s.project);
         }
     }
-    let (metrics, reach) = group_metrics(graph.reverse(), &groups, progress);
     let popularity = scoring.popularity(&graph, progress)?;
-    let pr = pagerank(graph.forward(), graph.reverse(), &PageRankOptions::default(), progress).scores;
-    let evidence = group_evidence(&graph, &groups, &metrics, &reach, &pr, &popularity, progress);
-    let scores = score(&evidence, &scoring.weights);
+    let Scored { metrics, reach, scores } = score_projects(&graph, &groups, &popularity, &scoring.weights, progress);
     progress.phase_start("report");
     let report = build(&Inputs {
         graph: &graph,

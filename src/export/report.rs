@@ -12,8 +12,22 @@ use serde::Serialize;
 use super::provenance::Provenance;
 use crate::analysis::report::{Candidate, Chart, Report};
 
-/// The page's template (minijinja; HTML-escaped).
-const TEMPLATE: &str = include_str!("report.html");
+/// The templates (minijinja; HTML-escaped): the page, one project's card, and the style both
+/// pages share.
+const TEMPLATES: [(&str, &str); 3] = [
+    ("report.html", include_str!("report.html")),
+    ("card.html", include_str!("card.html")),
+    ("style.css", include_str!("style.css")),
+];
+
+/// The template environment, with every template added.
+pub fn templates() -> Result<minijinja::Environment<'static>, String> {
+    let mut env = minijinja::Environment::new();
+    for (name, source) in TEMPLATES {
+        env.add_template(name, source).map_err(|e| e.to_string())?;
+    }
+    Ok(env)
+}
 
 /// The page's size in pixels of the xz-shape chart.
 const CHART_SIZE: (u32, u32) = (760, 480);
@@ -50,8 +64,7 @@ pub fn json(document: &Document<'_>) -> serde_json::Result<String> {
 
 /// The document as an HTML page.
 pub fn html(document: &Document<'_>) -> Result<String, String> {
-    let mut env = minijinja::Environment::new();
-    env.add_template("report.html", TEMPLATE).map_err(|e| e.to_string())?;
+    let env = templates()?;
     let charts: Vec<String> = document.report.shortlist.iter().map(depth_chart).collect::<Result<_, _>>()?;
     let context = minijinja::context! {
         doc => document,
@@ -59,6 +72,12 @@ pub fn html(document: &Document<'_>) -> Result<String, String> {
         depth_charts => charts,
     };
     env.get_template("report.html").and_then(|t| t.render(context)).map_err(|e| e.to_string())
+}
+
+/// One project's card, as the report shows it, as an HTML fragment.
+pub fn card_html(env: &minijinja::Environment<'_>, candidate: &Candidate) -> Result<String, String> {
+    let context = minijinja::context! { c => candidate, chart => depth_chart(candidate)?, card_id => candidate.rank };
+    env.get_template("card.html").and_then(|t| t.render(context)).map_err(|e| e.to_string())
 }
 
 fn plot_error(e: impl std::fmt::Display) -> String {
@@ -119,12 +138,17 @@ fn scatter(chart: &Chart) -> Result<String, String> {
 
 /// A candidate's reach by depth as bars.
 fn depth_chart(candidate: &Candidate) -> Result<String, String> {
+    depth_bars(&candidate.reach_by_depth)
+}
+
+/// Packages by depth (index 0: depth 1) as bars (SVG).
+pub fn depth_bars(counts: &[u32]) -> Result<String, String> {
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (360, 160)).into_drawing_area();
         root.fill(&WHITE).map_err(plot_error)?;
-        let depths = candidate.reach_by_depth.len().max(1) as u32;
-        let top = candidate.reach_by_depth.iter().copied().max().unwrap_or(1).max(1);
+        let depths = counts.len().max(1) as u32;
+        let top = counts.iter().copied().max().unwrap_or(1).max(1);
         let mut plot = ChartBuilder::on(&root)
             .margin(6)
             .x_label_area_size(24)
@@ -132,7 +156,7 @@ fn depth_chart(candidate: &Candidate) -> Result<String, String> {
             .build_cartesian_2d((1..depths + 1).into_segmented(), 0..top + top / 10)
             .map_err(plot_error)?;
         plot.configure_mesh().disable_x_mesh().x_desc("depth").draw().map_err(plot_error)?;
-        plot.draw_series(candidate.reach_by_depth.iter().enumerate().map(|(i, &count)| {
+        plot.draw_series(counts.iter().enumerate().map(|(i, &count)| {
             let x = i as u32 + 1;
             Rectangle::new([(SegmentValue::Exact(x), 0), (SegmentValue::Exact(x + 1), count)], BLUE.mix(0.6).filled())
         }))

@@ -106,7 +106,13 @@ impl Chromium {
 
     /// Opens `path` from `file://` and waits for its load event.
     pub fn open(&mut self, path: &Path) {
-        self.call("Page.navigate", json!({"url": format!("file://{}", path.display())}));
+        self.navigate(&format!("file://{}", path.display()));
+    }
+
+    /// Opens `url` and waits for its load event.
+    pub fn navigate(&mut self, url: &str) {
+        self.events.retain(|e| e["method"] != "Page.loadEventFired");
+        self.call("Page.navigate", json!({"url": url}));
         while !self.events.iter().any(|e| e["method"] == "Page.loadEventFired") {
             let reply: Value = match self.socket.read().expect("the load event") {
                 Message::Text(text) => serde_json::from_str(&text).expect("DevTools JSON"),
@@ -133,6 +139,22 @@ impl Chromium {
         for kind in ["mousePressed", "mouseReleased"] {
             let event = json!({"type": kind, "x": at[0], "y": at[1], "button": "left", "clickCount": 1});
             self.call("Input.dispatchMouseEvent", event);
+        }
+    }
+
+    /// Types `text` into the element `selector` names, as a keyboard would (one input event).
+    pub fn type_into(&mut self, selector: &str, text: &str) {
+        self.click(selector);
+        self.call("Input.insertText", json!({"text": text}));
+    }
+
+    /// Waits until the JavaScript expression `js` is true in the page (the page's own requests
+    /// answered), for at most the timeout.
+    pub fn wait_for(&mut self, js: &str) {
+        let start = std::time::Instant::now();
+        while self.eval(js) != Value::Bool(true) {
+            assert!(start.elapsed() < TIMEOUT, "waited too long for {js}");
+            std::thread::sleep(Duration::from_millis(50));
         }
     }
 

@@ -7,13 +7,15 @@
 //!   `edges_format`, `cargo_metadata`, `npm`, `libraries_io`, `pypi`, and `snapshot` (round
 //!   trip, damaged snapshots).
 //! - Commands: `ingest`, `rank`, `blast` (scenarios, gateways), `diff`, `compare_profiles`,
-//!   `backtest`, `bindings` (candidates, and alias-file bindings as edges).
+//!   `backtest`, `bindings` (candidates, and alias-file bindings as edges), `report` and
+//!   `serve` (over HTTP, `http` being the server process and a client, and in a real browser).
 //! - Across formats and commands: `profiles` (dependency kinds, Cargo features), `limits`
 //!   (decompression bombs, huge lines and records, deep graphs), `outputs` (atomic writes,
 //!   determinism across thread counts, killed and failed runs), and `real_data` (checks on the
 //!   real dumps in `../shared`).
 
 mod browser;
+mod http;
 mod workdir;
 
 mod cargo_metadata;
@@ -34,6 +36,7 @@ mod diff;
 mod ingest;
 mod rank;
 mod report;
+mod serve;
 
 mod limits;
 mod outputs;
