@@ -4,6 +4,8 @@
 
 use std::collections::VecDeque;
 
+use rustc_hash::FxHashMap;
+
 use crate::graph::csr::Csr;
 
 /// A BFS from one or several sources over some edge direction.
@@ -13,11 +15,54 @@ pub struct Search {
     pub sources: Vec<(u32, Vec<u32>)>,
     /// Every node reached, sources excluded, in BFS order (by depth, then discovery).
     pub reached: Vec<u32>,
-    /// Per node, its depth plus one; [`UNSEEN`] or [`AVOIDED`] otherwise. Zero for unseen, so
-    /// the arrays start as fresh zeroed memory that a small search never touches.
-    depth: Vec<u32>,
-    /// Per reached node, its parent.
-    parent: Vec<u32>,
+    /// Each node's depth plus one and parent.
+    marks: Marks,
+}
+
+/// Per node seen, its depth plus one ([`AVOIDED`] for a node never to enter) and its parent;
+/// [`UNSEEN`] for the others. A small search keeps them in a hash map, so that it takes time in
+/// proportion to what it reaches rather than to the graph (a server answers many of them); past
+/// a 32nd of the graph, in two arrays.
+#[derive(Debug, Clone)]
+enum Marks {
+    Sparse { map: FxHashMap<u32, (u32, u32)>, n: usize },
+    Dense { depth: Vec<u32>, parent: Vec<u32> },
+}
+
+impl Marks {
+    fn depth(&self, v: u32) -> u32 {
+        match self {
+            Marks::Sparse { map, .. } => map.get(&v).map_or(UNSEEN, |m| m.0),
+            Marks::Dense { depth, .. } => depth[v as usize],
+        }
+    }
+
+    fn parent(&self, v: u32) -> u32 {
+        match self {
+            Marks::Sparse { map, .. } => map.get(&v).map_or(UNSEEN, |m| m.1),
+            Marks::Dense { parent, .. } => parent[v as usize],
+        }
+    }
+
+    fn set(&mut self, v: u32, depth: u32, parent: u32) {
+        match self {
+            Marks::Sparse { map, n } => {
+                map.insert(v, (depth, parent));
+                if map.len() > *n / 32 {
+                    let (mut d, mut p) = (vec![UNSEEN; *n], vec![UNSEEN; *n]);
+                    for (&v, &(depth, parent)) in map.iter() {
+                        d[v as usize] = depth;
+                        p[v as usize] = parent;
+                    }
+                    *self = Marks::Dense { depth: d, parent: p };
+                }
+            }
+            Marks::Dense { depth: d, parent: p } => {
+                d[v as usize] = depth;
+                p[v as usize] = parent;
+            }
+        }
+    }
 }
 
 /// How far a [`Search`] goes; the default goes everywhere it can.
@@ -61,26 +106,23 @@ impl Search {
             }
             same
         });
-        let n = graph.len();
-        let mut depth = vec![UNSEEN; n];
-        let mut parent = vec![UNSEEN; n];
+        let mut marks = Marks::Sparse { map: FxHashMap::default(), n: graph.len() };
         let mut reached = Vec::new();
         for &v in avoid {
-            depth[v as usize] = AVOIDED;
+            marks.set(v, AVOIDED, UNSEEN);
         }
         for (s, _) in &starts {
-            depth[*s as usize] = 1;
+            marks.set(*s, 1, UNSEEN);
         }
         let mut queue: VecDeque<(u32, &[u32])> = starts.iter().map(|(s, first)| (*s, first.as_slice())).collect();
         'search: while let Some((v, next)) = queue.pop_front() {
-            let d = depth[v as usize];
+            let d = marks.depth(v);
             if max_depth.is_some_and(|m| d > m) {
                 continue;
             }
             for &w in next {
-                if depth[w as usize] == UNSEEN {
-                    depth[w as usize] = d + 1;
-                    parent[w as usize] = v;
+                if marks.depth(w) == UNSEEN {
+                    marks.set(w, d + 1, v);
                     reached.push(w);
                     if target == Some(w) {
                         break 'search;
@@ -89,17 +131,17 @@ impl Search {
                 }
             }
         }
-        Search { sources: starts, reached, depth, parent }
+        Search { sources: starts, reached, marks }
     }
 
     /// Whether `v` is one of the sources.
     pub fn is_source(&self, v: u32) -> bool {
-        self.depth[v as usize] == 1
+        self.marks.depth(v) == 1
     }
 
     /// The depth at which `v` was reached (0 for the source), if it was.
     pub fn depth(&self, v: u32) -> Option<u32> {
-        Some(self.depth[v as usize]).filter(|&d| d != UNSEEN && d != AVOIDED).map(|d| d - 1)
+        Some(self.marks.depth(v)).filter(|&d| d != UNSEEN && d != AVOIDED).map(|d| d - 1)
     }
 
     /// The chain of nodes from `v` back to its nearest source (`v` first), if `v` was reached.
@@ -108,7 +150,7 @@ impl Search {
         let mut chain = vec![v];
         let mut at = v;
         while !self.is_source(at) {
-            at = self.parent[at as usize];
+            at = self.marks.parent(at);
             chain.push(at);
         }
         Some(chain)
@@ -120,8 +162,8 @@ impl Search {
         let mut levels = Vec::new();
         let mut rest = self.reached.as_slice();
         while let Some(&first) = rest.first() {
-            let d = self.depth[first as usize];
-            let (level, tail) = rest.split_at(rest.partition_point(|&v| self.depth[v as usize] == d));
+            let d = self.marks.depth(first);
+            let (level, tail) = rest.split_at(rest.partition_point(|&v| self.marks.depth(v) == d));
             levels.push(level);
             rest = tail;
         }

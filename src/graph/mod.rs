@@ -334,11 +334,12 @@ impl Graph {
 
     /// The ecosystems present, ascending.
     pub fn ecosystems(&self) -> Vec<Ecosystem> {
+        // Nodes are grouped by ecosystem, ascending: one binary search per ecosystem.
         let mut present: Vec<Ecosystem> = Vec::new();
-        for &e in &self.ecosystems {
-            if present.last() != Some(&e) {
-                present.push(e);
-            }
+        let mut at = 0;
+        while let Some(&e) = self.ecosystems.get(at) {
+            present.push(e);
+            at = self.ecosystems.partition_point(|&x| x <= e);
         }
         present
     }

@@ -117,9 +117,10 @@ pub(super) async fn guard(State(service): State<Arc<Service>>, request: Request,
     response
 }
 
-/// Runs `work` on the blocking pool once a worker is free: requests queue for the workers in
-/// the order they came, a request whose client goes away leaves the queue, and one that waits
-/// too long gets a 503.
+/// Runs `work` on the thread pool of the analyses (rayon's) once a worker is free: requests
+/// queue for the workers in the order they came, a request whose client goes away leaves the
+/// queue, and one that waits too long gets a 503. On rayon's own threads, the parallel parts of
+/// an analysis run as they do in the command line, without handing work between pools.
 async fn compute<T: Send + 'static>(
     service: &Arc<Service>,
     work: impl FnOnce(&Service) -> Answer<T> + Send + 'static,
@@ -132,13 +133,18 @@ async fn compute<T: Send + 'static>(
             return Err(ApiError::new(StatusCode::SERVICE_UNAVAILABLE, error));
         }
     };
+    let (send, receive) = tokio::sync::oneshot::channel();
     let service = service.clone();
-    tokio::task::spawn_blocking(move || {
+    rayon::spawn(move || {
         let _permit = permit;
-        work(&service)
-    })
-    .await
-    .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?
+        let answer = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(&service)));
+        // The receiver is gone when the client went away: nobody to tell.
+        let _ = send.send(answer);
+    });
+    match receive.await {
+        Ok(Ok(answer)) => answer,
+        _ => Err(ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "the computation failed (a bug: please report it)")),
+    }
 }
 
 pub(super) async fn page_handler(State(service): State<Arc<Service>>) -> Html<String> {
@@ -191,48 +197,55 @@ pub(super) struct SearchResult {
 /// Suggestions a search gives by default.
 const SUGGESTIONS: usize = 10;
 
+/// Searches answer at once, outside the queue of computations: a binary search and the names
+/// that start with the text. Only when none does are close names looked for, a scan of every
+/// name, which queues as every computation does.
 pub(super) async fn search(
     State(service): State<Arc<Service>>,
     params: Result<Query<SearchParams>, QueryRejection>,
 ) -> Answer<Json<SearchResult>> {
     let Query(params) = params?;
     let limit = page_size(&service, params.limit.unwrap_or(SUGGESTIONS))?;
-    compute(&service, move |s| {
-        let (graph, reach) = (&s.graph, &s.scored.reach);
-        let found = s.names.search(graph, reach, &params.q, limit);
-        let packages: Vec<FoundPackage> = found
-            .iter()
-            .map(|&v| FoundPackage {
-                package: graph.display_name(v),
-                ecosystem: graph.ecosystem(v).as_str(),
-                version: graph.version(v).map(str::to_string),
-                reach: reach[v as usize],
-            })
-            .collect();
-        let q = params.q.trim();
-        let groups = &s.groups;
-        let start = groups.names.partition_point(|n| n.as_str() < q);
-        let mut projects: Vec<usize> = (start..groups.names.len())
-            .take_while(|&g| !q.is_empty() && groups.names[g].starts_with(q))
-            .filter(|&g| groups.members[g].len() > 1)
-            .collect();
-        projects.sort_by(|&a, &b| s.scored.metrics[b].reach.cmp(&s.scored.metrics[a].reach).then(a.cmp(&b)));
-        let projects = projects
-            .into_iter()
-            .take(limit)
-            .map(|g| FoundProject {
-                project: groups.names[g].clone(),
-                packages: groups.members[g].len(),
-                reach: s.scored.metrics[g].reach,
-            })
-            .collect();
-        let suggestions = match (found.is_empty(), graph.find(q)) {
-            (true, Err(Error::UnknownPackage { suggestions, .. })) => suggestions,
-            _ => Vec::new(),
-        };
-        Ok(Json(SearchResult { query: params.q, packages, projects, suggestions }))
-    })
-    .await
+    let (s, q) = (&*service, params.q.trim());
+    let (graph, reach) = (&s.graph, &s.scored.reach);
+    let packages: Vec<FoundPackage> = s
+        .names
+        .search(graph, reach, q, limit)
+        .into_iter()
+        .map(|v| FoundPackage {
+            package: graph.display_name(v),
+            ecosystem: graph.ecosystem(v).as_str(),
+            version: graph.version(v).map(str::to_string),
+            reach: reach[v as usize],
+        })
+        .collect();
+    let groups = &s.groups;
+    let start = groups.names.partition_point(|n| n.as_str() < q);
+    let mut projects: Vec<usize> = (start..groups.names.len())
+        .take_while(|&g| !q.is_empty() && groups.names[g].starts_with(q))
+        .filter(|&g| groups.members[g].len() > 1)
+        .collect();
+    projects.sort_by(|&a, &b| s.scored.metrics[b].reach.cmp(&s.scored.metrics[a].reach).then(a.cmp(&b)));
+    let projects = projects
+        .into_iter()
+        .take(limit)
+        .map(|g| FoundProject {
+            project: groups.names[g].clone(),
+            packages: groups.members[g].len(),
+            reach: s.scored.metrics[g].reach,
+        })
+        .collect();
+    let suggestions = if packages.is_empty() && !q.is_empty() {
+        let q = q.to_string();
+        compute(&service, move |s| match s.graph.find(&q) {
+            Err(Error::UnknownPackage { suggestions, .. }) => Ok(suggestions),
+            _ => Ok(Vec::new()),
+        })
+        .await?
+    } else {
+        Vec::new()
+    };
+    Ok(Json(SearchResult { query: params.q, packages, projects, suggestions }))
 }
 
 /// A page size asked for, within the limit.

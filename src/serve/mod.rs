@@ -7,8 +7,9 @@
 //!   `/api/why`: JSON with the schemas of the files keystone writes (docs/serve.md).
 //!
 //! Bounds ([`Limits`]): a query string of at most `max_query` bytes; at most `max_page` rows a
-//! page; every computation runs on the blocking pool behind one permit per worker, so that many
-//! blasts at once queue instead of running together; a request that waits longer than
+//! page; every computation runs on the analyses' thread pool behind one permit per worker, so
+//! that many blasts at once queue instead of running together (a search answers at once unless
+//! it has to look for close names); a request that waits longer than
 //! `queue_wait` for its turn, or runs past `deadline`, gets a 503, and one whose client goes away
 //! while it waits leaves the queue. Nothing a request says names a file, and the state is
 //! read-only. Every error is JSON: `{"error": …, "suggestions": […]}`.
