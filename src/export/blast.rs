@@ -126,7 +126,11 @@ impl Summary {
         let head = match sources.as_slice() {
             [] => format!("no bad release among the {} packages named", self.targets.len()),
             [one] => named(one),
-            [first, rest @ ..] => format!("{} and {} more", named(first), rest.len()),
+            many => {
+                let names: Vec<&str> = many.iter().take(3).map(|t| t.package.as_str()).collect();
+                let more = if many.len() > 3 { ", …" } else { "" };
+                format!("{} packages named ({}{more})", many.len(), names.join(", "))
+            }
         };
         let plural = if self.affected == 1 { "package" } else { "packages" };
         let depth = self.max_depth.map(|d| format!(" within depth {d}")).unwrap_or_default();
