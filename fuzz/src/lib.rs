@@ -8,8 +8,8 @@ use std::borrow::Cow;
 use std::path::Path;
 
 use keystone::analysis::groups::{accounts, group_metrics, projects};
-use keystone::analysis::reach::ReachLimits;
-use keystone::analysis::scenario::{self, Scenario};
+use keystone::analysis::reach::{reach, ReachLimits};
+use keystone::analysis::scenario::{self, Bad, Order, Scenario, Target as Named};
 use keystone::analysis::score::{self, Weights};
 use keystone::analysis::{gateways, paths, rank, stats};
 use keystone::error::Result;
@@ -90,28 +90,43 @@ pub fn exercise(graph: &Graph) {
     let n = graph.node_count();
     let scores = score::score(&score::evidence(graph, &ranking, &[], &NoProgress), &Weights::default());
     tables::write_scores(graph, &ranking, &scores, None, to(&mut sink)).expect("a sink takes anything");
-    for (kind, groups) in [("project", projects(graph, &Default::default()).expect("no aliases")), ("account", accounts(graph))] {
+    for (kind, groups) in
+        [("project", projects(graph, &Default::default()).expect("no aliases")), ("account", accounts(graph))]
+    {
         let (metrics, reach) = group_metrics(graph.reverse(), &groups, &NoProgress);
-        tables::write_groups(graph, kind, &groups, &metrics, &reach, None, to(&mut sink)).expect("a sink takes anything");
+        tables::write_groups(graph, kind, &groups, &metrics, &reach, None, to(&mut sink))
+            .expect("a sink takes anything");
     }
     if n == 0 {
         return;
     }
     let n = n as u32;
+    let reach = reach(graph.reverse(), &NoProgress);
+    let range = |r: &str| Bad::Range(r.into());
     let scenarios = [
-        Scenario::Compromise,
-        Scenario::NewRelease,
-        Scenario::Affected("<1".into()),
-        Scenario::Removed(None),
-        Scenario::Removed(Some(">=1".into())),
+        (Scenario::Compromise, Bad::All),
+        (Scenario::NewRelease, Bad::All),
+        (Scenario::Affected, range("<1")),
+        (Scenario::Removed, Bad::All),
+        (Scenario::Removed, range(">=1")),
     ];
-    for x in [0, n / 2, n - 1] {
-        for what in &scenarios {
-            if let Ok(outcome) = scenario::run(graph, x, what, Some(4)) {
+    let named = |xs: &[u32], bad: &Bad| -> Vec<Named> {
+        xs.iter().map(|&package| Named { package, bad: bad.clone() }).collect()
+    };
+    // Each of three packages alone, then the three as one incident.
+    let singles = [0, n / 2, n - 1].map(|x| vec![x]);
+    for xs in singles.iter().chain([&vec![0, n / 2, n - 1]]) {
+        for (what, bad) in &scenarios {
+            if let Ok(outcome) = scenario::run(graph, &named(xs, bad), *what, Some(4)) {
                 let _ = outcome.per_depth();
-                tables::write_blast(graph, &outcome, to(&mut sink)).expect("a sink takes anything");
+                for order in [Order::Depth, Order::Importance] {
+                    let rows = outcome.ordered(graph, order, &reach);
+                    tables::write_blast(graph, &outcome, &rows, &reach, to(&mut sink)).expect("a sink takes anything");
+                }
             }
         }
+    }
+    for x in [0, n / 2, n - 1] {
         let _ = gateways::dominators(graph.reverse(), graph.forward(), x);
         let _ = paths::why(graph.forward(), x, 0);
         let _ = graph.find(graph.name(x));
