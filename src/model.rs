@@ -133,7 +133,8 @@ impl serde::Serialize for Ecosystem {
 /// - PyPI: PEP 503 (lowercase, each run of `-`, `_` and `.` one `-`), which is also how PyPI
 ///   names are stored;
 /// - Debian: lowercase, an architecture qualifier dropped (`liblzma5:amd64` is `liblzma5`);
-/// - npm and the others: as published.
+/// - NuGet: lowercase (package ids are case-insensitive);
+/// - npm, Maven (`group:artifact`), Go (module paths) and the others: as published.
 ///
 /// ```
 /// use keystone::model::{normalize_name, Ecosystem};
@@ -141,6 +142,8 @@ impl serde::Serialize for Ecosystem {
 /// assert_eq!(normalize_name(Ecosystem::Crates, "Unicode_Ident"), "unicode-ident");
 /// assert_eq!(normalize_name(Ecosystem::Debian, "LibLzma5:amd64"), "liblzma5");
 /// assert_eq!(normalize_name(Ecosystem::Npm, "JSONStream"), "JSONStream");
+/// assert_eq!(normalize_name(Ecosystem::Nuget, "Newtonsoft.Json"), "newtonsoft.json");
+/// assert_eq!(normalize_name(Ecosystem::Maven, "org.apache.logging.log4j:log4j-core"), "org.apache.logging.log4j:log4j-core");
 /// ```
 pub fn normalize_name(ecosystem: Ecosystem, name: &str) -> Cow<'_, str> {
     match ecosystem {
@@ -161,6 +164,7 @@ pub fn normalize_name(ecosystem: Ecosystem, name: &str) -> Cow<'_, str> {
         Ecosystem::Crates if name.bytes().any(|b| b == b'_' || b.is_ascii_uppercase()) => {
             Cow::Owned(name.to_ascii_lowercase().replace('_', "-"))
         }
+        Ecosystem::Nuget if name.bytes().any(|b| b.is_ascii_uppercase()) => Cow::Owned(name.to_ascii_lowercase()),
         Ecosystem::Debian => {
             let name = name.split_once(':').map_or(name, |(name, _arch)| name);
             match name.bytes().any(|b| b.is_ascii_uppercase()) {

@@ -6,13 +6,18 @@
 //! places and need no name resolution.
 //!
 //! Name resolution, per ecosystem: a dependency on a name that some record has is an edge to
-//! it; a name no record has but some records `provide` is an edge to each provider; any other
-//! name becomes a package of its own with no dependencies (a target without an entry).
+//! it; a name no record has but some records `provide` is an edge to each provider; a name that
+//! the registry reads as a record's ([`normalize_name`]: `newtonsoft.json` for NuGet's
+//! `Newtonsoft.Json`) is an edge to that record; any other name becomes a package of its own
+//! with no dependencies (a target without an entry), one per name as the registry reads it,
+//! spelt as first seen.
 //!
 //! Every edge keeps its requirement and [`EdgeFlags`] from checking it against the target's
 //! latest version ([`versions::check`]). Where several dependencies give the same edge, the
 //! first one's requirement is kept and the flags are united: the edge admits or floats if any
 //! of them does.
+
+use std::borrow::Cow;
 
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
@@ -20,7 +25,7 @@ use rustc_hash::FxHashMap;
 use super::csr::Csr;
 use super::{EdgeFlags, Graph, Meta, StrLists, StrTable};
 use crate::error::{Error, Result};
-use crate::model::{Ecosystem, Ingested, Profile};
+use crate::model::{normalize_name, Ecosystem, Ingested, Profile};
 use crate::progress::{Progress, Work};
 use crate::versions;
 
@@ -74,6 +79,14 @@ pub fn build(inputs: &[Ingested], profile: Profile, progress: &dyn Progress) -> 
         })
         .collect();
     let records = names.keys.len() as u32;
+    // Records by the name their registry reads theirs as, where that is not the name itself;
+    // then targets without a record, by the name as read.
+    let mut read_as: FxHashMap<(Ecosystem, String), u32> = FxHashMap::default();
+    for (id, &(ecosystem, name)) in names.keys.iter().enumerate() {
+        if let Cow::Owned(read) = normalize_name(ecosystem, name) {
+            read_as.entry((ecosystem, read)).or_insert(id as u32);
+        }
+    }
     let mut providers: FxHashMap<Key<'_>, Vec<u32>> = FxHashMap::default();
     for (input, ids) in inputs.iter().zip(&record_ids) {
         for (record, &id) in input.packages.iter().zip(ids) {
@@ -94,7 +107,16 @@ pub fn build(inputs: &[Ingested], profile: Profile, progress: &dyn Progress) -> 
                 match (names.ids.get(&key), providers.get(&key)) {
                     (Some(&to), _) if to < records => edges.push((from, to)),
                     (_, Some(provided)) => edges.extend(provided.iter().map(|&to| (from, to))),
-                    _ => edges.push((from, names.intern(key))),
+                    _ => {
+                        // A record under the name as its registry reads it, else the target of
+                        // that name seen first, else a new target.
+                        let read = normalize_name(key.0, key.1).into_owned();
+                        let to = match names.ids.get(&(key.0, read.as_str())) {
+                            Some(&to) if to < records => to,
+                            _ => *read_as.entry((key.0, read)).or_insert_with(|| names.intern(key)),
+                        };
+                        edges.push((from, to));
+                    }
                 }
                 let origin = Origin { ecosystem: key.0, req: dep.req.as_deref(), flags: dep.flags };
                 origins.extend(std::iter::repeat_n(origin, edges.len() - before));

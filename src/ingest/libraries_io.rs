@@ -2,6 +2,10 @@
 //! compressed): one row per (project, version, dependency), columns read by their header names
 //! (`Platform`, `Project Name`, `Version Number`, `Version ID`, `Dependency Name`,
 //! `Dependency Platform`, `Dependency Kind`, `Optional Dependency`, `Dependency Requirements`).
+//! The ecosyste.ms dependencies CSV, its successor, is read the same way: its `Ecosystem`,
+//! `Package Name` and `Dependency Ecosystem` columns stand for `Platform`, `Project Name` and
+//! `Dependency Platform`, and its ecosystem names (`npm`, `cargo`, `maven`, `go`, `nuget`, …)
+//! are the platform names in lower case.
 //!
 //! `Platform` names the ecosystem, case-insensitively: `NPM`, `Pypi`, `Cargo` (crates),
 //! `Maven`, `Go`, `Rubygems`, `NuGet`, `Packagist`, `CRAN`, `Hackage`, `Hex`, `Pub`,
@@ -36,17 +40,18 @@ use crate::progress::{Progress, Work};
 #[derive(Debug, Clone, Copy)]
 pub struct LibrariesIo;
 
-/// The columns read, by header name, in [`Columns`] order.
-const COLUMNS: [&str; 9] = [
-    "Platform",
-    "Project Name",
-    "Version Number",
-    "Version ID",
-    "Dependency Name",
-    "Dependency Platform",
-    "Dependency Kind",
-    "Optional Dependency",
-    "Dependency Requirements",
+/// The columns read, by header name (libraries.io's, and ecosyste.ms's where it differs), in
+/// [`Columns`] order.
+const COLUMNS: [(&str, &str); 9] = [
+    ("Platform", "Ecosystem"),
+    ("Project Name", "Package Name"),
+    ("Version Number", "Version Number"),
+    ("Version ID", "Version ID"),
+    ("Dependency Name", "Dependency Name"),
+    ("Dependency Platform", "Dependency Ecosystem"),
+    ("Dependency Kind", "Dependency Kind"),
+    ("Optional Dependency", "Optional Dependency"),
+    ("Dependency Requirements", "Dependency Requirements"),
 ];
 
 /// Indices of [`COLUMNS`] in the file.
@@ -135,11 +140,10 @@ impl Ingest for LibrariesIo {
 impl Columns {
     fn find(header: &csv::StringRecord) -> Result<Columns, String> {
         let mut at = [0; 9];
-        for (slot, name) in at.iter_mut().zip(COLUMNS) {
-            *slot = header
-                .iter()
-                .position(|h| h.trim() == name)
-                .ok_or_else(|| format!("expected a libraries.io dependencies CSV header with a `{name}` column"))?;
+        for (slot, (name, other)) in at.iter_mut().zip(COLUMNS) {
+            *slot = header.iter().position(|h| h.trim() == name || h.trim() == other).ok_or_else(|| {
+                format!("expected a libraries.io or ecosyste.ms dependencies CSV header with a `{name}` (or `{other}`) column")
+            })?;
         }
         Ok(Columns(at))
     }

@@ -25,6 +25,7 @@ pub mod crates_dump;
 pub mod crates_index;
 pub mod debian;
 mod decompress;
+pub mod deps_dev;
 pub mod edges;
 pub mod libraries_io;
 mod limit;
@@ -184,8 +185,11 @@ formats! {
     PypiJson = "pypi-json" => |o| pypi::PypiJson { markers: o.markers.clone() },
     /// npm registry documents (packuments), one per line, or a CouchDB `_all_docs` response.
     Npm = "npm" => |_o| npm::Npm,
-    /// The libraries.io open-data dependencies CSV.
+    /// The libraries.io open-data dependencies CSV, or ecosyste.ms's.
     LibrariesIo = "libraries-io" => |_o| libraries_io::LibrariesIo,
+    /// deps.dev's BigQuery tables as exported: a folder of `PackageVersions…` and
+    /// `Dependencies…` files (JSON lines or CSV).
+    DepsDev = "deps-dev" => |_o| deps_dev::DepsDev,
 }
 
 impl Format {
@@ -200,7 +204,8 @@ impl Format {
     /// holds `.jsonl`, else pypi-deps-db; `*Packages*` is Debian; `*.jsonl*` crates-index;
     /// `db-dump*` crates-dump; `dependencies-*.csv*` libraries-io; other `*.csv*` an edge list;
     /// `Cargo.toml` and `*.json` cargo-metadata. A folder with `data/crates.csv` is a db-dump,
-    /// one with `config.json` an index checkout, one with `sdist/` or `wheel/` a pypi-deps-db.
+    /// one with `config.json` an index checkout, one with `sdist/` or `wheel/` a pypi-deps-db,
+    /// one with a `PackageVersions…` file a deps.dev export.
     pub fn guess(path: &Path) -> Option<Format> {
         if path.is_dir() {
             return if path.join("data/crates.csv").is_file() {
@@ -209,6 +214,14 @@ impl Format {
                 Some(Format::CratesIndex)
             } else if path.join("sdist").is_dir() || path.join("wheel").is_dir() {
                 Some(Format::PypiDepsDb)
+            } else if archive::files(path).is_ok_and(|files| {
+                files.iter().any(|(f, _)| {
+                    f.file_name()
+                        .and_then(|n| n.to_str())
+                        .is_some_and(|n| n.to_ascii_lowercase().starts_with("packageversions"))
+                })
+            }) {
+                Some(Format::DepsDev)
             } else {
                 None
             };

@@ -6,14 +6,20 @@
 //! - does it **float**: would it admit the next patch release after the latest (1.5.0 → 1.5.1;
 //!   PyPI: the next micro release; Debian: the same upstream version with a higher revision)?
 //!   A requirement that does not float is pinned: a malicious new release cannot reach the
-//!   dependent through it.
+//!   dependent through it. Maven, Go and NuGet resolve requirements their own way (nearest-wins
+//!   soft versions, minimal version selection, lowest applicable version), so that only an open
+//!   Maven range floats there.
 //!
 //! A missing requirement (or `*`) admits everything. When the target's latest release is unknown
 //! (a target with no entry), a requirement that parses is taken to admit it and to float.
 
 mod cargo;
 mod debian;
+mod go;
+mod interval;
+mod maven;
 mod npm;
+mod nuget;
 mod pypi;
 
 use crate::model::{AffectedReleases, Ecosystem, OsvEvent};
@@ -54,6 +60,9 @@ pub fn admitted(ecosystem: Ecosystem, req: Option<&str>, versions: &[&str]) -> R
         Ecosystem::Debian => debian::matcher(req).map(|m| all(&m)),
         Ecosystem::Npm => npm::matcher(req).map(|m| all(&m)),
         Ecosystem::Pypi => pypi::matcher(req).map(|m| all(&m)),
+        Ecosystem::Maven => maven::matcher(req).map(|m| all(&m)),
+        Ecosystem::Go => go::matcher(req).map(|m| all(&m)),
+        Ecosystem::Nuget => nuget::matcher(req).map(|m| all(&m)),
         other => Err(format!("no version rules for {other} requirements")),
     }
 }
@@ -102,6 +111,9 @@ pub fn osv_affected(ecosystem: Ecosystem, affected: &AffectedReleases, versions:
         Ecosystem::Debian => in_osv(debian::version, affected, versions),
         Ecosystem::Npm => in_osv(npm::version, affected, versions),
         Ecosystem::Pypi => in_osv(pypi::version, affected, versions),
+        Ecosystem::Maven => in_osv(maven::version, affected, versions),
+        Ecosystem::Go => in_osv(go::version, affected, versions),
+        Ecosystem::Nuget => in_osv(nuget::version, affected, versions),
         other => Err(format!("no version rules for {other} releases")),
     }
 }
@@ -162,6 +174,9 @@ pub fn check(ecosystem: Ecosystem, req: Option<&str>, latest: Option<&str>) -> R
         Ecosystem::Debian => debian::check(req, latest),
         Ecosystem::Npm => npm::check(req, latest),
         Ecosystem::Pypi => pypi::check(req, latest),
+        Ecosystem::Maven => maven::check(req, latest),
+        Ecosystem::Go => go::check(req, latest),
+        Ecosystem::Nuget => nuget::check(req, latest),
         other => Err(format!("no version rules for {other} requirements")),
     }
 }

@@ -8,7 +8,7 @@ use keystone::ingest::{Format, ReadOptions};
 use keystone::model::Profile;
 use keystone::progress::NoProgress;
 
-use crate::workdir::{added, edge, edge_list, fixture, graph_of, Workdir, DEV, OPTIONAL};
+use crate::workdir::{added, assert_ok, edge, edge_list, fixture, graph_of, path, stdout, Workdir, DEV, OPTIONAL};
 
 fn libraries_io() -> PathBuf {
     fixture("libraries-io/dependencies-1.6.0-2020-01-12.csv")
@@ -84,4 +84,43 @@ fn libraries_io_unknown_platform_names_file_and_line() {
     let read = Format::LibrariesIo.reader().read(&path, &opts, &NoProgress).unwrap();
     assert_eq!(read.skipped.count, 1);
     assert_eq!(read.packages.len(), 8);
+}
+
+/// ecosyste.ms's dependencies CSV reads as libraries.io's does, and Maven, Go and NuGet answer
+/// "does a malicious next release spread by itself?" by their own resolution rules: only an
+/// open Maven range floats (a plain Maven version is soft and kept as written; Go's minimal
+/// version selection and NuGet's lowest applicable version never pick a new release by
+/// themselves). NuGet ids ignore case.
+#[test]
+fn ecosystems_csv_reads_like_libraries_io_with_each_ecosystems_rules() {
+    let wd = Workdir::new();
+    let input = fixture("ecosystems/dependencies-2025-01-01.csv");
+    let rank = wd.run(&["rank", path(&input)]);
+    assert_ok(&rank);
+    let text = stdout(&rank);
+    let row = |name: &str| -> Vec<String> {
+        let line = text.lines().find(|l| l.split(',').nth(1) == Some(name)).unwrap_or_else(|| panic!("{name}: {text}"));
+        line.split(',').map(str::to_string).collect()
+    };
+    // (direct dependents, reach, floating reach)
+    let figures = |name: &str| {
+        let r = row(name);
+        (r[4].clone(), r[5].clone(), r[12].clone())
+    };
+    // log4j-core: elasticsearch (soft 2.17.1), old (soft 2.14.1) and ranged ([2.0,3.0)) depend
+    // on it, and app through elasticsearch; the test-scoped dependent is no edge by default.
+    assert_eq!(figures("org.apache.logging.log4j:log4j-core"), ("3".into(), "4".into(), "1".into()));
+    assert_eq!(figures("golang.org/x/net"), ("1".into(), "1".into(), "0".into()));
+    assert_eq!(figures("Newtonsoft.Json"), ("2".into(), "2".into(), "0".into()));
+    assert!(!text.contains("newtonsoft.json"), "one NuGet package whatever the case: {text}");
+    let why = wd.run(&["why", path(&input), "com.example:app", "org.apache.logging.log4j:log4j-api"]);
+    assert_eq!(
+        stdout(&why),
+        "maven/com.example:app > maven/org.elasticsearch:elasticsearch > maven/org.apache.logging.log4j:log4j-api\n"
+    );
+    let blast = wd.run(&["blast", path(&input), "maven/org.apache.logging.log4j:log4j-core", "--new-release"]);
+    assert_eq!(
+        stdout(&blast),
+        "package,depth,status,reach,path\nmaven/com.example:ranged,1,floats,0,maven/com.example:ranged > maven/org.apache.logging.log4j:log4j-core\n"
+    );
 }

@@ -4,7 +4,7 @@
 //!
 //! - Formats: golden tests of each format on its fixtures in `datasets/fixtures/` (answers worked
 //!   out by hand), its bad input and its fuzz findings: `crates_index`, `crates_dump`, `debian`,
-//!   `edges_format`, `cargo_metadata`, `npm`, `libraries_io`, `pypi`, and `snapshot` (round
+//!   `edges_format`, `cargo_metadata`, `npm`, `libraries_io`, `deps_dev`, `pypi`, and `snapshot` (round
 //!   trip, damaged snapshots).
 //! - Commands: `ingest`, `rank`, `blast` (scenarios, gateways), `diff`, `compare_profiles`,
 //!   `backtest`, `bindings` (candidates, and alias-file bindings as edges), `report` and
@@ -22,6 +22,7 @@ mod cargo_metadata;
 mod crates_dump;
 mod crates_index;
 mod debian;
+mod deps_dev;
 mod edges_format;
 mod libraries_io;
 mod npm;
