@@ -600,7 +600,8 @@ pub struct Advisory {
     pub id: String,
     /// Its other ids (`CVE-…`).
     pub aliases: Vec<String>,
-    /// The OSV ecosystem as written (`npm`, `crates.io`, `PyPI`, `Debian:13`).
+    /// The OSV ecosystem as written (`npm`, `crates.io`, `PyPI`, `Debian:13`, `Maven`, `Go`,
+    /// `NuGet`).
     pub ecosystem: String,
     /// The package name as written.
     pub package: String,
@@ -640,6 +641,9 @@ impl Advisory {
             "crates.io" => Some(Ecosystem::Crates),
             "PyPI" => Some(Ecosystem::Pypi),
             "Debian" => Some(Ecosystem::Debian),
+            "Maven" => Some(Ecosystem::Maven),
+            "Go" => Some(Ecosystem::Go),
+            "NuGet" => Some(Ecosystem::Nuget),
             _ => None,
         }
     }

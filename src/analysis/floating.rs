@@ -45,13 +45,15 @@ pub fn propagation_graph(graph: &Graph) -> Csr {
 
 /// Everything malicious next releases of the packages `xs` reach through fresh installs, with
 /// depths and chains (as [`blast`](crate::analysis::paths::blast)); each chain ends at the
-/// stand-in node `n + x` of `propagation` ([`propagation_graph`]) of the nearest `x`. The search
-/// never passes through the `xs` themselves: they are the sources of the releases, not packages
-/// affected by them.
+/// stand-in node `n + x` of `propagation` ([`propagation_graph`]) of the nearest `x`. A single
+/// `x` is never passed through: it is the source of the release, not a package affected by it.
+/// Of several, each may be hit by another's release (a fresh install of it takes the other's),
+/// and the search goes on through it.
 pub fn blast_new_release(propagation: &Csr, xs: &[u32], max_depth: Option<u32>) -> Search {
     let n = propagation.len() as u32 / 2;
     let starts = xs.iter().map(|&x| (n + x, propagation.neighbors(n + x).to_vec())).collect();
-    Search::from_starts(propagation, starts, Bounds { max_depth, avoid: xs, ..Bounds::default() })
+    let avoid = if xs.len() == 1 { xs } else { &[] };
+    Search::from_starts(propagation, starts, Bounds { max_depth, avoid, ..Bounds::default() })
 }
 
 /// For every package X, the number of packages a malicious next release of X reaches through

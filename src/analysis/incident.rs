@@ -9,6 +9,8 @@
 //!
 //! Invariant of the targets returned: each package appears once.
 
+use rustc_hash::FxHashMap;
+
 use super::groups::{AdvisoryMatch, Groups};
 use super::scenario::{Bad, Target};
 use crate::error::{Error, Result};
@@ -57,18 +59,23 @@ pub fn named_targets(
 /// package may come several times: [`merge_targets`] joins them), and a line for each advisory
 /// package that matches nothing in `graph` (whose projects are `groups`), saying why.
 pub fn advisory_targets(graph: &Graph, groups: &Groups, advisories: &[Advisory]) -> (Vec<Target>, Vec<String>) {
+    // Debian's binary packages by their source, made once.
+    let mut by_source: FxHashMap<&str, Vec<u32>> = FxHashMap::default();
+    for v in graph.range_of(Ecosystem::Debian) {
+        if let Some(source) = graph.project(v) {
+            by_source.entry(source).or_default().push(v);
+        }
+    }
     let (mut targets, mut unmatched) = (Vec::new(), Vec::new());
     for a in advisories {
-        let from_source: Vec<u32> = match a.keystone_ecosystem() {
-            Some(Ecosystem::Debian) => {
-                graph.range_of(Ecosystem::Debian).filter(|&v| graph.project(v) == Some(a.package.as_str())).collect()
-            }
-            _ => Vec::new(),
+        let from_source = match a.keystone_ecosystem() {
+            Some(Ecosystem::Debian) => by_source.get(a.package.as_str()).cloned(),
+            _ => None,
         };
-        let packages = match (from_source.is_empty(), AdvisoryMatch::of(a, graph, groups)) {
-            (false, _) => from_source,
-            (true, AdvisoryMatch::Package(v, _)) => vec![v],
-            (true, matched) => {
+        let packages = match (from_source, AdvisoryMatch::of(a, graph, groups)) {
+            (Some(binaries), _) => binaries,
+            (None, AdvisoryMatch::Package(v, _)) => vec![v],
+            (None, matched) => {
                 unmatched.extend(matched.unmatched(a));
                 continue;
             }
@@ -87,12 +94,14 @@ pub fn advisory_targets(graph: &Graph, groups: &Groups, advisories: &[Advisory])
 /// advisory), which would leave its bad releases ambiguous.
 pub fn merge_targets(graph: &Graph, targets: Vec<Target>) -> Result<Vec<Target>> {
     let mut out: Vec<Target> = Vec::with_capacity(targets.len());
+    let mut at: FxHashMap<u32, usize> = FxHashMap::default();
     for t in targets {
-        let Some(seen) = out.iter_mut().find(|s| s.package == t.package) else {
+        let Some(&i) = at.get(&t.package) else {
+            at.insert(t.package, out.len());
             out.push(t);
             continue;
         };
-        match (&mut seen.bad, t.bad) {
+        match (&mut out[i].bad, t.bad) {
             (Bad::All, _) => {}
             (bad, Bad::All) => *bad = Bad::All,
             (Bad::Advisory(a), Bad::Advisory(b)) => {

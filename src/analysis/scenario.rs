@@ -60,6 +60,20 @@ pub enum Scenario {
     Removed,
 }
 
+impl std::str::FromStr for Scenario {
+    type Err = String;
+    /// `compromise`, `new_release`, `affected` or `removed`.
+    fn from_str(s: &str) -> Result<Scenario, String> {
+        match s {
+            "compromise" => Ok(Scenario::Compromise),
+            "new_release" => Ok(Scenario::NewRelease),
+            "affected" => Ok(Scenario::Affected),
+            "removed" => Ok(Scenario::Removed),
+            other => Err(format!("`{other}` is not a scenario (compromise, new_release, affected or removed)")),
+        }
+    }
+}
+
 /// A package an incident names, and which of its releases are bad.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Target {
@@ -184,6 +198,18 @@ impl Outcome {
             }),
         }
         rows
+    }
+}
+
+impl std::str::FromStr for Order {
+    type Err = String;
+    /// `depth` or `importance`.
+    fn from_str(s: &str) -> Result<Order, String> {
+        match s {
+            "depth" => Ok(Order::Depth),
+            "importance" => Ok(Order::Importance),
+            other => Err(format!("`{other}` is not an order (depth or importance)")),
+        }
     }
 }
 
@@ -315,6 +341,7 @@ fn select(graph: &Graph, target: &Target, removal: bool) -> Result<(TargetOutcom
                             _ => None,
                         })
                         .collect();
+                    fixed.sort_unstable();
                     fixed.dedup();
                     fixed
                 }

@@ -56,7 +56,7 @@ pub struct Args {
     max_depth: Option<u32>,
     /// The table's order: `depth` (nearest first) or `importance` (the affected packages most
     /// others stand on first: by their own reach).
-    #[arg(long, value_name = "ORDER", default_value = "depth", value_parser = parse_order)]
+    #[arg(long, value_name = "ORDER", default_value = "depth")]
     order: Order,
     /// Also write the summary as JSON to FILE (atomically).
     #[arg(long, value_name = "FILE")]
@@ -65,14 +65,6 @@ pub struct Args {
     output: OutputArgs,
     #[command(flatten)]
     graph: GraphArgs,
-}
-
-fn parse_order(s: &str) -> Result<Order, String> {
-    match s {
-        "depth" => Ok(Order::Depth),
-        "importance" => Ok(Order::Importance),
-        _ => Err(format!("`{s}` is not an order (depth or importance)")),
-    }
 }
 
 pub fn run(args: Args, progress: &CliProgress) -> Result<ExitCode> {

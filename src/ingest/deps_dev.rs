@@ -1,6 +1,6 @@
 //! deps.dev's BigQuery dataset (`bigquery-public-data.deps_dev_v1`) as a user exports it: a
 //! folder of exported tables, each file named by its table (`PackageVersions…`,
-//! `Dependencies…`, as BigQuery names the shards of an export), in newline-delimited JSON with
+//! `Dependencies…`, …, as BigQuery names the shards of an export), in newline-delimited JSON with
 //! nested records or in CSV with the nested fields flattened (`VersionInfo.IsRelease` or
 //! `IsRelease`, `Dependency.Name` or `DependencyName`, …), plain or compressed. Columns are read
 //! by name; integers may be JSON numbers or strings (BigQuery writes `INT64` as strings).
@@ -11,8 +11,18 @@
 //! - `Dependencies` (`System`, `Name`, `Version`, `Dependency{System, Name, Version}`,
 //!   `MinimumDepth`) gives the edges: the rows of each package's latest version with
 //!   `MinimumDepth` 1 (its direct dependencies, as deps.dev resolved them). The table holds
-//!   resolved versions, not requirements: every edge admits every release and floats, so
-//!   `floating_reach` equals reach on these graphs.
+//!   resolved versions, not requirements. For Maven, Go and NuGet, where a plain version is a
+//!   requirement that resolution keeps (a soft version, a minimum), the resolved version stands
+//!   for the requirement; for npm, PyPI and Cargo the requirement is unknown, and such an edge
+//!   admits every release and floats.
+//! - `DependencyGraphEdges` (`System`, `Name`, `Version`, `From{System, Name, Version}`,
+//!   `To{System, Name, Version}`, `Requirement`) gives edges with their requirements: the edges
+//!   of each package's latest version's resolved graph that leave the package itself (its direct
+//!   dependencies). Where both tables give an edge, its requirement is kept.
+//! - `PackageVersionToProject` (`System`, `Name`, `Version`, `ProjectType`, `ProjectName`,
+//!   `RelationType`) gives each package's upstream project: the source repository
+//!   (`RelationType` `SOURCE_REPO_TYPE`; `ProjectType` `GITHUB`, `GITLAB` or `BITBUCKET`) of
+//!   its latest version, as a normalised address (`github.com/serde-rs/serde`).
 //!
 //! `System` names the ecosystem: `NPM`, `MAVEN`, `PYPI`, `CARGO`, `GO`, `NUGET`, `RUBYGEMS`.
 //! Another is a bad record, as is a row missing a column its table needs; a file whose name
@@ -26,31 +36,36 @@ use serde::Deserialize;
 
 use super::{archive, csv_rows, lines, open, BadRecords, Ingest, ReadOptions, Stream};
 use crate::error::{Error, Location, Result};
-use crate::model::{DepKind, Dependency, Ecosystem, Ingested, PackageRecord};
+use crate::model::{normalize_repository, DepKind, Dependency, Ecosystem, Ingested, PackageRecord};
 use crate::progress::{Progress, Work};
 
 /// The deps.dev export format.
 #[derive(Debug, Clone, Copy)]
 pub struct DepsDev;
 
-/// The tables read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The tables read, in the order they are read: versions first, since the latest version of
+/// each package decides which rows of the others count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Table {
     PackageVersions,
     Dependencies,
+    DependencyGraphEdges,
+    PackageVersionToProject,
 }
 
 impl Table {
     /// The table a file's name names, by its start (any case).
     fn of(file: &Path) -> Option<Table> {
         let name = file.file_name()?.to_str()?.to_ascii_lowercase();
-        if name.starts_with("packageversions") {
-            Some(Table::PackageVersions)
-        } else if name.starts_with("dependencies") {
-            Some(Table::Dependencies)
-        } else {
-            None
-        }
+        [
+            ("packageversiontoproject", Table::PackageVersionToProject),
+            ("packageversions", Table::PackageVersions),
+            ("dependencygraphedges", Table::DependencyGraphEdges),
+            ("dependencies", Table::Dependencies),
+        ]
+        .into_iter()
+        .find(|(prefix, _)| name.starts_with(prefix))
+        .map(|(_, table)| table)
     }
 }
 
@@ -102,7 +117,18 @@ struct JsonRow {
     dependency: Option<JsonPackage>,
     dependency_system: Option<String>,
     dependency_name: Option<String>,
+    dependency_version: Option<String>,
     minimum_depth: Option<Int>,
+    from: Option<JsonPackage>,
+    from_name: Option<String>,
+    from_version: Option<String>,
+    to: Option<JsonPackage>,
+    to_system: Option<String>,
+    to_name: Option<String>,
+    requirement: Option<String>,
+    project_type: Option<String>,
+    project_name: Option<String>,
+    relation_type: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -117,10 +143,10 @@ struct JsonInfo {
 struct JsonPackage {
     system: Option<String>,
     name: Option<String>,
+    version: Option<String>,
 }
 
-/// One row, checked: a package version of `PackageVersions`, or a direct dependency of
-/// `Dependencies`.
+/// One row, checked: a package version, a direct dependency, or a source repository.
 enum Row {
     Version {
         package: (Ecosystem, String),
@@ -132,9 +158,15 @@ enum Row {
         package: (Ecosystem, String),
         version: String,
         on: (Ecosystem, String),
+        requirement: Option<String>,
     },
-    /// A `Dependencies` row deeper than 1: not an edge.
-    Indirect,
+    Project {
+        package: (Ecosystem, String),
+        version: String,
+        project: String,
+    },
+    /// A row that adds nothing: deeper than a direct dependency, or another relation.
+    Ignored,
 }
 
 fn required(value: Option<String>, column: &str) -> Result<String, String> {
@@ -156,19 +188,55 @@ impl JsonRow {
             Table::Dependencies => {
                 let depth = self.minimum_depth.ok_or("expected `MinimumDepth`")?.value("MinimumDepth")?;
                 if depth != 1 {
-                    return Ok(Row::Indirect);
+                    return Ok(Row::Ignored);
                 }
-                let (dep_system, dep_name) = self.dependency.map_or((None, None), |d| (d.system, d.name));
+                let (dep_system, dep_name, dep_version) =
+                    self.dependency.map_or((None, None, None), |d| (d.system, d.name, d.version));
                 let on_system = system(&required(dep_system.or(self.dependency_system), "Dependency.System")?)?;
                 let on = (on_system, required(dep_name.or(self.dependency_name), "Dependency.Name")?);
-                Ok(Row::Dependency { package, version, on })
+                // Where a plain version is how the ecosystem writes a requirement and resolution
+                // keeps it (Maven's soft version, Go's and NuGet's minimum), the resolved
+                // version stands for it; elsewhere the requirement is unknown.
+                let requirement = dep_version
+                    .or(self.dependency_version)
+                    .filter(|_| matches!(on_system, Ecosystem::Maven | Ecosystem::Go | Ecosystem::Nuget));
+                Ok(Row::Dependency { package, version, on, requirement })
+            }
+            Table::DependencyGraphEdges => {
+                let (from_name, from_version) = self.from.map_or((None, None), |f| (f.name, f.version));
+                let from_name = required(from_name.or(self.from_name), "From.Name")?;
+                let from_version = required(from_version.or(self.from_version), "From.Version")?;
+                if from_name != package.1 || from_version != version {
+                    return Ok(Row::Ignored);
+                }
+                let (to_system, to_name) = self.to.map_or((None, None), |t| (t.system, t.name));
+                let on = (
+                    system(&required(to_system.or(self.to_system), "To.System")?)?,
+                    required(to_name.or(self.to_name), "To.Name")?,
+                );
+                let requirement = self.requirement.filter(|r| !r.trim().is_empty());
+                Ok(Row::Dependency { package, version, on, requirement })
+            }
+            Table::PackageVersionToProject => {
+                if required(self.relation_type, "RelationType")? != "SOURCE_REPO_TYPE" {
+                    return Ok(Row::Ignored);
+                }
+                let host = match required(self.project_type, "ProjectType")?.as_str() {
+                    "GITHUB" => "github.com",
+                    "GITLAB" => "gitlab.com",
+                    "BITBUCKET" => "bitbucket.org",
+                    other => return Err(format!("`ProjectType` is `{other}`, expected GITHUB, GITLAB or BITBUCKET")),
+                };
+                let name = required(self.project_name, "ProjectName")?;
+                let project = normalize_repository(&format!("{host}/{name}")).ok_or("expected a `ProjectName`")?;
+                Ok(Row::Project { package, version, project })
             }
         }
     }
 }
 
 /// The columns of a CSV export read, each by any of its names, into a [`JsonRow`]'s fields.
-const CSV_COLUMNS: [&[&str]; 9] = [
+const CSV_COLUMNS: [&[&str]; 17] = [
     &["System"],
     &["Name"],
     &["Version"],
@@ -177,17 +245,32 @@ const CSV_COLUMNS: [&[&str]; 9] = [
     &["Dependency.System", "Dependency_System", "DependencySystem"],
     &["Dependency.Name", "Dependency_Name", "DependencyName"],
     &["MinimumDepth"],
-    // Unused, but named so that an export of the whole table reads without complaint.
+    &["From.Name", "From_Name", "FromName"],
+    &["From.Version", "From_Version", "FromVersion"],
+    &["To.System", "To_System", "ToSystem"],
+    &["To.Name", "To_Name", "ToName"],
+    &["Requirement"],
+    &["ProjectType"],
+    &["ProjectName"],
+    &["RelationType"],
     &["Dependency.Version", "Dependency_Version", "DependencyVersion"],
 ];
 
 /// A package's latest version so far (its rank: is a release, then `Ordinal`), its releases,
-/// and the dependencies of its latest version once known.
+/// and the dependencies (with their requirements, where known) and project of its latest
+/// version once known.
 #[derive(Default)]
 struct Seen {
     latest: Option<((bool, i64), String)>,
     releases: Vec<(i64, String)>,
-    deps: Vec<(Ecosystem, String)>,
+    deps: Vec<(Ecosystem, String, Option<String>)>,
+    project: Option<String>,
+}
+
+impl Seen {
+    fn is_latest(&self, version: &str) -> bool {
+        self.latest.as_ref().is_some_and(|(_, latest)| latest == version)
+    }
 }
 
 impl Ingest for DepsDev {
@@ -213,7 +296,7 @@ impl Ingest for DepsDev {
             let table = Table::of(&file).ok_or_else(|| {
                 Error::parse(
                     Location::file(path.join(&file)),
-                    "expected a deps.dev table export, named PackageVersions… or Dependencies…",
+                    "expected a deps.dev table export, named PackageVersions…, Dependencies…, DependencyGraphEdges… or PackageVersionToProject…",
                 )
             })?;
             tables.push((table, path.join(file)));
@@ -224,8 +307,7 @@ impl Ingest for DepsDev {
                 "expected a PackageVersions table: it says which version is the latest",
             ));
         }
-        // Versions first: the latest of each package decides which dependency rows count.
-        tables.sort_by_key(|(t, _)| *t == Table::Dependencies);
+        tables.sort_by_key(|(t, _)| *t);
         let mut bad = BadRecords::new(opts);
         let mut packages: FxHashMap<(Ecosystem, String), Seen> = FxHashMap::default();
         for (table, file) in &tables {
@@ -242,32 +324,39 @@ impl Ingest for DepsDev {
                         seen.releases.push((ordinal, version));
                     }
                 }
-                Row::Dependency { package, version, on } => {
-                    if let Some(seen) = packages.get_mut(&package) {
-                        if seen.latest.as_ref().is_some_and(|(_, latest)| *latest == version) {
-                            seen.deps.push(on);
-                        }
+                Row::Dependency { package, version, on, requirement } => {
+                    if let Some(seen) = packages.get_mut(&package).filter(|s| s.is_latest(&version)) {
+                        seen.deps.push((on.0, on.1, requirement));
                     }
                 }
-                Row::Indirect => {}
+                Row::Project { package, version, project } => {
+                    if let Some(seen) = packages.get_mut(&package).filter(|s| s.is_latest(&version)) {
+                        seen.project.get_or_insert(project);
+                    }
+                }
+                Row::Ignored => {}
             };
             read_table(stream, file, *table, opts, &mut bad, each)?;
         }
         let mut records: Vec<PackageRecord> = packages
             .into_iter()
             .map(|((ecosystem, name), mut seen)| {
+                // One edge per dependency; a requirement (`Some`) sorts after none and is kept.
                 seen.deps.sort_unstable();
-                seen.deps.dedup();
+                seen.deps.reverse();
+                seen.deps.dedup_by(|a, b| (a.0, &a.1) == (b.0, &b.1));
+                seen.deps.reverse();
                 let deps = seen
                     .deps
                     .into_iter()
-                    .map(|(on, dep)| Dependency {
+                    .map(|(on, dep, requirement)| Dependency {
                         ecosystem: (on != ecosystem).then_some(on),
-                        ..Dependency::new(&dep, DepKind::Normal, false, None)
+                        ..Dependency::new(&dep, DepKind::Normal, false, requirement)
                     })
                     .collect();
                 let version = seen.latest.map(|(_, v)| v);
                 let mut record = PackageRecord::new(ecosystem, name, version, deps);
+                record.project = seen.project;
                 seen.releases.sort_unstable();
                 record.releases = seen.releases.into_iter().map(|(_, v)| v).collect();
                 record
@@ -316,7 +405,18 @@ fn read_table(
                 dependency: None,
                 dependency_system: get(5),
                 dependency_name: get(6),
+                dependency_version: get(16),
                 minimum_depth: get(7).map(Int::Text),
+                from: None,
+                from_name: get(8),
+                from_version: get(9),
+                to: None,
+                to_system: get(10),
+                to_name: get(11),
+                requirement: get(12),
+                project_type: get(13),
+                project_name: get(14),
+                relation_type: get(15),
             };
             each(row.row(table)?);
             Ok(())

@@ -187,8 +187,9 @@ formats! {
     Npm = "npm" => |_o| npm::Npm,
     /// The libraries.io open-data dependencies CSV, or ecosyste.ms's.
     LibrariesIo = "libraries-io" => |_o| libraries_io::LibrariesIo,
-    /// deps.dev's BigQuery tables as exported: a folder of `PackageVersions…` and
-    /// `Dependencies…` files (JSON lines or CSV).
+    /// deps.dev's BigQuery tables as exported: a folder of `PackageVersions…`,
+    /// `Dependencies…`, `DependencyGraphEdges…` and `PackageVersionToProject…` files (JSON
+    /// lines or CSV).
     DepsDev = "deps-dev" => |_o| deps_dev::DepsDev,
 }
 

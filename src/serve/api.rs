@@ -92,7 +92,9 @@ pub(super) async fn guard(State(service): State<Arc<Service>>, request: Request,
     let limits = service.limits;
     if request.method() != Method::GET && request.method() != Method::HEAD {
         let error = format!("{} is not served: the server is read-only and answers GET", request.method());
-        return ApiError::new(StatusCode::METHOD_NOT_ALLOWED, error).into_response();
+        let mut response = ApiError::new(StatusCode::METHOD_NOT_ALLOWED, error).into_response();
+        response.headers_mut().insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
+        return response;
     }
     let query = request.uri().query().map_or(0, str::len);
     if query > limits.max_query {
@@ -197,18 +199,42 @@ pub(super) struct SearchResult {
 /// Suggestions a search gives by default.
 const SUGGESTIONS: usize = 10;
 
-/// Searches answer at once, outside the queue of computations: a binary search and the names
-/// that start with the text. Only when none does are close names looked for, a scan of every
-/// name, which queues as every computation does.
+/// Names a search may go through at once, outside the queue of computations; a query that more
+/// names start with (a letter or two, on a large graph) queues as every computation does.
+const SEARCH_AT_ONCE: usize = 20_000;
+
+/// Searches answer at once, outside the queue of computations, when few names start with the
+/// text: a binary search and those names. Otherwise, and when no name starts with it (close
+/// names are then looked for, a scan of every name), the search queues as every computation does.
 pub(super) async fn search(
     State(service): State<Arc<Service>>,
     params: Result<Query<SearchParams>, QueryRejection>,
 ) -> Answer<Json<SearchResult>> {
     let Query(params) = params?;
     let limit = page_size(&service, params.limit.unwrap_or(SUGGESTIONS))?;
-    let (s, q) = (&*service, params.q.trim());
+    let q = params.q.trim().to_string();
+    let found = if service.names.count(&q) <= SEARCH_AT_ONCE {
+        found(&service, &q, limit)
+    } else {
+        let q = q.clone();
+        compute(&service, move |s| Ok(found(s, &q, limit))).await?
+    };
+    let suggestions = if found.0.is_empty() && !q.is_empty() {
+        compute(&service, move |s| match s.graph.find(&q) {
+            Err(Error::UnknownPackage { suggestions, .. }) => Ok(suggestions),
+            _ => Ok(Vec::new()),
+        })
+        .await?
+    } else {
+        Vec::new()
+    };
+    Ok(Json(SearchResult { query: params.q, packages: found.0, projects: found.1, suggestions }))
+}
+
+/// The packages and projects whose names start with `q`, at most `limit` of each.
+fn found(s: &Service, q: &str, limit: usize) -> (Vec<FoundPackage>, Vec<FoundProject>) {
     let (graph, reach) = (&s.graph, &s.scored.reach);
-    let packages: Vec<FoundPackage> = s
+    let packages = s
         .names
         .search(graph, reach, q, limit)
         .into_iter()
@@ -235,17 +261,7 @@ pub(super) async fn search(
             reach: s.scored.metrics[g].reach,
         })
         .collect();
-    let suggestions = if packages.is_empty() && !q.is_empty() {
-        let q = q.to_string();
-        compute(&service, move |s| match s.graph.find(&q) {
-            Err(Error::UnknownPackage { suggestions, .. }) => Ok(suggestions),
-            _ => Ok(Vec::new()),
-        })
-        .await?
-    } else {
-        Vec::new()
-    };
-    Ok(Json(SearchResult { query: params.q, packages, projects, suggestions }))
+    (packages, projects)
 }
 
 /// A page size asked for, within the limit.
@@ -381,17 +397,7 @@ fn blasted(s: &Service, p: &BlastParams) -> Answer<Blasted> {
     if packages.is_empty() && projects.is_empty() {
         return Err(ApiError::bad("name what the incident hits: `package` or `project`"));
     }
-    let what = match p.scenario.as_deref().unwrap_or("compromise") {
-        "compromise" => Scenario::Compromise,
-        "new_release" => Scenario::NewRelease,
-        "affected" => Scenario::Affected,
-        "removed" => Scenario::Removed,
-        other => {
-            return Err(ApiError::bad(format!(
-                "`{other}` is not a scenario (compromise, new_release, affected or removed)"
-            )))
-        }
-    };
+    let what: Scenario = p.scenario.as_deref().unwrap_or("compromise").parse().map_err(ApiError::bad)?;
     let range = p.range.as_deref().map(str::trim).filter(|r| !r.is_empty());
     let bad = match (what, range) {
         (Scenario::Affected, None) => return Err(ApiError::bad("the affected scenario needs a `range`")),
@@ -399,11 +405,7 @@ fn blasted(s: &Service, p: &BlastParams) -> Answer<Blasted> {
         (_, Some(_)) => return Err(ApiError::bad("a `range` goes with the affected or removed scenario")),
         (_, None) => Bad::All,
     };
-    let order = match p.order.as_deref().unwrap_or("depth") {
-        "depth" => Order::Depth,
-        "importance" => Order::Importance,
-        other => return Err(ApiError::bad(format!("`{other}` is not an order (depth or importance)"))),
-    };
+    let order: Order = p.order.as_deref().unwrap_or("depth").parse().map_err(ApiError::bad)?;
     let targets = named_targets(&s.graph, &s.groups, &packages, &projects, &bad)?;
     let targets = merge_targets(&s.graph, targets)?;
     let outcome = scenario(&s.graph, &targets, what, p.max_depth)?;
@@ -421,7 +423,7 @@ pub(super) async fn blast(
     compute(&service, move |s| {
         let b = blasted(s, &params)?;
         let offset = params.offset.unwrap_or(0).min(b.rows.len());
-        let page = &b.rows[offset..(offset + limit).min(b.rows.len())];
+        let page = &b.rows[offset..offset.saturating_add(limit).min(b.rows.len())];
         let lines = table(s, &b, page, Format::from_name("jsonl").expect("jsonl is a format"))?;
         let rows = lines
             .split(|&c| c == b'\n')

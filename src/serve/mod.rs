@@ -127,17 +127,7 @@ impl Service {
         let templates = crate::export::report::templates()?;
         let page = api::page(&templates, &info)?;
         Ok(Service {
-            cards: Cards::new(&Inputs {
-                graph: &graph,
-                groups: &groups,
-                metrics: &scored.metrics,
-                reach: &scored.reach,
-                scores: &scored.scores,
-                advisories: &[],
-                lists: &[],
-                spotlight: &[],
-                top: 0,
-            }),
+            cards: Cards::new(&inputs(&graph, &groups, &scored)),
             graph,
             groups,
             group_of,
@@ -153,17 +143,22 @@ impl Service {
 
     /// The inputs of the cards.
     fn inputs(&self) -> Inputs<'_> {
-        Inputs {
-            graph: &self.graph,
-            groups: &self.groups,
-            metrics: &self.scored.metrics,
-            reach: &self.scored.reach,
-            scores: &self.scored.scores,
-            advisories: &[],
-            lists: &[],
-            spotlight: &[],
-            top: 0,
-        }
+        inputs(&self.graph, &self.groups, &self.scored)
+    }
+}
+
+/// The inputs of the cards: the graph's projects and their evidence, without lists or advisories.
+fn inputs<'a>(graph: &'a Graph, groups: &'a Groups, scored: &'a Scored) -> Inputs<'a> {
+    Inputs {
+        graph,
+        groups,
+        metrics: &scored.metrics,
+        reach: &scored.reach,
+        scores: &scored.scores,
+        advisories: &[],
+        lists: &[],
+        spotlight: &[],
+        top: 0,
     }
 }
 

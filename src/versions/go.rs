@@ -6,10 +6,10 @@
 
 use super::ReqCheck;
 
-/// A version, as Go orders them.
+/// A version, as Go orders them; the `v` may be left out, as OSV records leave it.
 pub(super) fn version(text: &str) -> Result<semver::Version, String> {
-    let bare =
-        text.trim().strip_prefix('v').ok_or_else(|| format!("`{text}` is not a Go module version (`v1.2.3`)"))?;
+    let text = text.trim();
+    let bare = text.strip_prefix('v').unwrap_or(text);
     semver::Version::parse(bare).map_err(|e| format!("`{text}` is not a Go module version: {e}"))
 }
 
@@ -35,7 +35,9 @@ mod tests {
     #[test]
     fn minimums_never_float() {
         assert!(version("v0.0.0-20230101120000-abcdef123456").unwrap() < version("v0.1.0").unwrap());
-        assert!(version("v2.0.0+incompatible").is_ok() && version("1.2.3").is_err());
+        assert!(version("v2.0.0+incompatible").is_ok());
+        assert!(version("1.2.3").is_ok(), "OSV writes Go versions without the v");
+        assert!(version("latest").is_err());
         let m = matcher("v0.17.0").unwrap();
         assert!(m("v0.17.0") && m("v0.20.1") && !m("v0.16.9"));
         assert_eq!(check("v0.17.0", Some("v0.20.0")), Ok(ReqCheck { admits_latest: true, floats: false }));

@@ -66,8 +66,8 @@ pub(super) fn parse<V>(req: &str, parse: impl Fn(&str) -> Result<V, String>) -> 
         };
         out.push(interval);
         rest = rest[end + 1..].trim_start();
-        if let Some(next) = rest.strip_prefix(',') {
-            rest = next.trim_start();
+        if !rest.is_empty() {
+            rest = rest.strip_prefix(',').ok_or_else(|| bad("intervals are joined by commas"))?.trim_start();
             if rest.is_empty() {
                 return Err(bad("a comma with no interval after it"));
             }

@@ -5,16 +5,28 @@
 //! (`2.17.1`) is a soft one, which nearest-wins resolution keeps as written. So a malicious next
 //! release spreads by itself only through an open range.
 
-use mvn_version::{ArtifactVersion, ComparableVersion};
+use mvn_version::ComparableVersion;
 
 use super::{interval, ReqCheck};
 
-/// A version, as Maven orders them.
+/// A version, as Maven orders them. Property references (`${project.version}`) and the
+/// deprecated `LATEST` and `RELEASE` name no version keystone can read.
 pub(super) fn version(text: &str) -> Result<ComparableVersion, String> {
     match text.trim() {
         "" => Err("an empty Maven version".to_string()),
+        text if text.contains("${") || text == "LATEST" || text == "RELEASE" => {
+            Err(format!("`{text}` is not a Maven version keystone can read"))
+        }
         text => Ok(ComparableVersion::new(text)),
     }
+}
+
+/// The release after `latest`: its leading numbers (padded to three) with the third one up.
+fn next(latest: &str) -> Result<ComparableVersion, String> {
+    let mut numbers: Vec<u64> = latest.split(['.', '-']).map_while(|part| part.parse().ok()).take(3).collect();
+    numbers.resize(3, 0);
+    numbers[2] += 1;
+    version(&format!("{}.{}.{}", numbers[0], numbers[1], numbers[2]))
 }
 
 /// Whether a version satisfies `req`: in one of its intervals, or equal to its soft version.
@@ -39,8 +51,7 @@ fn requirement(req: &str) -> Result<Requirement, String> {
 pub(super) fn check(req: &str, latest: Option<&str>) -> Result<ReqCheck, String> {
     let (soft, ranges) = requirement(req)?;
     let Some(latest) = latest else { return Ok(ReqCheck { admits_latest: true, floats: soft.is_none() }) };
-    let parts = ArtifactVersion::new(latest);
-    let next = version(&format!("{}.{}.{}", parts.major(), parts.minor(), parts.incremental() + 1))?;
+    let next = next(latest)?;
     let latest = version(latest)?;
     Ok(match soft {
         Some(soft) => ReqCheck { admits_latest: soft == latest, floats: false },
@@ -66,11 +77,13 @@ mod tests {
         let m = matcher("(,1.0],[1.2,)").unwrap();
         assert!(m("0.9") && !m("1.1") && m("1.3"));
         assert!(matcher("[1.5]").unwrap()("1.5") && !matcher("[1.5]").unwrap()("1.5.1"));
-        assert!(matcher("[1.0,").is_err() && matcher("[1.0,2.0),").is_err());
+        assert!(matcher("[1.0,").is_err() && matcher("[1.0,2.0),").is_err() && matcher("[1,2)[3,)").is_err());
         // Soft: kept as written; a range floats to new releases it allows.
         assert_eq!(check("2.17.1", Some("2.17.1")), Ok(ReqCheck { admits_latest: true, floats: false }));
         assert_eq!(check("2.14.1", Some("2.17.1")), Ok(ReqCheck { admits_latest: false, floats: false }));
         assert_eq!(check("[2.0,3.0)", Some("2.17.1")), Ok(ReqCheck { admits_latest: true, floats: true }));
         assert_eq!(check("[2.0,2.17.1]", Some("2.17.1")), Ok(ReqCheck { admits_latest: true, floats: false }));
+        assert_eq!(check("[0.9,)", Some("0.9.5")), Ok(ReqCheck { admits_latest: true, floats: true }));
+        assert!(check("${log4j.version}", Some("2.17.1")).is_err() && check("LATEST", None).is_err());
     }
 }

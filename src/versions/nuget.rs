@@ -39,7 +39,7 @@ pub(super) fn version(text: &str) -> Result<Version, String> {
     let text = text.split_once('+').map_or(text, |(v, _build)| v);
     let (numbers, pre) = text.split_once('-').unwrap_or((text, ""));
     let parts: Vec<&str> = numbers.split('.').collect();
-    if parts.is_empty() || parts.len() > 4 {
+    if parts.len() > 4 {
         return Err(bad("one to four numbers"));
     }
     let mut out = [0u64; 4];
@@ -52,7 +52,11 @@ pub(super) fn version(text: &str) -> Result<Version, String> {
 
 fn intervals(req: &str) -> Result<Vec<interval::Interval<Version>>, String> {
     if interval::is_interval(req) {
-        interval::parse(req, version)
+        let ranges = interval::parse(req, version)?;
+        match ranges.len() {
+            1 => Ok(ranges),
+            _ => Err(format!("`{req}` is not a NuGet version range (one interval)")),
+        }
     } else {
         // A bare version is a minimum.
         interval::parse(&format!("[{},)", req.trim()), version)
@@ -91,6 +95,6 @@ mod tests {
         let m = matcher("[1.0,2.0)").unwrap();
         assert!(m("1.5") && !m("2.0"));
         assert_eq!(check("[13.0.1,)", Some("13.0.3")), Ok(ReqCheck { admits_latest: true, floats: false }));
-        assert!(matcher("1.x").is_err());
+        assert!(matcher("1.x").is_err() && matcher("[1.0,2.0),[3.0,)").is_err());
     }
 }

@@ -1,5 +1,5 @@
-//! deps.dev exports (`--format deps-dev`): the hand-made fixtures of `PackageVersions` and
-//! `Dependencies` in both export shapes, their bad rows, and the round trip at real scale: the
+//! deps.dev exports (`--format deps-dev`): the hand-made fixtures of its four tables in both
+//! export shapes, their bad rows, and the round trip at real scale: the
 //! crates.io 2025 and PyPI graphs written in deps.dev's shape read back with the same reach for
 //! every package.
 
@@ -35,6 +35,21 @@ fn deps_dev_exports_read_as_json_lines_and_as_csv() {
          maven/org.elasticsearch:elasticsearch,1,affected,1,maven/org.elasticsearch:elasticsearch > maven/org.apache.logging.log4j:log4j-core\n\
          maven/com.example:app,2,affected,0,maven/com.example:app > maven/org.elasticsearch:elasticsearch > maven/org.apache.logging.log4j:log4j-core\n"
     );
+    // DependencyGraphEdges give requirements: spring-boot-starter-logging asks for log4j-to-slf4j
+    // softly (`2.17.1`), so a new release of it does not spread; PackageVersionToProject gives
+    // the projects (the latest version's source repository, its case ignored).
+    let columns = |name: &str| -> Vec<String> {
+        let line = text.lines().find(|l| l.split(',').nth(1) == Some(name)).unwrap();
+        line.split(',').map(str::to_string).collect()
+    };
+    let slf4j = columns("org.apache.logging.log4j:log4j-to-slf4j");
+    assert_eq!(
+        (slf4j[5].as_str(), slf4j[12].as_str(), slf4j[13].as_str()),
+        ("2", "0", "github.com/apache/logging-log4j2")
+    );
+    assert_eq!(columns("org.apache.logging.log4j:log4j-core")[13], "github.com/apache/logging-log4j2");
+    let projects = stdout(&wd.run(&["rank", path(&json), "--by", "project"]));
+    assert!(projects.contains("\n1,github.com/apache/logging-log4j2,3,"), "{projects}");
     // NuGet ids ignore case; Go module paths are names with slashes.
     assert_ok(&wd.run(&["blast", path(&json), "nuget/newtonsoft.json"]));
     let why = wd.run(&["why", path(&json), "go/github.com/example/tool", "go/golang.org/x/net"]);
