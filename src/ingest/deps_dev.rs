@@ -1,8 +1,9 @@
 //! deps.dev's BigQuery dataset (`bigquery-public-data.deps_dev_v1`) as a user exports it: a
 //! folder of exported tables, each file named by its table (`PackageVersions…`,
 //! `Dependencies…`, …, as BigQuery names the shards of an export), in newline-delimited JSON with
-//! nested records or in CSV with the nested fields flattened (`VersionInfo.IsRelease` or
-//! `IsRelease`, `Dependency.Name` or `DependencyName`, …), plain or compressed. Columns are read
+//! nested records, in Parquet (nested records or flattened columns; Snappy, gzip or zstd inside),
+//! or in CSV with the nested fields flattened (`VersionInfo.IsRelease` or `IsRelease`,
+//! `Dependency.Name` or `DependencyName`, …), plain or compressed. Columns are read
 //! by name; integers may be JSON numbers or strings (BigQuery writes `INT64` as strings).
 //!
 //! - `PackageVersions` (`System`, `Name`, `Version`, `VersionInfo{IsRelease, Ordinal}`) gives
@@ -256,6 +257,104 @@ const CSV_COLUMNS: [&[&str]; 17] = [
     &["Dependency.Version", "Dependency_Version", "DependencyVersion"],
 ];
 
+impl JsonRow {
+    /// A row of flattened columns, each ([`CSV_COLUMNS`] order) as `get` gives it.
+    fn flat(mut get: impl FnMut(usize) -> Option<String>) -> Result<JsonRow, String> {
+        let is_release = match get(3).as_deref() {
+            None => None,
+            Some("true" | "TRUE" | "True") => Some(true),
+            Some("false" | "FALSE" | "False") => Some(false),
+            Some(other) => return Err(format!("`{}` is `{other}`, expected true or false", CSV_COLUMNS[3][0])),
+        };
+        Ok(JsonRow {
+            system: get(0),
+            name: get(1),
+            version: get(2),
+            version_info: None,
+            is_release,
+            ordinal: get(4).map(Int::Text),
+            dependency: None,
+            dependency_system: get(5),
+            dependency_name: get(6),
+            dependency_version: get(16),
+            minimum_depth: get(7).map(Int::Text),
+            from: None,
+            from_name: get(8),
+            from_version: get(9),
+            to: None,
+            to_system: get(10),
+            to_name: get(11),
+            requirement: get(12),
+            project_type: get(13),
+            project_name: get(14),
+            relation_type: get(15),
+        })
+    }
+}
+
+/// Reads a Parquet export (BigQuery writes Snappy-compressed files by default), nested records
+/// or flattened columns, calling `each` with every good row; a bad row is named by its number.
+fn read_parquet(file: &Path, table: Table, bad: &mut BadRecords, mut each: impl FnMut(Row)) -> Result<()> {
+    use arrow_array::cast::AsArray;
+    use arrow_array::{Array, ArrayRef, RecordBatch};
+    use arrow_schema::DataType;
+    let expected =
+        |e: parquet::errors::ParquetError| Error::parse(Location::file(file), format!("expected a Parquet file: {e}"));
+    let opened = std::fs::File::open(file).map_err(|e| Error::io(file, e))?;
+    let reader = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(opened)
+        .map_err(expected)?
+        .build()
+        .map_err(expected)?;
+    // A column by a dotted path (`VersionInfo.Ordinal`: a field of a nested record).
+    fn column<'b>(batch: &'b RecordBatch, path: &str) -> Option<&'b ArrayRef> {
+        let mut parts = path.split('.');
+        let mut at = batch.column_by_name(parts.next()?)?;
+        for part in parts {
+            at = at.as_struct_opt()?.column_by_name(part)?;
+        }
+        Some(at)
+    }
+    // One value as text; a null (or a null record above it) is none.
+    fn text(array: &ArrayRef, i: usize) -> Result<Option<String>, String> {
+        if array.is_null(i) {
+            return Ok(None);
+        }
+        Ok(Some(match array.data_type() {
+            DataType::Utf8 => array.as_string::<i32>().value(i).to_string(),
+            DataType::LargeUtf8 => array.as_string::<i64>().value(i).to_string(),
+            DataType::Int64 => array.as_primitive::<arrow_array::types::Int64Type>().value(i).to_string(),
+            DataType::Int32 => array.as_primitive::<arrow_array::types::Int32Type>().value(i).to_string(),
+            DataType::Boolean => array.as_boolean().value(i).to_string(),
+            other => return Err(format!("a column of type {other}, expected text, an integer or a boolean")),
+        }))
+    }
+    let mut row_number = 0u64;
+    for batch in reader {
+        let batch = batch.map_err(|e| Error::parse(Location::file(file), format!("expected a Parquet file: {e}")))?;
+        let columns: Vec<Option<&ArrayRef>> =
+            CSV_COLUMNS.iter().map(|names| names.iter().find_map(|name| column(&batch, name))).collect();
+        for i in 0..batch.num_rows() {
+            row_number += 1;
+            let mut failed = None;
+            let get = |c: usize| match columns[c].map(|array| text(array, i)).transpose() {
+                Ok(value) => value.flatten(),
+                Err(e) => {
+                    failed.get_or_insert(format!("`{}`: {e}", CSV_COLUMNS[c][0]));
+                    None
+                }
+            };
+            let row = JsonRow::flat(get);
+            match (failed, row.and_then(|r| r.row(table))) {
+                (None, Ok(row)) => each(row),
+                (Some(message), _) | (None, Err(message)) => {
+                    bad.record(Error::parse(Location::line(file, row_number), format!("row {row_number}: {message}")))?
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
 /// A package's latest version so far (its rank: is a release, then `Ordinal`), its releases,
 /// and the dependencies (with their requirements, where known) and project of its latest
 /// version once known.
@@ -311,8 +410,6 @@ impl Ingest for DepsDev {
         let mut bad = BadRecords::new(opts);
         let mut packages: FxHashMap<(Ecosystem, String), Seen> = FxHashMap::default();
         for (table, file) in &tables {
-            let stream = open(file, opts)?;
-            progress.phase(&format!("read {}", file.display()), Work::Bytes(stream.meter().clone()));
             let each = |row: Row| match row {
                 Row::Version { package, version, release, ordinal } => {
                     let seen = packages.entry(package).or_default();
@@ -336,7 +433,14 @@ impl Ingest for DepsDev {
                 }
                 Row::Ignored => {}
             };
-            read_table(stream, file, *table, opts, &mut bad, each)?;
+            if file.extension().is_some_and(|e| e.eq_ignore_ascii_case("parquet")) {
+                progress.phase(&format!("read {}", file.display()), Work::Unmeasured);
+                read_parquet(file, *table, &mut bad, each)?;
+            } else {
+                let stream = open(file, opts)?;
+                progress.phase(&format!("read {}", file.display()), Work::Bytes(stream.meter().clone()));
+                read_table(stream, file, *table, opts, &mut bad, each)?;
+            }
         }
         let mut records: Vec<PackageRecord> = packages
             .into_iter()
@@ -368,7 +472,7 @@ impl Ingest for DepsDev {
 }
 
 /// Reads one table file, CSV when its name says `.csv`, else JSON lines, calling `each` with
-/// every good row.
+/// every good row (Parquet files are read by [`read_parquet`]).
 fn read_table(
     stream: Stream,
     file: &Path,
@@ -389,36 +493,7 @@ fn read_table(
         return csv_rows(&mut reader, file, bad, |record| {
             let get =
                 |i: usize| at[i].and_then(|c| record.get(c)).map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
-            let boolean = |i: usize| match get(i).as_deref() {
-                None => Ok(None),
-                Some("true" | "TRUE" | "True") => Ok(Some(true)),
-                Some("false" | "FALSE" | "False") => Ok(Some(false)),
-                Some(other) => Err(format!("`{}` is `{other}`, expected true or false", CSV_COLUMNS[i][0])),
-            };
-            let row = JsonRow {
-                system: get(0),
-                name: get(1),
-                version: get(2),
-                version_info: None,
-                is_release: boolean(3)?,
-                ordinal: get(4).map(Int::Text),
-                dependency: None,
-                dependency_system: get(5),
-                dependency_name: get(6),
-                dependency_version: get(16),
-                minimum_depth: get(7).map(Int::Text),
-                from: None,
-                from_name: get(8),
-                from_version: get(9),
-                to: None,
-                to_system: get(10),
-                to_name: get(11),
-                requirement: get(12),
-                project_type: get(13),
-                project_name: get(14),
-                relation_type: get(15),
-            };
-            each(row.row(table)?);
+            each(JsonRow::flat(get)?.row(table)?);
             Ok(())
         });
     }

@@ -1,5 +1,5 @@
-//! deps.dev exports (`--format deps-dev`): the hand-made fixtures of its four tables in both
-//! export shapes, their bad rows, and the round trip at real scale: the
+//! deps.dev exports (`--format deps-dev`): the hand-made fixtures of its four tables in its
+//! three export shapes, their bad rows, and the round trip at real scale: the
 //! crates.io 2025 and PyPI graphs written in deps.dev's shape read back with the same reach for
 //! every package.
 
@@ -19,10 +19,11 @@ use crate::workdir::{assert_ok, dataset, fixture, graph_of, path, stderr, stdout
 #[test]
 fn deps_dev_exports_read_as_json_lines_and_as_csv() {
     let wd = Workdir::new();
-    let (json, csv) = (fixture("deps-dev/json"), fixture("deps-dev/csv"));
+    let (json, csv, parquet) = (fixture("deps-dev/json"), fixture("deps-dev/csv"), fixture("deps-dev/parquet"));
     let rank = wd.run(&["rank", path(&json)]);
     assert_ok(&rank);
-    assert_eq!(stdout(&rank), stdout(&wd.run(&["rank", path(&csv)])), "both shapes give one graph");
+    assert_eq!(stdout(&rank), stdout(&wd.run(&["rank", path(&csv)])), "CSV and JSON lines give one graph");
+    assert_eq!(stdout(&rank), stdout(&wd.run(&["rank", path(&parquet)])), "Parquet and JSON lines give one graph");
     let text = stdout(&rank);
     // log4j-api at its latest release (not the 3.0.0 beta), reached through log4j-core and
     // log4j-to-slf4j; only direct rows (MinimumDepth 1) of the latest version are edges.
@@ -76,6 +77,11 @@ fn bad_deps_dev_exports_are_named_by_file_and_line() {
     std::fs::write(folder.join("Dependencies.csv"), "System,Name,Version,MinimumDepth\nCARGO,a,1.0.0,1\n").unwrap();
     let out = wd.run(&["rank", path(&folder), "-f", "deps-dev"]);
     assert!(stderr(&out).contains("Dependencies.csv:2: expected a `Dependency.System`"), "{}", stderr(&out));
+    std::fs::remove_file(folder.join("Dependencies.csv")).unwrap();
+    std::fs::write(folder.join("DependencyGraphEdges.parquet"), "not parquet").unwrap();
+    let out = wd.run(&["rank", path(&folder), "-f", "deps-dev"]);
+    assert!(stderr(&out).contains("DependencyGraphEdges.parquet: expected a Parquet file"), "{}", stderr(&out));
+    std::fs::remove_file(folder.join("DependencyGraphEdges.parquet")).unwrap();
     std::fs::write(folder.join("notes.txt"), "hello").unwrap();
     let out = wd.run(&["rank", path(&folder), "-f", "deps-dev"]);
     assert!(stderr(&out).contains("notes.txt: expected a deps.dev table export"), "{}", stderr(&out));
