@@ -383,13 +383,47 @@ pub(super) struct BlastPage {
 const PAGE_ROWS: usize = 50;
 
 /// A blast as `params` ask: its summary, its rows in order, and the outcome to write them from.
-struct Blasted {
+pub(super) struct Blasted {
     summary: Summary,
     outcome: crate::analysis::scenario::Outcome,
     rows: Vec<u32>,
 }
 
-fn blasted(s: &Service, p: &BlastParams) -> Answer<Blasted> {
+/// Blasts kept for the pages and downloads that follow the first: a hub's blast is computed
+/// once, not once a page.
+const RECENT: usize = 8;
+
+/// Blasts by what was asked (pages aside), newest last.
+type Recent = std::collections::VecDeque<(String, Arc<Blasted>)>;
+
+/// The last [`RECENT`] blasts.
+#[derive(Default)]
+pub(super) struct RecentBlasts(std::sync::Mutex<Recent>);
+
+impl RecentBlasts {
+    fn with<T>(&self, f: impl FnOnce(&mut Recent) -> T) -> T {
+        // A poisoned lock only means another request panicked while holding it: the list is whole.
+        f(&mut self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner))
+    }
+}
+
+/// The blast `p` asks for, from the recent ones or made now.
+fn blasted(s: &Service, p: &BlastParams) -> Answer<Arc<Blasted>> {
+    let key = format!("{:?}", (&p.package, &p.project, &p.scenario, &p.range, p.max_depth, &p.order));
+    if let Some(b) = s.recent.with(|list| list.iter().find(|(k, _)| *k == key).map(|(_, b)| b.clone())) {
+        return Ok(b);
+    }
+    let b = Arc::new(blast_now(s, p)?);
+    s.recent.with(|list| {
+        if list.len() == RECENT {
+            list.pop_front();
+        }
+        list.push_back((key, b.clone()));
+    });
+    Ok(b)
+}
+
+fn blast_now(s: &Service, p: &BlastParams) -> Answer<Blasted> {
     let list = |names: &Option<String>| -> Vec<String> {
         names.iter().flat_map(|n| n.split(',')).map(str::trim).filter(|n| !n.is_empty()).map(str::to_string).collect()
     };
@@ -434,7 +468,7 @@ pub(super) async fn blast(
         let by_depth: Vec<u32> = b.summary.by_depth.iter().map(|row| row.values().sum::<u64>() as u32).collect();
         let depth_chart = crate::export::report::depth_bars(&by_depth)
             .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e))?;
-        Ok(Json(BlastPage { total: b.rows.len(), offset, limit, rows, depth_chart, summary: b.summary }))
+        Ok(Json(BlastPage { total: b.rows.len(), offset, limit, rows, depth_chart, summary: b.summary.clone() }))
     })
     .await
 }

@@ -94,6 +94,7 @@ pub struct Service {
     info: Info,
     limits: Limits,
     work: Arc<Semaphore>,
+    recent: api::RecentBlasts,
 }
 
 impl Service {
@@ -138,6 +139,7 @@ impl Service {
             info,
             limits,
             work: Arc::new(Semaphore::new(limits.workers)),
+            recent: api::RecentBlasts::default(),
         })
     }
 
