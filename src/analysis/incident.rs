@@ -72,10 +72,12 @@ pub fn advisory_targets(graph: &Graph, groups: &Groups, advisories: &[Advisory])
             Some(Ecosystem::Debian) => by_source.get(a.package.as_str()).cloned(),
             _ => None,
         };
-        let packages = match (from_source, AdvisoryMatch::of(a, graph, groups)) {
-            (Some(binaries), _) => binaries,
-            (None, AdvisoryMatch::Package(v, _)) => vec![v],
-            (None, matched) => {
+        // The package lookup (a scan of the ecosystem for a name that is not exact) only when
+        // no source has the name.
+        let packages = match from_source.ok_or_else(|| AdvisoryMatch::of(a, graph, groups)) {
+            Ok(binaries) => binaries,
+            Err(AdvisoryMatch::Package(v, _)) => vec![v],
+            Err(matched) => {
                 unmatched.extend(matched.unmatched(a));
                 continue;
             }

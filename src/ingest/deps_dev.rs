@@ -70,6 +70,11 @@ impl Table {
     }
 }
 
+/// Whether `file` is named as a `PackageVersions` export: what makes a folder a deps.dev export.
+pub(crate) fn is_versions_table(file: &Path) -> bool {
+    Table::of(file) == Some(Table::PackageVersions)
+}
+
 /// deps.dev's `System` values and their ecosystems.
 const SYSTEMS: [(&str, Ecosystem); 7] = [
     ("NPM", Ecosystem::Npm),

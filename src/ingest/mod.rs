@@ -215,13 +215,8 @@ impl Format {
                 Some(Format::CratesIndex)
             } else if path.join("sdist").is_dir() || path.join("wheel").is_dir() {
                 Some(Format::PypiDepsDb)
-            } else if archive::files(path).is_ok_and(|files| {
-                files.iter().any(|(f, _)| {
-                    f.file_name()
-                        .and_then(|n| n.to_str())
-                        .is_some_and(|n| n.to_ascii_lowercase().starts_with("packageversions"))
-                })
-            }) {
+            } else if archive::files(path).is_ok_and(|files| files.iter().any(|(f, _)| deps_dev::is_versions_table(f)))
+            {
                 Some(Format::DepsDev)
             } else {
                 None
