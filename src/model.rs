@@ -644,6 +644,7 @@ impl Advisory {
             "Maven" => Some(Ecosystem::Maven),
             "Go" => Some(Ecosystem::Go),
             "NuGet" => Some(Ecosystem::Nuget),
+            "RubyGems" => Some(Ecosystem::Rubygems),
             _ => None,
         }
     }

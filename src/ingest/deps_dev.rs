@@ -19,16 +19,32 @@
 //! - `DependencyGraphEdges` (`System`, `Name`, `Version`, `From{System, Name, Version}`,
 //!   `To{System, Name, Version}`, `Requirement`) gives edges with their requirements: the edges
 //!   of each package's latest version's resolved graph that leave the package itself (its direct
-//!   dependencies). Where both tables give an edge, its requirement is kept.
+//!   dependencies).
+//! - `GoRequirements`, `NuGetRequirements` and `RubyGemsRequirements` (`Name`, `Version` and the
+//!   requirements as each registry publishes them: Go's `DirectDependencies{Name,
+//!   Requirement}`, NuGet's `DependencyGroups{TargetFramework, Dependencies{Name,
+//!   Requirement}}`, RubyGems' `RuntimeDependencies{Name, Requirement}`; or flattened, one
+//!   requirement a row, as `DependencyName` and `Requirement`) give the edges of the
+//!   ecosystems deps.dev resolves no graph for: each package's latest version's requirements,
+//!   read by the ecosystem's own rules. The table names the ecosystem; it has no `System`.
+//!   NuGet's groups are joined (a dependency of any target framework is an edge); Go's
+//!   `// indirect` requirements (needed by the module's dependencies, which the graph reaches
+//!   anyway), its `replace` and `exclude` directives (which bind only a main module) and
+//!   RubyGems' development dependencies (never installed for a dependent) are not read.
 //! - `PackageVersionToProject` (`System`, `Name`, `Version`, `ProjectType`, `ProjectName`,
 //!   `RelationType`) gives each package's upstream project: the source repository
 //!   (`RelationType` `SOURCE_REPO_TYPE`; `ProjectType` `GITHUB`, `GITLAB` or `BITBUCKET`) of
 //!   its latest version, as a normalised address (`github.com/serde-rs/serde`).
 //!
+//! Where one edge is given more than once (by two tables, or two NuGet groups), one requirement
+//! is kept, whatever the order of the rows: a known one over none, one as written over a
+//! resolved version standing for it, then the greatest as text.
+//!
 //! `System` names the ecosystem: `NPM`, `MAVEN`, `PYPI`, `CARGO`, `GO`, `NUGET`, `RUBYGEMS`.
 //! Another is a bad record, as is a row missing a column its table needs; a file whose name
 //! names no table is an error. docs/reference.md gives the queries that make each export.
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -37,7 +53,7 @@ use serde::Deserialize;
 
 use super::{archive, csv_rows, lines, open, BadRecords, Ingest, ReadOptions, Stream};
 use crate::error::{Error, Location, Result};
-use crate::model::{normalize_repository, DepKind, Dependency, Ecosystem, Ingested, PackageRecord};
+use crate::model::{normalize_name, normalize_repository, DepKind, Dependency, Ecosystem, Ingested, PackageRecord};
 use crate::progress::{Progress, Work};
 
 /// The deps.dev export format.
@@ -51,6 +67,9 @@ enum Table {
     PackageVersions,
     Dependencies,
     DependencyGraphEdges,
+    GoRequirements,
+    NuGetRequirements,
+    RubyGemsRequirements,
     PackageVersionToProject,
 }
 
@@ -63,10 +82,23 @@ impl Table {
             ("packageversions", Table::PackageVersions),
             ("dependencygraphedges", Table::DependencyGraphEdges),
             ("dependencies", Table::Dependencies),
+            ("gorequirements", Table::GoRequirements),
+            ("nugetrequirements", Table::NuGetRequirements),
+            ("rubygemsrequirements", Table::RubyGemsRequirements),
         ]
         .into_iter()
         .find(|(prefix, _)| name.starts_with(prefix))
         .map(|(_, table)| table)
+    }
+
+    /// The one ecosystem of a requirements table, which has no `System` column.
+    fn ecosystem(self) -> Option<Ecosystem> {
+        match self {
+            Table::GoRequirements => Some(Ecosystem::Go),
+            Table::NuGetRequirements => Some(Ecosystem::Nuget),
+            Table::RubyGemsRequirements => Some(Ecosystem::Rubygems),
+            _ => None,
+        }
     }
 }
 
@@ -135,6 +167,9 @@ struct JsonRow {
     project_type: Option<String>,
     project_name: Option<String>,
     relation_type: Option<String>,
+    dependency_groups: Option<Vec<JsonGroup>>,
+    direct_dependencies: Option<Vec<JsonRequirement>>,
+    runtime_dependencies: Option<Vec<JsonRequirement>>,
 }
 
 #[derive(Deserialize)]
@@ -152,7 +187,25 @@ struct JsonPackage {
     version: Option<String>,
 }
 
-/// One row, checked: a package version, a direct dependency, or a source repository.
+/// NuGet's requirements for one target framework.
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct JsonGroup {
+    dependencies: Option<Vec<JsonRequirement>>,
+}
+
+/// One raw requirement of a requirements table.
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct JsonRequirement {
+    name: Option<String>,
+    requirement: Option<String>,
+}
+
+/// The nested lists of requirements tables, in the order [`JsonRow::flat`] takes them.
+const LIST_COLUMNS: [&str; 3] = ["DependencyGroups", "DirectDependencies", "RuntimeDependencies"];
+
+/// One row, checked: a package version, direct dependencies, or a source repository.
 enum Row {
     Version {
         package: (Ecosystem, String),
@@ -160,11 +213,13 @@ enum Row {
         release: bool,
         ordinal: i64,
     },
-    Dependency {
+    /// Direct dependencies of a version, each with its requirement where known: as written
+    /// (`stated`), or a resolved version standing for it.
+    Dependencies {
         package: (Ecosystem, String),
         version: String,
-        on: (Ecosystem, String),
-        requirement: Option<String>,
+        deps: Vec<Dep>,
+        stated: bool,
     },
     Project {
         package: (Ecosystem, String),
@@ -175,13 +230,28 @@ enum Row {
     Ignored,
 }
 
+/// A dependency: its target, and its requirement where known.
+type Dep = ((Ecosystem, String), Option<String>);
+
 fn required(value: Option<String>, column: &str) -> Result<String, String> {
     value.filter(|v| !v.trim().is_empty()).ok_or_else(|| format!("expected a `{column}`"))
 }
 
 impl JsonRow {
     fn row(self, table: Table) -> Result<Row, String> {
-        let package = (system(&required(self.system, "System")?)?, required(self.name, "Name")?);
+        let ecosystem = match (table.ecosystem(), self.system.filter(|s| !s.trim().is_empty())) {
+            (Some(fixed), None) => fixed,
+            (fixed, Some(given)) => match (system(&given)?, fixed) {
+                (found, Some(fixed)) if found != fixed => {
+                    return Err(format!(
+                        "`System` is `{given}` in a {table:?} table, which holds {fixed} packages only"
+                    ))
+                }
+                (found, _) => found,
+            },
+            (None, None) => return Err("expected a `System`".to_string()),
+        };
+        let package = (ecosystem, required(self.name, "Name")?);
         let version = required(self.version, "Version")?;
         match table {
             Table::PackageVersions => {
@@ -206,7 +276,7 @@ impl JsonRow {
                 let requirement = dep_version
                     .or(self.dependency_version)
                     .filter(|_| matches!(on_system, Ecosystem::Maven | Ecosystem::Go | Ecosystem::Nuget));
-                Ok(Row::Dependency { package, version, on, requirement })
+                Ok(Row::Dependencies { package, version, deps: vec![(on, requirement)], stated: false })
             }
             Table::DependencyGraphEdges => {
                 let (from_name, from_version) = self.from.map_or((None, None), |f| (f.name, f.version));
@@ -221,7 +291,33 @@ impl JsonRow {
                     required(to_name.or(self.to_name), "To.Name")?,
                 );
                 let requirement = self.requirement.filter(|r| !r.trim().is_empty());
-                Ok(Row::Dependency { package, version, on, requirement })
+                Ok(Row::Dependencies { package, version, deps: vec![(on, requirement)], stated: true })
+            }
+            Table::GoRequirements | Table::NuGetRequirements | Table::RubyGemsRequirements => {
+                // Go's `// indirect` requirements, RubyGems' development ones and a Go module's
+                // `replace` and `exclude` (which bind only the main module) are not read.
+                let mut listed = match table {
+                    Table::NuGetRequirements => self
+                        .dependency_groups
+                        .into_iter()
+                        .flatten()
+                        .flat_map(|g| g.dependencies.into_iter().flatten())
+                        .collect(),
+                    Table::GoRequirements => self.direct_dependencies.unwrap_or_default(),
+                    _ => self.runtime_dependencies.unwrap_or_default(),
+                };
+                // A flattened row holds one requirement (or none, for a package without any).
+                if let Some(name) = self.dependency.and_then(|d| d.name).or(self.dependency_name) {
+                    listed.push(JsonRequirement { name: Some(name), requirement: self.requirement });
+                }
+                let deps = listed
+                    .into_iter()
+                    .map(|r| {
+                        let on = (ecosystem, required(r.name, "Dependencies.Name")?);
+                        Ok((on, r.requirement.filter(|q| !q.trim().is_empty())))
+                    })
+                    .collect::<Result<_, String>>()?;
+                Ok(Row::Dependencies { package, version, deps, stated: true })
             }
             Table::PackageVersionToProject => {
                 if required(self.relation_type, "RelationType")? != "SOURCE_REPO_TYPE" {
@@ -262,9 +358,18 @@ const CSV_COLUMNS: [&[&str]; 17] = [
     &["Dependency.Version", "Dependency_Version", "DependencyVersion"],
 ];
 
+/// A nested list column's value, read as its JSON shape.
+fn from_list<T: serde::de::DeserializeOwned>(value: Option<serde_json::Value>, c: usize) -> Result<Option<T>, String> {
+    value.map(serde_json::from_value).transpose().map_err(|e| format!("`{}`: {e}", LIST_COLUMNS[c]))
+}
+
 impl JsonRow {
-    /// A row of flattened columns, each ([`CSV_COLUMNS`] order) as `get` gives it.
-    fn flat(mut get: impl FnMut(usize) -> Option<String>) -> Result<JsonRow, String> {
+    /// A row of flattened columns, each ([`CSV_COLUMNS`] order) as `get` gives it, and of the
+    /// nested lists ([`LIST_COLUMNS`] order) as `list` gives them.
+    fn flat(
+        mut get: impl FnMut(usize) -> Option<String>,
+        mut list: impl FnMut(usize) -> Option<serde_json::Value>,
+    ) -> Result<JsonRow, String> {
         let is_release = match get(3).as_deref() {
             None => None,
             Some("true" | "TRUE" | "True") => Some(true),
@@ -293,6 +398,9 @@ impl JsonRow {
             project_type: get(13),
             project_name: get(14),
             relation_type: get(15),
+            dependency_groups: from_list(list(0), 0)?,
+            direct_dependencies: from_list(list(1), 1)?,
+            runtime_dependencies: from_list(list(2), 2)?,
         })
     }
 }
@@ -306,7 +414,10 @@ fn read_parquet(file: &Path, table: Table, bad: &mut BadRecords, mut each: impl 
     let expected =
         |e: parquet::errors::ParquetError| Error::parse(Location::file(file), format!("expected a Parquet file: {e}"));
     let opened = std::fs::File::open(file).map_err(|e| Error::io(file, e))?;
-    let reader = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(opened)
+    // The columns' types come from the Parquet schema itself: an Arrow schema embedded by the
+    // writer is not decoded (BigQuery writes none, and a malformed one would panic the decoder).
+    let options = parquet::arrow::arrow_reader::ArrowReaderOptions::new().with_skip_arrow_metadata(true);
+    let reader = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new_with_options(opened, options)
         .map_err(expected)?
         .build()
         .map_err(expected)?;
@@ -320,7 +431,7 @@ fn read_parquet(file: &Path, table: Table, bad: &mut BadRecords, mut each: impl 
         Some(at)
     }
     // One value as text; a null (or a null record above it) is none.
-    fn text(array: &ArrayRef, i: usize) -> Result<Option<String>, String> {
+    fn text(array: &dyn Array, i: usize) -> Result<Option<String>, String> {
         if array.is_null(i) {
             return Ok(None);
         }
@@ -333,22 +444,50 @@ fn read_parquet(file: &Path, table: Table, bad: &mut BadRecords, mut each: impl 
             other => return Err(format!("a column of type {other}, expected text, an integer or a boolean")),
         }))
     }
+    // One value of a nested list as JSON: records as objects, lists as arrays, the rest as text.
+    fn json(array: &dyn Array, i: usize) -> Result<serde_json::Value, String> {
+        use serde_json::Value;
+        let items = |list: ArrayRef| (0..list.len()).map(|j| json(list.as_ref(), j)).collect::<Result<_, _>>();
+        Ok(match array.data_type() {
+            _ if array.is_null(i) => Value::Null,
+            DataType::Struct(_) => {
+                let record = array.as_struct();
+                let fields = record.column_names().into_iter().zip(record.columns());
+                Value::Object(
+                    fields.map(|(n, c)| Ok((n.to_string(), json(c.as_ref(), i)?))).collect::<Result<_, String>>()?,
+                )
+            }
+            DataType::List(_) => Value::Array(items(array.as_list::<i32>().value(i))?),
+            DataType::LargeList(_) => Value::Array(items(array.as_list::<i64>().value(i))?),
+            _ => text(array, i)?.map_or(Value::Null, Value::String),
+        })
+    }
     let mut row_number = 0u64;
     for batch in reader {
         let batch = batch.map_err(|e| Error::parse(Location::file(file), format!("expected a Parquet file: {e}")))?;
         let columns: Vec<Option<&ArrayRef>> =
             CSV_COLUMNS.iter().map(|names| names.iter().find_map(|name| column(&batch, name))).collect();
+        let lists: Vec<Option<&ArrayRef>> = LIST_COLUMNS.iter().map(|name| batch.column_by_name(name)).collect();
         for i in 0..batch.num_rows() {
             row_number += 1;
             let mut failed = None;
-            let get = |c: usize| match columns[c].map(|array| text(array, i)).transpose() {
+            let mut failed_list = None;
+            let get = |c: usize| match columns[c].map(|array| text(array.as_ref(), i)).transpose() {
                 Ok(value) => value.flatten(),
                 Err(e) => {
                     failed.get_or_insert(format!("`{}`: {e}", CSV_COLUMNS[c][0]));
                     None
                 }
             };
-            let row = JsonRow::flat(get);
+            let list = |c: usize| match lists[c].map(|array| json(array.as_ref(), i)).transpose() {
+                Ok(value) => value,
+                Err(e) => {
+                    failed_list.get_or_insert(format!("`{}`: {e}", LIST_COLUMNS[c]));
+                    None
+                }
+            };
+            let row = JsonRow::flat(get, list);
+            let failed = failed.or(failed_list);
             match (failed, row.and_then(|r| r.row(table))) {
                 (None, Ok(row)) => each(row),
                 (Some(message), _) | (None, Err(message)) => {
@@ -367,8 +506,31 @@ fn read_parquet(file: &Path, table: Table, bad: &mut BadRecords, mut each: impl 
 struct Seen {
     latest: Option<((bool, i64), String)>,
     releases: Vec<(i64, String)>,
-    deps: Vec<(Ecosystem, String, Option<String>)>,
+    deps: Vec<SeenDep>,
     project: Option<String>,
+}
+
+/// A dependency of a latest version as one row gave it.
+struct SeenDep {
+    on: Ecosystem,
+    name: String,
+    /// The name as its registry reads it, where that differs from `name`.
+    read_as: Option<String>,
+    /// The requirement is as written, not a resolved version standing for one.
+    stated: bool,
+    requirement: Option<String>,
+}
+
+impl SeenDep {
+    /// The package depended on, as its registry reads the name.
+    fn target(&self) -> (Ecosystem, &str) {
+        (self.on, self.read_as.as_deref().unwrap_or(&self.name))
+    }
+
+    /// The order of the rows of one dependency: the best (the one kept) last.
+    fn rank(&self) -> ((Ecosystem, &str), bool, bool, Option<&str>, &str) {
+        (self.target(), self.requirement.is_some(), self.stated, self.requirement.as_deref(), &self.name)
+    }
 }
 
 impl Seen {
@@ -400,7 +562,7 @@ impl Ingest for DepsDev {
             let table = Table::of(&file).ok_or_else(|| {
                 Error::parse(
                     Location::file(path.join(&file)),
-                    "expected a deps.dev table export, named PackageVersions…, Dependencies…, DependencyGraphEdges… or PackageVersionToProject…",
+                    "expected a deps.dev table export, named PackageVersions…, Dependencies…, DependencyGraphEdges…, GoRequirements…, NuGetRequirements…, RubyGemsRequirements… or PackageVersionToProject…",
                 )
             })?;
             tables.push((table, path.join(file)));
@@ -426,9 +588,18 @@ impl Ingest for DepsDev {
                         seen.releases.push((ordinal, version));
                     }
                 }
-                Row::Dependency { package, version, on, requirement } => {
+                Row::Dependencies { package, version, deps, stated } => {
                     if let Some(seen) = packages.get_mut(&package).filter(|s| s.is_latest(&version)) {
-                        seen.deps.push((on.0, on.1, requirement));
+                        seen.deps.extend(deps.into_iter().map(|((on, name), requirement)| SeenDep {
+                            read_as: match normalize_name(on, &name) {
+                                Cow::Owned(read_as) => Some(read_as),
+                                Cow::Borrowed(_) => None,
+                            },
+                            on,
+                            name,
+                            stated,
+                            requirement,
+                        }));
                     }
                 }
                 Row::Project { package, version, project } => {
@@ -448,19 +619,21 @@ impl Ingest for DepsDev {
             }
         }
         let mut records: Vec<PackageRecord> = packages
-            .into_iter()
+            .into_par_iter()
             .map(|((ecosystem, name), mut seen)| {
-                // One edge per dependency; a requirement (`Some`) sorts after none and is kept.
-                seen.deps.sort_unstable();
+                // One edge per dependency, as its registry reads the name. Of its rows, the
+                // best sorts last and is kept: a requirement over none, one as written over a
+                // resolved version, then the greatest.
+                seen.deps.sort_unstable_by(|a, b| a.rank().cmp(&b.rank()));
                 seen.deps.reverse();
-                seen.deps.dedup_by(|a, b| (a.0, &a.1) == (b.0, &b.1));
-                seen.deps.reverse();
+                seen.deps.dedup_by(|a, b| a.target() == b.target());
                 let deps = seen
                     .deps
                     .into_iter()
-                    .map(|(on, dep, requirement)| Dependency {
-                        ecosystem: (on != ecosystem).then_some(on),
-                        ..Dependency::new(&dep, DepKind::Normal, false, requirement)
+                    .rev()
+                    .map(|d| Dependency {
+                        ecosystem: (d.on != ecosystem).then_some(d.on),
+                        ..Dependency::new(&d.name, DepKind::Normal, false, d.requirement)
                     })
                     .collect();
                 let version = seen.latest.map(|(_, v)| v);
@@ -498,7 +671,7 @@ fn read_table(
         return csv_rows(&mut reader, file, bad, |record| {
             let get =
                 |i: usize| at[i].and_then(|c| record.get(c)).map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
-            each(JsonRow::flat(get)?.row(table)?);
+            each(JsonRow::flat(get, |_| None)?.row(table)?);
             Ok(())
         });
     }

@@ -8,7 +8,7 @@
 //!   A requirement that does not float is pinned: a malicious new release cannot reach the
 //!   dependent through it. Maven, Go and NuGet resolve requirements their own way (nearest-wins
 //!   soft versions, minimal version selection, lowest applicable version), so that only an open
-//!   Maven range floats there.
+//!   Maven range floats there; RubyGems, like npm and Cargo, takes the highest version allowed.
 //!
 //! A missing requirement (or `*`) admits everything. When the target's latest release is unknown
 //! (a target with no entry), a requirement that parses is taken to admit it and to float.
@@ -21,6 +21,7 @@ mod maven;
 mod npm;
 mod nuget;
 mod pypi;
+mod rubygems;
 
 use crate::model::{AffectedReleases, Ecosystem, OsvEvent};
 
@@ -63,6 +64,7 @@ pub fn admitted(ecosystem: Ecosystem, req: Option<&str>, versions: &[&str]) -> R
         Ecosystem::Maven => maven::matcher(req).map(|m| all(&m)),
         Ecosystem::Go => go::matcher(req).map(|m| all(&m)),
         Ecosystem::Nuget => nuget::matcher(req).map(|m| all(&m)),
+        Ecosystem::Rubygems => rubygems::matcher(req).map(|m| all(&m)),
         other => Err(format!("no version rules for {other} requirements")),
     }
 }
@@ -114,6 +116,7 @@ pub fn osv_affected(ecosystem: Ecosystem, affected: &AffectedReleases, versions:
         Ecosystem::Maven => in_osv(maven::version, affected, versions),
         Ecosystem::Go => in_osv(go::version, affected, versions),
         Ecosystem::Nuget => in_osv(nuget::version, affected, versions),
+        Ecosystem::Rubygems => in_osv(rubygems::version, affected, versions),
         other => Err(format!("no version rules for {other} releases")),
     }
 }
@@ -177,6 +180,7 @@ pub fn check(ecosystem: Ecosystem, req: Option<&str>, latest: Option<&str>) -> R
         Ecosystem::Maven => maven::check(req, latest),
         Ecosystem::Go => go::check(req, latest),
         Ecosystem::Nuget => nuget::check(req, latest),
+        Ecosystem::Rubygems => rubygems::check(req, latest),
         other => Err(format!("no version rules for {other} requirements")),
     }
 }
