@@ -27,18 +27,20 @@
 //!   requirement a row, as `DependencyName` and `Requirement`) give the edges of the
 //!   ecosystems deps.dev resolves no graph for: each package's latest version's requirements,
 //!   read by the ecosystem's own rules. The table names the ecosystem; it has no `System`.
-//!   NuGet's groups are joined (a dependency of any target framework is an edge); Go's
-//!   `// indirect` requirements (needed by the module's dependencies, which the graph reaches
-//!   anyway), its `replace` and `exclude` directives (which bind only a main module) and
-//!   RubyGems' development dependencies (never installed for a dependent) are not read.
+//!   NuGet's groups are joined (a dependency of any target framework is an edge). Not read, by
+//!   choice: Go's `// indirect` requirements (its dependencies' needs, which the graph reaches
+//!   through them where they publish them, so a dependency without a `go.mod` may be
+//!   undercounted), its `replace` and `exclude` directives (which bind only a main module) and
+//!   RubyGems' development dependencies (never installed for a dependent).
 //! - `PackageVersionToProject` (`System`, `Name`, `Version`, `ProjectType`, `ProjectName`,
 //!   `RelationType`) gives each package's upstream project: the source repository
 //!   (`RelationType` `SOURCE_REPO_TYPE`; `ProjectType` `GITHUB`, `GITLAB` or `BITBUCKET`) of
 //!   its latest version, as a normalised address (`github.com/serde-rs/serde`).
 //!
-//! Where one edge is given more than once (by two tables, or two NuGet groups), one requirement
-//! is kept, whatever the order of the rows: a known one over none, one as written over a
-//! resolved version standing for it, then the greatest as text.
+//! Where one edge is given more than once (by two tables, or two NuGet groups), the rows of the
+//! best kind are kept: a known requirement over none, one as written over a resolved version
+//! standing for it. Their distinct requirements all count: the edge admits or floats if one
+//! does.
 //!
 //! `System` names the ecosystem: `NPM`, `MAVEN`, `PYPI`, `CARGO`, `GO`, `NUGET`, `RUBYGEMS`.
 //! Another is a bad record, as is a row missing a column its table needs; a file whose name
@@ -294,17 +296,17 @@ impl JsonRow {
                 Ok(Row::Dependencies { package, version, deps: vec![(on, requirement)], stated: true })
             }
             Table::GoRequirements | Table::NuGetRequirements | Table::RubyGemsRequirements => {
-                // Go's `// indirect` requirements, RubyGems' development ones and a Go module's
-                // `replace` and `exclude` (which bind only the main module) are not read.
-                let mut listed = match table {
-                    Table::NuGetRequirements => self
-                        .dependency_groups
-                        .into_iter()
-                        .flatten()
-                        .flat_map(|g| g.dependencies.into_iter().flatten())
-                        .collect(),
-                    Table::GoRequirements => self.direct_dependencies.unwrap_or_default(),
-                    _ => self.runtime_dependencies.unwrap_or_default(),
+                let (mut listed, column) = match table {
+                    Table::NuGetRequirements => (
+                        self.dependency_groups
+                            .into_iter()
+                            .flatten()
+                            .flat_map(|g| g.dependencies.into_iter().flatten())
+                            .collect(),
+                        "DependencyGroups.Dependencies.Name",
+                    ),
+                    Table::GoRequirements => (self.direct_dependencies.unwrap_or_default(), "DirectDependencies.Name"),
+                    _ => (self.runtime_dependencies.unwrap_or_default(), "RuntimeDependencies.Name"),
                 };
                 // A flattened row holds one requirement (or none, for a package without any).
                 if let Some(name) = self.dependency.and_then(|d| d.name).or(self.dependency_name) {
@@ -313,7 +315,7 @@ impl JsonRow {
                 let deps = listed
                     .into_iter()
                     .map(|r| {
-                        let on = (ecosystem, required(r.name, "Dependencies.Name")?);
+                        let on = (ecosystem, required(r.name, column)?);
                         Ok((on, r.requirement.filter(|q| !q.trim().is_empty())))
                     })
                     .collect::<Result<_, String>>()?;
@@ -360,6 +362,7 @@ const CSV_COLUMNS: [&[&str]; 17] = [
 
 /// A nested list column's value, read as its JSON shape.
 fn from_list<T: serde::de::DeserializeOwned>(value: Option<serde_json::Value>, c: usize) -> Result<Option<T>, String> {
+    let value = value.filter(|v| !v.is_null());
     value.map(serde_json::from_value).transpose().map_err(|e| format!("`{}`: {e}", LIST_COLUMNS[c]))
 }
 
@@ -527,9 +530,10 @@ impl SeenDep {
         (self.on, self.read_as.as_deref().unwrap_or(&self.name))
     }
 
-    /// The order of the rows of one dependency: the best (the one kept) last.
-    fn rank(&self) -> ((Ecosystem, &str), bool, bool, Option<&str>, &str) {
-        (self.target(), self.requirement.is_some(), self.stated, self.requirement.as_deref(), &self.name)
+    /// How good the row's requirement is: known over unknown, as written over a resolved
+    /// version standing for one.
+    fn kind(&self) -> (bool, bool) {
+        (self.requirement.is_some(), self.stated)
     }
 }
 
@@ -592,8 +596,8 @@ impl Ingest for DepsDev {
                     if let Some(seen) = packages.get_mut(&package).filter(|s| s.is_latest(&version)) {
                         seen.deps.extend(deps.into_iter().map(|((on, name), requirement)| SeenDep {
                             read_as: match normalize_name(on, &name) {
-                                Cow::Owned(read_as) => Some(read_as),
-                                Cow::Borrowed(_) => None,
+                                Cow::Owned(read_as) if read_as != name => Some(read_as),
+                                _ => None,
                             },
                             on,
                             name,
@@ -621,16 +625,24 @@ impl Ingest for DepsDev {
         let mut records: Vec<PackageRecord> = packages
             .into_par_iter()
             .map(|((ecosystem, name), mut seen)| {
-                // One edge per dependency, as its registry reads the name. Of its rows, the
-                // best sorts last and is kept: a requirement over none, one as written over a
-                // resolved version, then the greatest.
-                seen.deps.sort_unstable_by(|a, b| a.rank().cmp(&b.rank()));
-                seen.deps.reverse();
-                seen.deps.dedup_by(|a, b| a.target() == b.target());
+                // The rows of each dependency (as its registry reads the name) together, the
+                // best kind first; of them, each distinct requirement of the best kind is kept
+                // (the graph builder unites their flags: the edge admits or floats if one does).
+                seen.deps.sort_unstable_by(|a, b| {
+                    (a.target(), b.kind(), &a.requirement, &a.name).cmp(&(
+                        b.target(),
+                        a.kind(),
+                        &b.requirement,
+                        &b.name,
+                    ))
+                });
+                seen.deps.dedup_by(|later, kept| {
+                    later.target() == kept.target()
+                        && (later.kind() < kept.kind() || later.requirement == kept.requirement)
+                });
                 let deps = seen
                     .deps
                     .into_iter()
-                    .rev()
                     .map(|d| Dependency {
                         ecosystem: (d.on != ecosystem).then_some(d.on),
                         ..Dependency::new(&d.name, DepKind::Normal, false, d.requirement)

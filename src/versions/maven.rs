@@ -25,7 +25,7 @@ pub(super) fn version(text: &str) -> Result<ComparableVersion, String> {
 fn next(latest: &str) -> Result<ComparableVersion, String> {
     let mut numbers: Vec<u64> = latest.split(['.', '-']).map_while(|part| part.parse().ok()).take(3).collect();
     numbers.resize(3, 0);
-    numbers[2] += 1;
+    numbers[2] = numbers[2].saturating_add(1);
     version(&format!("{}.{}.{}", numbers[0], numbers[1], numbers[2]))
 }
 

@@ -30,7 +30,7 @@ pub(super) fn check(req: &str, latest: Option<&str>) -> Result<ReqCheck, String>
     let mut release = latest.release().to_vec();
     release.resize(release.len().max(3), 0);
     release.truncate(3);
-    release[2] += 1;
+    release[2] = release[2].saturating_add(1);
     let next = Version::new(release).with_epoch(latest.epoch());
     Ok(ReqCheck { admits_latest: specifiers.contains(&latest), floats: specifiers.contains(&next) })
 }

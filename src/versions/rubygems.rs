@@ -20,18 +20,32 @@ pub(super) fn version(text: &str) -> Result<GemVersion, String> {
     }
 }
 
-/// The numbers a version starts with, before any prerelease letters (`1.0.0.rc1` → 1, 0, 0).
-fn release(text: &str) -> Vec<u64> {
-    text.replace('-', ".pre.").split('.').map_while(|part| part.parse().ok()).collect()
+/// The numbers a version starts with, before any letters, as `Gem::Version#release` takes
+/// them (`1.0.0.rc1`, `1.0.0rc1` and `1.0.0-rc1` → 1, 0, 0). A number past `u32` ends them, as
+/// `gem_version` compares such a number as text.
+fn release(text: &str) -> Vec<u32> {
+    let text = text.trim().replace('-', ".pre.");
+    let mut numbers = Vec::new();
+    let mut rest = text.as_str();
+    while let Some(start) = rest.find(|c: char| c.is_ascii_alphanumeric()) {
+        rest = &rest[start..];
+        let digits = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
+        match rest[..digits].parse() {
+            Ok(number) if digits > 0 => numbers.push(number),
+            _ => break,
+        }
+        rest = &rest[digits..];
+    }
+    numbers
 }
 
 /// Joins numbers into a version.
-fn joined(numbers: &[u64]) -> Result<GemVersion, String> {
-    let text: Vec<String> = numbers.iter().map(u64::to_string).collect();
+fn joined(numbers: &[u32]) -> Result<GemVersion, String> {
+    let text: Vec<String> = numbers.iter().map(u32::to_string).collect();
     version(&text.join("."))
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 enum Op {
     Eq,
     Ne,
@@ -39,64 +53,65 @@ enum Op {
     Lt,
     Ge,
     Le,
-    /// `~>`: at least the version, and below its bump.
-    Pessimistic,
 }
 
-/// One constraint: an operator, its version and, for `~>`, the bump it stays below.
-struct Constraint {
-    op: Op,
-    at: GemVersion,
-    bump: Option<GemVersion>,
+/// The operators, longest first; `None` is `~>`.
+const OPS: [(&str, Option<Op>); 7] = [
+    ("~>", None),
+    (">=", Some(Op::Ge)),
+    ("<=", Some(Op::Le)),
+    ("!=", Some(Op::Ne)),
+    ("=", Some(Op::Eq)),
+    (">", Some(Op::Gt)),
+    ("<", Some(Op::Lt)),
+];
+
+/// One constraint of a requirement.
+enum Constraint {
+    Compare(Op, GemVersion),
+    /// `~>`: at least `at`, and a release below `below` (`Gem::Version#bump` of `at`).
+    Pessimistic {
+        at: GemVersion,
+        below: GemVersion,
+    },
 }
 
 impl Constraint {
     fn holds(&self, v: &GemVersion, release: &GemVersion) -> bool {
-        match self.op {
-            Op::Eq => *v == self.at,
-            Op::Ne => *v != self.at,
-            Op::Gt => *v > self.at,
-            Op::Lt => *v < self.at,
-            Op::Ge => *v >= self.at,
-            Op::Le => *v <= self.at,
-            Op::Pessimistic => *v >= self.at && self.bump.as_ref().is_some_and(|bump| release < bump),
+        match self {
+            Constraint::Compare(Op::Eq, at) => v == at,
+            Constraint::Compare(Op::Ne, at) => v != at,
+            Constraint::Compare(Op::Gt, at) => v > at,
+            Constraint::Compare(Op::Lt, at) => v < at,
+            Constraint::Compare(Op::Ge, at) => v >= at,
+            Constraint::Compare(Op::Le, at) => v <= at,
+            Constraint::Pessimistic { at, below } => v >= at && release < below,
         }
     }
 }
 
 fn requirement(req: &str) -> Result<Vec<Constraint>, String> {
+    let bad = |why: String| format!("`{req}` is not a RubyGems requirement: {why}");
     req.split(',')
         .map(|part| {
             let part = part.trim();
-            let ops = [
-                ("~>", Op::Pessimistic),
-                (">=", Op::Ge),
-                ("<=", Op::Le),
-                ("!=", Op::Ne),
-                ("=", Op::Eq),
-                (">", Op::Gt),
-                ("<", Op::Lt),
-            ];
-            let (op, text) = ops
+            let (op, text) = OPS
                 .iter()
                 .find_map(|(sign, op)| part.strip_prefix(sign).map(|rest| (*op, rest.trim())))
-                .unwrap_or((Op::Eq, part));
-            let at = version(text).map_err(|e| format!("`{req}` is not a RubyGems requirement: {e}"))?;
-            // `Gem::Version#bump`: the release numbers less the last (unless it is the only
-            // one), the new last one up.
-            let bump = match op {
-                Op::Pessimistic => {
-                    let mut numbers = release(text);
-                    if numbers.len() > 1 {
-                        numbers.pop();
-                    }
-                    let last = numbers.last_mut().ok_or_else(|| format!("`{req}`: `~>` needs a number"))?;
-                    *last += 1;
-                    Some(joined(&numbers)?)
+                .unwrap_or((Some(Op::Eq), part));
+            let at = version(text).map_err(bad)?;
+            let Some(op) = op else {
+                // `Gem::Version#bump`: the release numbers less the last (unless it is the
+                // only one), the new last one up.
+                let mut numbers = release(text);
+                if numbers.len() > 1 {
+                    numbers.pop();
                 }
-                _ => None,
+                let last = numbers.last_mut().ok_or_else(|| bad("`~>` needs a number".into()))?;
+                *last = last.checked_add(1).ok_or_else(|| bad("a number too large".into()))?;
+                return Ok(Constraint::Pessimistic { at, below: joined(&numbers).map_err(bad)? });
             };
-            Ok(Constraint { op, at, bump })
+            Ok(Constraint::Compare(op, at))
         })
         .collect()
 }
@@ -117,12 +132,22 @@ pub(super) fn matcher(req: &str) -> Result<impl Fn(&str) -> bool, String> {
 pub(super) fn check(req: &str, latest: Option<&str>) -> Result<ReqCheck, String> {
     let constraints = requirement(req)?;
     let Some(latest) = latest else { return Ok(ReqCheck::ANY) };
-    // The next patch release: the first three release numbers, the third one up.
-    let mut next = release(latest);
-    next.resize(3, 0);
-    next[2] += 1;
-    let next: Vec<String> = next.iter().map(u64::to_string).collect();
-    Ok(ReqCheck { admits_latest: satisfies(&constraints, latest)?, floats: satisfies(&constraints, &next.join("."))? })
+    // The next patch release: the first three release numbers, the third one up; and, for a
+    // latest of four numbers or more (Rails' `7.1.3.4`), the last one up.
+    let numbers = release(latest);
+    let mut patch = numbers.clone();
+    patch.resize(3, 0);
+    patch[2] = patch[2].saturating_add(1);
+    let mut last = numbers.clone();
+    if let Some(n) = last.last_mut().filter(|_| numbers.len() > 3) {
+        *n = n.saturating_add(1);
+    }
+    let admits = |numbers: &[u32]| -> Result<bool, String> {
+        let text: Vec<String> = numbers.iter().map(u32::to_string).collect();
+        satisfies(&constraints, &text.join("."))
+    };
+    let floats = admits(&patch)? || (numbers.len() > 3 && admits(&last)?);
+    Ok(ReqCheck { admits_latest: satisfies(&constraints, latest)?, floats })
 }
 
 #[cfg(test)]
@@ -149,5 +174,12 @@ mod tests {
         assert_eq!(check("= 7.1.3", Some("7.1.3")), Ok(ReqCheck { admits_latest: true, floats: false }));
         assert_eq!(check("~> 6.0", Some("7.1.3")), Ok(ReqCheck { admits_latest: false, floats: false }));
         assert!(matcher(">= one").is_err() && matcher("~> ").is_err());
+        assert!(matcher("~> 4294967295").is_err());
+        assert_eq!(check(">= 1", Some("1.0.4294967295")), Ok(ReqCheck::ANY));
+        // Letters end the release numbers wherever they stand, as Ruby's segments do.
+        assert!(!matcher("~> 1.2.3rc1").unwrap()("1.3") && !matcher("~> 1.2.0").unwrap()("1.3b"));
+        // A four-number release floats through a requirement that admits the next one.
+        assert_eq!(check("~> 7.1.3.4", Some("7.1.3.4")), Ok(ReqCheck::ANY));
+        assert_eq!(check("< 7.1.4", Some("7.1.3.4")), Ok(ReqCheck::ANY));
     }
 }

@@ -86,6 +86,10 @@ fn requirements_tables_build_the_go_nuget_and_rubygems_graphs() {
     // range that excludes the latest release keeps its dependent out of that release's blast.
     assert_eq!(row("Newtonsoft.Json"), of("1", "0", ""));
     assert_eq!(row("Serilog"), of("1", "0", ""));
+    // Serilog.Sinks.Console asks for `3.1.0` on net6.0 and `[2.12.0, 3.0.0)` on .NET Standard:
+    // both count, so a vulnerable 3.1.1 hits it.
+    let blast = stdout(&wd.run(&["blast", path(&json), "nuget/serilog", "--affected", "[3.1.1]"]));
+    assert!(blast.contains("\nnuget/Serilog.Sinks.Console,1,"), "{blast}");
     let blast = stdout(&wd.run(&["blast", path(&json), "nuget/system.text.json", "--affected", "[8.0.0,)"]));
     assert_eq!(blast, "package,depth,status,reach,path\n");
     let blast = stdout(&wd.run(&["blast", path(&json), "rubygems/concurrent-ruby", "--new-release"]));
@@ -124,7 +128,7 @@ fn bad_deps_dev_exports_are_named_by_file_and_line() {
         ("{\"System\":\"NPM\",\"Name\":\"b\",\"Version\":\"1.0\"}", "`System` is `NPM` in a NuGetRequirements table"),
         (
             "{\"Name\":\"a\",\"Version\":\"1.0\",\"DependencyGroups\":[{\"Dependencies\":[{\"Requirement\":\"1.0\"}]}]}",
-            "expected a `Dependencies.Name`",
+            "expected a `DependencyGroups.Dependencies.Name`",
         ),
     ];
     for (row, message) in requirements {
