@@ -15,7 +15,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let graph =
         builder::build(&[read_default(&ReadOptions::default(), &NoProgress)?], Profile::default(), &NoProgress)?;
     let x = graph.find(&name)?;
-    let outcome = scenario::run(&graph, &[Target { package: x, bad: Bad::All }], Scenario::Compromise, None)?;
+    let outcome = scenario::run(&graph, &[Target { package: x, bad: Bad::All }], Scenario::Compromise, None, None)?;
     println!("{}: {} packages affected if compromised", graph.display_name(x), outcome.search.reached.len());
     for (gateway, dominated) in outcome.gateways.iter().take(5) {
         println!("  through {}: {dominated}", graph.display_name(*gateway));

@@ -117,7 +117,7 @@ pub fn exercise(graph: &Graph) {
     let singles = [0, n / 2, n - 1].map(|x| vec![x]);
     for xs in singles.iter().chain([&vec![0, n / 2, n - 1]]) {
         for (what, bad) in &scenarios {
-            if let Ok(outcome) = scenario::run(graph, &named(xs, bad), *what, Some(4)) {
+            if let Ok(outcome) = scenario::run(graph, &named(xs, bad), *what, Some(4), None) {
                 let _ = outcome.per_depth();
                 for order in [Order::Depth, Order::Importance] {
                     let rows = outcome.ordered(graph, order, &reach);

@@ -284,6 +284,12 @@ pub struct Cards {
 }
 
 impl Cards {
+    /// The propagation graph the cards' floating reach is found on
+    /// ([`propagation_graph`]), for other new-release blasts of the same graph.
+    pub fn propagation(&self) -> &Csr {
+        &self.propagation
+    }
+
     /// Prepares the cards of `inputs`' projects.
     pub fn new(inputs: &Inputs<'_>) -> Cards {
         let Inputs { graph, groups, scores, .. } = *inputs;

@@ -43,6 +43,7 @@ use super::floating::{blast_new_release, propagation_graph};
 use super::gateways::of_search;
 use super::paths::{Bounds, Search};
 use crate::error::{Error, Result};
+use crate::graph::csr::Csr;
 use crate::graph::Graph;
 use crate::model::{AffectedReleases, OsvEvent};
 use crate::versions;
@@ -223,7 +224,9 @@ pub enum Order {
     Importance,
 }
 
-/// Runs `scenario` for `targets`, following dependents at most `max_depth` steps away.
+/// Runs `scenario` for `targets`, following dependents at most `max_depth` steps away. A new
+/// release is followed on `propagation`, the graph's [`propagation_graph`], when the caller
+/// keeps one for many blasts (a server does); it is made here otherwise.
 ///
 /// Time O(n + m) for the searches and the gateways, plus one requirement check per direct
 /// dependent and release of each target (distinct requirements are checked once).
@@ -249,11 +252,17 @@ pub enum Order {
 /// };
 /// let graph = build(&[input], Profile::default(), &NoProgress).unwrap();
 /// let x = Target { package: graph.find("x").unwrap(), bad: Bad::Range("=1.0.0".into()) };
-/// let outcome = run(&graph, &[x], Scenario::Affected, None).unwrap();
+/// let outcome = run(&graph, &[x], Scenario::Affected, None, None).unwrap();
 /// assert_eq!(outcome.status(graph.find("pinned").unwrap()), Status::Stuck);
 /// assert_eq!(outcome.status(graph.find("loose").unwrap()), Status::Fixable);
 /// ```
-pub fn run(graph: &Graph, targets: &[Target], scenario: Scenario, max_depth: Option<u32>) -> Result<Outcome> {
+pub fn run(
+    graph: &Graph,
+    targets: &[Target],
+    scenario: Scenario,
+    max_depth: Option<u32>,
+    propagation: Option<&Csr>,
+) -> Result<Outcome> {
     let bounds = Bounds { max_depth, ..Bounds::default() };
     let every = |t: &Target| {
         let releases = graph.releases(t.package);
@@ -274,9 +283,16 @@ pub fn run(graph: &Graph, targets: &[Target], scenario: Scenario, max_depth: Opt
         }
         Scenario::NewRelease => {
             let xs: Vec<u32> = targets.iter().map(|t| t.package).collect();
-            let propagation = propagation_graph(graph);
-            let search = blast_new_release(&propagation, &xs, max_depth);
-            let gateways = of_search(&search, &propagation).gateways;
+            let made;
+            let propagation = match propagation {
+                Some(kept) => kept,
+                None => {
+                    made = propagation_graph(graph);
+                    &made
+                }
+            };
+            let search = blast_new_release(propagation, &xs, max_depth);
+            let gateways = of_search(&search, propagation).gateways;
             let targets = targets.iter().map(every).collect();
             return Ok(Outcome { search, stuck: None, base: Status::Floats, targets, gateways });
         }

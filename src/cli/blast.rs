@@ -104,7 +104,7 @@ pub fn run(args: Args, progress: &CliProgress) -> Result<ExitCode> {
     progress.phase_start("blast");
     // Each affected package's own reach, for the table, while the scenario runs.
     let (outcome, reach) =
-        rayon::join(|| scenario(&graph, &targets, what, args.max_depth), || reach(graph.reverse(), progress));
+        rayon::join(|| scenario(&graph, &targets, what, args.max_depth, None), || reach(graph.reverse(), progress));
     let outcome = outcome?;
     let summary_of = summary(&graph, &outcome, what, args.max_depth, unmatched);
     progress.finish();

@@ -442,7 +442,7 @@ fn blast_now(s: &Service, p: &BlastParams) -> Answer<Blasted> {
     let order: Order = p.order.as_deref().unwrap_or("depth").parse().map_err(ApiError::bad)?;
     let targets = named_targets(&s.graph, &s.groups, &packages, &projects, &bad)?;
     let targets = merge_targets(&s.graph, targets)?;
-    let outcome = scenario(&s.graph, &targets, what, p.max_depth)?;
+    let outcome = scenario(&s.graph, &targets, what, p.max_depth, Some(s.cards.propagation()))?;
     let summary = summary(&s.graph, &outcome, what, p.max_depth, Vec::new());
     let rows = outcome.ordered(&s.graph, order, &s.scored.reach);
     Ok(Blasted { summary, outcome, rows })

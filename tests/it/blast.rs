@@ -127,7 +127,7 @@ fn range(r: &str) -> Bad {
 }
 
 fn hits(graph: &Graph, scenario: Scenario, bad: Bad) -> Vec<(String, Status)> {
-    let outcome = run(graph, &x(graph, bad), scenario, None).unwrap();
+    let outcome = run(graph, &x(graph, bad), scenario, None, None).unwrap();
     let mut out: Vec<(String, Status)> =
         outcome.search.reached.iter().map(|&v| (graph.name(v).to_string(), outcome.status(v))).collect();
     out.sort();
@@ -158,7 +158,7 @@ fn affected_range_splits_stuck_and_fixable() {
         ("app3", Stuck),
     ]);
     assert_eq!(hits(&graph, Scenario::Affected, range("<1.1.0")), expected);
-    let outcome = run(&graph, &x(&graph, range("<1.1.0")), Scenario::Affected, None).unwrap();
+    let outcome = run(&graph, &x(&graph, range("<1.1.0")), Scenario::Affected, None, None).unwrap();
     assert_eq!(outcome.targets[0].in_range, ["1.0.0", "1.0.1"]);
     assert_eq!(outcome.targets[0].releases, 3, "the yanked 1.2.0 is no release to resolve");
     assert_eq!(outcome.per_depth(), vec![vec![(Stuck, 2), (Fixable, 1)], vec![(Stuck, 2), (Fixable, 1)]]);
@@ -179,7 +179,7 @@ fn removal_breaks_who_has_no_release_left() {
 fn compromise_hits_every_dependent_and_bad_ranges_are_errors() {
     let graph = scenario_graph();
     assert_eq!(hits(&graph, Scenario::Compromise, Bad::All).len(), 8);
-    let err = run(&graph, &x(&graph, range("not a range")), Scenario::Affected, None).unwrap_err().to_string();
+    let err = run(&graph, &x(&graph, range("not a range")), Scenario::Affected, None, None).unwrap_err().to_string();
     assert!(err.contains("not a range") && err.contains("Cargo requirement"), "{err}");
 }
 

@@ -147,13 +147,13 @@ fn scenarios_on_crates_io_2025() {
     let graph = graph_of(Format::CratesIndex, &path, Profile::default());
     let serde = |bad: Bad| vec![Target { package: graph.find("serde").unwrap(), bad }];
     let old = || Bad::Range("<1.0.100".into());
-    let all = run(&graph, &serde(Bad::All), Scenario::Compromise, None).unwrap().search.reached.len();
-    let affected = run(&graph, &serde(old()), Scenario::Affected, None).unwrap();
+    let all = run(&graph, &serde(Bad::All), Scenario::Compromise, None, None).unwrap().search.reached.len();
+    let affected = run(&graph, &serde(old()), Scenario::Affected, None, None).unwrap();
     let stuck = affected.search.reached.iter().filter(|&&v| affected.status(v) == Status::Stuck).count();
     assert!(0 < stuck && stuck < affected.search.reached.len() && affected.search.reached.len() <= all);
-    let removed = run(&graph, &serde(Bad::All), Scenario::Removed, None).unwrap();
+    let removed = run(&graph, &serde(Bad::All), Scenario::Removed, None, None).unwrap();
     assert!(removed.search.reached.len() <= all && removed.search.reached.len() * 10 > all * 9);
-    let old = run(&graph, &serde(old()), Scenario::Removed, None).unwrap();
+    let old = run(&graph, &serde(old()), Scenario::Removed, None, None).unwrap();
     assert!(old.search.reached.len() < affected.search.reached.len());
     eprintln!(
         "serde: compromise {all}, <1.0.100 affected {} (stuck {stuck}), removal {}, removal of <1.0.100 {}",
