@@ -215,13 +215,11 @@ enum Row {
         release: bool,
         ordinal: i64,
     },
-    /// Direct dependencies of a version, each with its requirement where known: as written
-    /// (`stated`), or a resolved version standing for it.
+    /// Direct dependencies of a version.
     Dependencies {
         package: (Ecosystem, String),
         version: String,
         deps: Vec<Dep>,
-        stated: bool,
     },
     Project {
         package: (Ecosystem, String),
@@ -231,9 +229,6 @@ enum Row {
     /// A row that adds nothing: deeper than a direct dependency, or another relation.
     Ignored,
 }
-
-/// A dependency: its target, and its requirement where known.
-type Dep = ((Ecosystem, String), Option<String>);
 
 fn required(value: Option<String>, column: &str) -> Result<String, String> {
     value.filter(|v| !v.trim().is_empty()).ok_or_else(|| format!("expected a `{column}`"))
@@ -278,7 +273,7 @@ impl JsonRow {
                 let requirement = dep_version
                     .or(self.dependency_version)
                     .filter(|_| matches!(on_system, Ecosystem::Maven | Ecosystem::Go | Ecosystem::Nuget));
-                Ok(Row::Dependencies { package, version, deps: vec![(on, requirement)], stated: false })
+                Ok(Row::Dependencies { package, version, deps: vec![Dep::new(on, requirement, false)] })
             }
             Table::DependencyGraphEdges => {
                 let (from_name, from_version) = self.from.map_or((None, None), |f| (f.name, f.version));
@@ -293,7 +288,7 @@ impl JsonRow {
                     required(to_name.or(self.to_name), "To.Name")?,
                 );
                 let requirement = self.requirement.filter(|r| !r.trim().is_empty());
-                Ok(Row::Dependencies { package, version, deps: vec![(on, requirement)], stated: true })
+                Ok(Row::Dependencies { package, version, deps: vec![Dep::new(on, requirement, true)] })
             }
             Table::GoRequirements | Table::NuGetRequirements | Table::RubyGemsRequirements => {
                 let (mut listed, column) = match table {
@@ -316,10 +311,10 @@ impl JsonRow {
                     .into_iter()
                     .map(|r| {
                         let on = (ecosystem, required(r.name, column)?);
-                        Ok((on, r.requirement.filter(|q| !q.trim().is_empty())))
+                        Ok(Dep::new(on, r.requirement.filter(|q| !q.trim().is_empty()), true))
                     })
                     .collect::<Result<_, String>>()?;
-                Ok(Row::Dependencies { package, version, deps, stated: true })
+                Ok(Row::Dependencies { package, version, deps })
             }
             Table::PackageVersionToProject => {
                 if required(self.relation_type, "RelationType")? != "SOURCE_REPO_TYPE" {
@@ -509,12 +504,12 @@ fn read_parquet(file: &Path, table: Table, bad: &mut BadRecords, mut each: impl 
 struct Seen {
     latest: Option<((bool, i64), String)>,
     releases: Vec<(i64, String)>,
-    deps: Vec<SeenDep>,
+    deps: Vec<Dep>,
     project: Option<String>,
 }
 
-/// A dependency of a latest version as one row gave it.
-struct SeenDep {
+/// A direct dependency as one row gives it: its target, and its requirement where known.
+struct Dep {
     on: Ecosystem,
     name: String,
     /// The name as its registry reads it, where that differs from `name`.
@@ -524,7 +519,15 @@ struct SeenDep {
     requirement: Option<String>,
 }
 
-impl SeenDep {
+impl Dep {
+    fn new((on, name): (Ecosystem, String), requirement: Option<String>, stated: bool) -> Dep {
+        let read_as = match normalize_name(on, &name) {
+            Cow::Owned(read_as) if read_as != name => Some(read_as),
+            _ => None,
+        };
+        Dep { on, name, read_as, stated, requirement }
+    }
+
     /// The package depended on, as its registry reads the name.
     fn target(&self) -> (Ecosystem, &str) {
         (self.on, self.read_as.as_deref().unwrap_or(&self.name))
@@ -592,18 +595,9 @@ impl Ingest for DepsDev {
                         seen.releases.push((ordinal, version));
                     }
                 }
-                Row::Dependencies { package, version, deps, stated } => {
+                Row::Dependencies { package, version, deps } => {
                     if let Some(seen) = packages.get_mut(&package).filter(|s| s.is_latest(&version)) {
-                        seen.deps.extend(deps.into_iter().map(|((on, name), requirement)| SeenDep {
-                            read_as: match normalize_name(on, &name) {
-                                Cow::Owned(read_as) if read_as != name => Some(read_as),
-                                _ => None,
-                            },
-                            on,
-                            name,
-                            stated,
-                            requirement,
-                        }));
+                        seen.deps.extend(deps);
                     }
                 }
                 Row::Project { package, version, project } => {

@@ -39,10 +39,9 @@ fn release(text: &str) -> Vec<u32> {
     numbers
 }
 
-/// Joins numbers into a version.
-fn joined(numbers: &[u32]) -> Result<GemVersion, String> {
-    let text: Vec<String> = numbers.iter().map(u32::to_string).collect();
-    version(&text.join("."))
+/// Numbers joined by dots.
+fn dotted(numbers: &[u32]) -> String {
+    numbers.iter().map(u32::to_string).collect::<Vec<_>>().join(".")
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -109,7 +108,7 @@ fn requirement(req: &str) -> Result<Vec<Constraint>, String> {
                 }
                 let last = numbers.last_mut().ok_or_else(|| bad("`~>` needs a number".into()))?;
                 *last = last.checked_add(1).ok_or_else(|| bad("a number too large".into()))?;
-                return Ok(Constraint::Pessimistic { at, below: joined(&numbers).map_err(bad)? });
+                return Ok(Constraint::Pessimistic { at, below: version(&dotted(&numbers)).map_err(bad)? });
             };
             Ok(Constraint::Compare(op, at))
         })
@@ -119,7 +118,7 @@ fn requirement(req: &str) -> Result<Vec<Constraint>, String> {
 /// Whether `text` satisfies every constraint.
 fn satisfies(constraints: &[Constraint], text: &str) -> Result<bool, String> {
     let v = version(text)?;
-    let release = joined(&release(text))?;
+    let release = version(&dotted(&release(text)))?;
     Ok(constraints.iter().all(|c| c.holds(&v, &release)))
 }
 
@@ -142,10 +141,7 @@ pub(super) fn check(req: &str, latest: Option<&str>) -> Result<ReqCheck, String>
     if let Some(n) = last.last_mut().filter(|_| numbers.len() > 3) {
         *n = n.saturating_add(1);
     }
-    let admits = |numbers: &[u32]| -> Result<bool, String> {
-        let text: Vec<String> = numbers.iter().map(u32::to_string).collect();
-        satisfies(&constraints, &text.join("."))
-    };
+    let admits = |numbers: &[u32]| satisfies(&constraints, &dotted(numbers));
     let floats = admits(&patch)? || (numbers.len() > 3 && admits(&last)?);
     Ok(ReqCheck { admits_latest: satisfies(&constraints, latest)?, floats })
 }
